@@ -1,0 +1,1 @@
+"""Pure input/output: readers for department files, USCC checks, writers for results."""
