@@ -1,0 +1,159 @@
+"""Why an enterprise scored what it scored, and what would raise it most.
+
+For one enterprise: each indicator's value, points, full points, cohort percentile and whether the
+value was missing; then its best levers — for each indicator, the cohort's next quartile of that
+indicator (the first quartile value better than the firm's), the firm's value moved there, and the
+whole cohort re-scored by the engine, so that rank-based methods, the bonus cap, penalties and the
+veto all count exactly as they would. Nothing here re-implements a scoring rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from gaoxin.dataset import Dataset
+from gaoxin.scoring import engine
+from gaoxin.scoring.model import Indicator, Model
+
+QUARTILES = (0.25, 0.5, 0.75, 1.0)
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    id: str
+    name: str
+    category: str
+    bonus: bool
+    method: str
+    direction: str
+    value: float | None
+    points: float
+    full_points: float
+    percentile: float | None  # share of the cohort's reported values this one equals or beats (0–1]
+    missing: bool
+
+
+@dataclass(frozen=True)
+class Lever:
+    indicator: str
+    name: str
+    value: float | None
+    target: float  # the cohort's next quartile value of this indicator
+    quartile: str  # "Q1", "Q2", "Q3" or "max"
+    points_now: float
+    points_after: float
+    total_gain: float  # change of the firm's total when re-scored with the target value
+
+
+@dataclass
+class Explanation:
+    uscc: str
+    name: str
+    zone: str | None
+    year: int
+    stage: str
+    stage_name: str
+    total: float
+    base: float
+    bonus: float
+    penalty: float
+    vetoed: bool
+    rank: int
+    cohort_size: int
+    grade: str | None
+    list: str | None
+    categories: dict[str, float]
+    indicators: list[IndicatorLine]
+    penalties: list[tuple[str, str, float]]  # (id, name, points) of the penalties that hold
+    levers: list[Lever] = field(default_factory=list)
+
+
+class UnknownEnterprise(LookupError):
+    pass
+
+
+def explain(model: Model, data: Dataset, year: int, uscc: str, levers: int = 3) -> Explanation:
+    values = engine.evaluate(model, engine.prepare(model, data, year)).collect()
+    return explain_values(model, values, year, uscc, levers)
+
+
+def explain_values(model: Model, values: pl.DataFrame, year: int, uscc: str, levers: int = 3) -> Explanation:
+    """As ``explain``, from already evaluated values (``engine.evaluate``) of the whole population."""
+    me = values.filter(pl.col("uscc") == uscc)
+    if me.height == 0:
+        raise UnknownEnterprise(f"{uscc} is not among the enterprises scored for {year}")
+    keys = engine.cohort_keys(model)
+    cohort = values.filter(pl.all_horizontal([pl.col(k).eq_missing(me[k][0]) for k in keys])) if keys else values
+    rated = engine.rate(model, cohort).collect()
+    row = rated.filter(pl.col("uscc") == uscc).row(0, named=True)
+    stage = row["stage"]
+    stage_name = next(s.name.zh for s in model.stages if s.id == stage)
+    lines = [_line(ind, row, rated, stage) for ind in model.all_indicators]
+    penalties = [(p.id, p.name.zh, p.points) for p in model.penalties if row[f"pen:{p.id}"]]
+    found = _levers(model, cohort, row, uscc)
+    return Explanation(
+        uscc=uscc, name=row["name"], zone=row["zone"], year=year, stage=stage, stage_name=stage_name,
+        total=row["total"], base=row["base"], bonus=row["bonus"], penalty=row["penalty"], vetoed=row["vetoed"],
+        rank=row["rank"], cohort_size=row["cohort_size"], grade=row["grade"], list=row["list"],
+        categories={c.id: row[f"cat:{c.id}"] for c in model.categories},
+        indicators=lines, penalties=penalties, levers=found[:levers],
+    )
+
+
+def _line(ind: Indicator, row: dict, cohort: pl.DataFrame, stage: str) -> IndicatorLine:
+    value = row[f"val:{ind.id}"]
+    return IndicatorLine(
+        id=ind.id, name=ind.name.zh, category=ind.category, bonus=ind.bonus, method=ind.method,
+        direction=ind.direction, value=value, points=row[f"pts:{ind.id}"], full_points=ind.weight(stage),
+        percentile=_percentile(cohort[f"val:{ind.id}"], value, ind.direction), missing=value is None,
+    )
+
+
+def _percentile(column: pl.Series, value: float | None, direction: str) -> float | None:
+    """The mean-rank share of the cohort's reported values, better direction up (as `percentile` scores)."""
+    reported = column.drop_nulls()
+    if value is None or reported.len() == 0:
+        return None
+    worse = int((reported > value).sum() if direction == "lower" else (reported < value).sum())
+    equal = int((reported == value).sum())
+    return (worse + (equal + 1) / 2) / reported.len()
+
+
+def _next_quartile(column: pl.Series, value: float | None, direction: str) -> tuple[float, str] | None:
+    reported = column.drop_nulls()
+    if reported.len() == 0:
+        return None
+    names = ("Q1", "Q2", "Q3", "max")
+    if direction == "lower":  # better is smaller: walk from the 75th percentile down to the minimum
+        points = [(float(reported.quantile(1 - q, "linear")), n) for q, n in zip(QUARTILES, names, strict=True)]
+        better = [(t, n if n != "max" else "min") for t, n in points if value is None or t < value]
+    else:
+        points = [(float(reported.quantile(q, "linear")), n) for q, n in zip(QUARTILES, names, strict=True)]
+        better = [(t, n) for t, n in points if value is None or t > value]
+    return better[0] if better else None
+
+
+def _levers(model: Model, cohort: pl.DataFrame, row: dict, uscc: str) -> list[Lever]:
+    if row["vetoed"]:
+        return []  # a veto sets the total to 0 whatever the indicators say
+    found = []
+    mine = pl.col("uscc") == uscc
+    for ind in model.all_indicators:
+        if ind.weight(row["stage"]) <= 0:
+            continue
+        col = f"val:{ind.id}"
+        target = _next_quartile(cohort[col], row[col], ind.direction)
+        if target is None:
+            continue
+        moved = cohort.with_columns(pl.when(mine).then(pl.lit(target[0])).otherwise(pl.col(col)).alias(col))
+        after = engine.rate(model, moved).filter(mine).collect().row(0, named=True)
+        gain = after["total"] - row["total"]
+        if gain > 1e-9:
+            found.append(Lever(
+                indicator=ind.id, name=ind.name.zh, value=row[col], target=target[0], quartile=target[1],
+                points_now=row[f"pts:{ind.id}"], points_after=after[f"pts:{ind.id}"], total_gain=gain,
+            ))
+    found.sort(key=lambda lever: (-lever.total_gain, lever.indicator))
+    return found

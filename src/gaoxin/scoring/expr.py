@@ -1,0 +1,418 @@
+"""The model expression language, parsed once and compiled to Polars expressions.
+
+Grammar (lowest precedence first)::
+
+    expr    := or
+    or      := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | compare
+    compare := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)?
+    sum     := product (("+" | "-") product)*
+    product := unary (("*" | "/") unary)*
+    unary   := "-" unary | atom
+    atom    := NUMBER | "true" | "false" | NAME | NAME "(" NAME ")" | "(" expr ")"
+
+Semantics (indicator-model.md): a missing operand makes arithmetic and comparisons missing; division
+by zero is missing (never infinity); ``and``/``or``/``not`` use three-valued logic, as Polars' Kleene
+operators do. Names are canonical report fields, ``age_years``, and the functions ``prev``, ``growth``
+and ``has``. Everything is checked when the model is loaded, so scoring never meets an unknown name.
+
+Compiled expressions read these columns of the prepared frame (``engine.prepare``): ``<field>`` for
+the evaluated year, ``prev:<field>`` for the year before, ``has:<kind>`` and ``age_years``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from gaoxin.dictionary import QUALIFICATION_KINDS, SCORABLE_FIELDS
+
+NUM, BOOL = "number", "condition"
+
+
+class ExprError(ValueError):
+    """A fault in an expression; ``pos`` is the 0-based character offset."""
+
+    def __init__(self, message: str, pos: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+# --- syntax tree -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    pos: int
+
+
+@dataclass(frozen=True)
+class Num(Node):
+    value: float
+
+
+@dataclass(frozen=True)
+class Bool(Node):
+    value: bool
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    name: str  # a report field or age_years
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    fn: str  # prev | growth | has
+    arg: str
+
+
+@dataclass(frozen=True)
+class Unary(Node):
+    op: str  # "-" or "not"
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Binary(Node):
+    op: str  # + - * / < <= > >= == != and or
+    left: Node
+    right: Node
+
+
+# --- tokens ----------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<op><=|>=|==|!=|[-+*/<>()]))"
+)
+_KEYWORDS = {"and", "or", "not", "true", "false"}
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    out: list[tuple[str, str, int]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            start = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
+            ch = text[start]
+            hint = "（请用 == 比较）" if ch == "=" else ""
+            raise ExprError(f"unexpected character {ch!r} at position {start + 1}{hint}", start)
+        kind = m.lastgroup or ""
+        value = m.group(kind)
+        out.append((kind, value, m.start(kind)))
+        pos = m.end()
+    out.append(("end", "", len(text)))
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int]:
+        return self.toks[self.i]
+
+    def take(self) -> tuple[str, str, int]:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def expect(self, value: str) -> None:
+        kind, got, pos = self.take()
+        if got != value:
+            raise ExprError(f"expected {value!r} at position {pos + 1}, found {got or 'end of expression'!r}", pos)
+
+    def at(self, *values: str) -> bool:
+        kind, value, _ = self.peek()
+        return kind in ("op", "name") and value in values
+
+    def parse(self) -> Node:
+        node = self.or_()
+        kind, value, pos = self.peek()
+        if kind != "end":
+            raise ExprError(f"unexpected {value!r} at position {pos + 1}", pos)
+        return node
+
+    def or_(self) -> Node:
+        node = self.and_()
+        while self.at("or"):
+            pos = self.take()[2]
+            node = Binary(pos, "or", node, self.and_())
+        return node
+
+    def and_(self) -> Node:
+        node = self.not_()
+        while self.at("and"):
+            pos = self.take()[2]
+            node = Binary(pos, "and", node, self.not_())
+        return node
+
+    def not_(self) -> Node:
+        if self.at("not"):
+            pos = self.take()[2]
+            return Unary(pos, "not", self.not_())
+        return self.compare()
+
+    def compare(self) -> Node:
+        node = self.sum_()
+        if self.at("<", "<=", ">", ">=", "==", "!="):
+            _, op, pos = self.take()
+            node = Binary(pos, op, node, self.sum_())
+            if self.at("<", "<=", ">", ">=", "==", "!="):
+                pos = self.peek()[2]
+                raise ExprError(f"chained comparison at position {pos + 1}: join two comparisons with 'and'", pos)
+        return node
+
+    def sum_(self) -> Node:
+        node = self.product()
+        while self.at("+", "-"):
+            _, op, pos = self.take()
+            node = Binary(pos, op, node, self.product())
+        return node
+
+    def product(self) -> Node:
+        node = self.unary()
+        while self.at("*", "/"):
+            _, op, pos = self.take()
+            node = Binary(pos, op, node, self.unary())
+        return node
+
+    def unary(self) -> Node:
+        if self.at("-"):
+            pos = self.take()[2]
+            return Unary(pos, "-", self.unary())
+        if self.at("+"):
+            self.take()
+            return self.unary()
+        return self.atom()
+
+    def atom(self) -> Node:
+        kind, value, pos = self.take()
+        if kind == "num":
+            return Num(pos, float(value))
+        if kind == "name":
+            if value in ("true", "false"):
+                return Bool(pos, value == "true")
+            if value in _KEYWORDS:
+                raise ExprError(f"unexpected {value!r} at position {pos + 1}", pos)
+            if self.at("("):
+                self.take()
+                akind, arg, apos = self.take()
+                if akind != "name":
+                    raise ExprError(f"{value}() takes one name, found {arg or 'nothing'!r} at position {apos + 1}", apos)
+                self.expect(")")
+                return Call(pos, value, arg)
+            return Name(pos, value)
+        if value == "(":
+            node = self.or_()
+            self.expect(")")
+            return node
+        raise ExprError(f"expected a number, a name or '(' at position {pos + 1}, found {value or 'end of expression'!r}", pos)
+
+
+# --- checking --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Uses:
+    """What an expression reads, so the engine loads only those columns."""
+
+    fields: set[str] = field(default_factory=set)
+    prev: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    age: bool = False
+
+    def update(self, other: Uses) -> None:
+        self.fields |= other.fields
+        self.prev |= other.prev
+        self.kinds |= other.kinds
+        self.age = self.age or other.age
+
+
+FUNCTIONS = ("prev", "growth", "has")
+
+
+def _field_type(name: str) -> str:
+    return BOOL if SCORABLE_FIELDS[name].type == "bool" else NUM
+
+
+def _check(node: Node, uses: Uses) -> str:
+    """The node's type (NUM or BOOL); raises ExprError on unknown names and type faults."""
+    if isinstance(node, Num):
+        return NUM
+    if isinstance(node, Bool):
+        return BOOL
+    if isinstance(node, Name):
+        if node.name == "age_years":
+            uses.age = True
+            return NUM
+        if node.name in SCORABLE_FIELDS:
+            uses.fields.add(node.name)
+            return _field_type(node.name)
+        if node.name in FUNCTIONS:
+            raise ExprError(f"{node.name} is a function: write {node.name}(…)", node.pos)
+        raise ExprError(f"unknown field {node.name!r}", node.pos)
+    if isinstance(node, Call):
+        if node.fn == "has":
+            if node.arg not in QUALIFICATION_KINDS:
+                raise ExprError(
+                    f"unknown qualification kind {node.arg!r} in has(); known: {', '.join(QUALIFICATION_KINDS)}",
+                    node.pos,
+                )
+            uses.kinds.add(node.arg)
+            return BOOL
+        if node.fn in ("prev", "growth"):
+            if node.arg not in SCORABLE_FIELDS:
+                raise ExprError(f"unknown field {node.arg!r} in {node.fn}()", node.pos)
+            if node.fn == "growth" and _field_type(node.arg) == BOOL:
+                raise ExprError(f"growth() needs a number, {node.arg!r} is yes/no", node.pos)
+            uses.fields.add(node.arg)
+            uses.prev.add(node.arg)
+            return _field_type(node.arg) if node.fn == "prev" else NUM
+        raise ExprError(f"unknown function {node.fn!r}; known: {', '.join(FUNCTIONS)}", node.pos)
+    if isinstance(node, Unary):
+        t = _check(node.operand, uses)
+        if node.op == "not" and t != BOOL:
+            raise ExprError(f"'not' needs a condition at position {node.pos + 1}", node.pos)
+        return BOOL if node.op == "not" else NUM
+    if isinstance(node, Binary):
+        lt, rt = _check(node.left, uses), _check(node.right, uses)
+        if node.op in ("and", "or"):
+            if lt != BOOL or rt != BOOL:
+                raise ExprError(f"'{node.op}' joins conditions, not numbers, at position {node.pos + 1}", node.pos)
+            return BOOL
+        if node.op in ("==", "!="):
+            if lt != rt:
+                raise ExprError(f"'{node.op}' compares a number with a condition at position {node.pos + 1}", node.pos)
+            return BOOL
+        if node.op in ("<", "<=", ">", ">="):
+            return BOOL
+        return NUM  # arithmetic; a yes/no operand counts as 1/0
+    raise AssertionError(node)
+
+
+@dataclass(frozen=True)
+class Expression:
+    text: str
+    tree: Node
+    type: str
+    uses: Uses
+
+    def polars(self) -> pl.Expr:
+        """The compiled expression (a condition compiles to a nullable Boolean)."""
+        return _compile(self.tree)
+
+    def condition(self) -> pl.Expr:
+        """As a condition: missing counts as false (stage `when`, penalties, veto)."""
+        return _compile(self.tree).fill_null(False)
+
+    def number(self) -> pl.Expr:
+        """As a value: a condition becomes 1/0, missing stays missing."""
+        return _compile(self.tree).cast(pl.Float64)
+
+
+def parse(text: object, want: str | None = None) -> Expression:
+    """Parse and check ``text``; ``want`` is NUM or BOOL when the context requires one."""
+    if isinstance(text, bool):  # YAML `true` / `false` written without quotes
+        text = "true" if text else "false"
+    elif isinstance(text, int | float):
+        text = repr(text)
+    if not isinstance(text, str) or not text.strip():
+        raise ExprError("expression is empty or not text")
+    tree = _Parser(text).parse()
+    uses = Uses()
+    typ = _check(tree, uses)
+    if want == BOOL and typ != BOOL:
+        raise ExprError(f"{text!r} is a number, but a condition is required (e.g. {text} > 0)")
+    return Expression(text, tree, typ, uses)
+
+
+# --- compiling -------------------------------------------------------------------------------------
+
+
+def _num(node: Node) -> pl.Expr:
+    expr = _compile(node)
+    return expr.cast(pl.Float64) if _is_bool(node) else expr
+
+
+def _is_bool(node: Node) -> bool:
+    if isinstance(node, Bool):
+        return True
+    if isinstance(node, Name):
+        return node.name in SCORABLE_FIELDS and _field_type(node.name) == BOOL
+    if isinstance(node, Call):
+        return node.fn == "has" or (node.fn == "prev" and _field_type(node.arg) == BOOL)
+    if isinstance(node, Unary):
+        return node.op == "not"
+    if isinstance(node, Binary):
+        return node.op in ("and", "or", "==", "!=", "<", "<=", ">", ">=")
+    return False
+
+
+def growth_expr(current: pl.Expr, previous: pl.Expr) -> pl.Expr:
+    """(x − prev) / prev, missing when prev is missing or ≤ 0 (data dictionary)."""
+    return pl.when(previous > 0).then((current - previous) / previous)
+
+
+def safe_divide(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    """num / den, missing when den is 0 or missing: never infinity or NaN."""
+    return pl.when(den != 0).then(num / den)
+
+
+def _compile(node: Node) -> pl.Expr:
+    if isinstance(node, Num):
+        return pl.lit(node.value, dtype=pl.Float64)
+    if isinstance(node, Bool):
+        return pl.lit(node.value, dtype=pl.Boolean)
+    if isinstance(node, Name):
+        return pl.col(node.name)
+    if isinstance(node, Call):
+        if node.fn == "has":
+            return pl.col(f"has:{node.arg}")
+        if node.fn == "prev":
+            return pl.col(f"prev:{node.arg}")
+        return growth_expr(pl.col(node.arg), pl.col(f"prev:{node.arg}"))
+    if isinstance(node, Unary):
+        return ~_compile(node.operand) if node.op == "not" else -_num(node.operand)
+    if isinstance(node, Binary):
+        op = node.op
+        if op in ("and", "or"):
+            left, right = _compile(node.left), _compile(node.right)
+            return left & right if op == "and" else left | right
+        if op in ("==", "!=") and _is_bool(node.left):
+            left, right = _compile(node.left), _compile(node.right)
+        else:
+            left, right = _num(node.left), _num(node.right)
+        match op:
+            case "+":
+                return left + right
+            case "-":
+                return left - right
+            case "*":
+                return left * right
+            case "/":
+                return safe_divide(left, right)
+            case "<":
+                return left < right
+            case "<=":
+                return left <= right
+            case ">":
+                return left > right
+            case ">=":
+                return left >= right
+            case "==":
+                return left == right
+            case "!=":
+                return left != right
+    raise AssertionError(node)
