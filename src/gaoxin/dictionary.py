@@ -35,7 +35,13 @@ class Field:
 
 
 TECH_FIELDS = (
-    "电子信息", "生物与新医药", "航空航天", "新材料", "高技术服务", "新能源与节能", "资源与环境",
+    "电子信息",
+    "生物与新医药",
+    "航空航天",
+    "新材料",
+    "高技术服务",
+    "新能源与节能",
+    "资源与环境",
     "先进制造与自动化",
 )
 LISTED_BOARDS = ("主板", "创业板", "科创板", "北交所", "港交所", "境外")
@@ -71,42 +77,115 @@ FIELDS: tuple[Field, ...] = (
     _F("revenue", "营业收入", "report", "money", "万元", min=0, en="Operating revenue"),
     _F("main_revenue", "主营业务收入", "report", "money", "万元", min=0, en="Main-business revenue"),
     _F("total_costs", "成本费用总额", "report", "money", "万元", en="Total costs and expenses"),
-    _F("hightech_revenue", "高新技术产品（服务）收入", "report", "money", "万元", min=0,
-       en="High-tech product (service) revenue"),
+    _F(
+        "hightech_revenue",
+        "高新技术产品（服务）收入",
+        "report",
+        "money",
+        "万元",
+        min=0,
+        en="High-tech product (service) revenue",
+    ),
     _F("rd_expense", "研发费用", "report", "money", "万元", min=0, en="R&D expenditure"),
-    _F("rd_expense_domestic", "境内研发费用", "report", "money", "万元", min=0, en="Domestic R&D expenditure"),
+    _F(
+        "rd_expense_domestic", "境内研发费用", "report", "money", "万元", min=0, en="Domestic R&D expenditure"
+    ),
     _F("net_profit", "净利润", "report", "money", "万元", en="Net profit"),
     _F("net_assets", "净资产（所有者权益）", "report", "money", "万元", en="Net assets (equity)"),
     _F("total_assets", "资产总额", "report", "money", "万元", min=0, en="Total assets"),
     _F("total_liabilities", "负债总额", "report", "money", "万元", min=0, en="Total liabilities"),
     _F("taxes_paid", "实缴税费", "report", "money", "万元", en="Taxes paid"),
-    _F("tech_contract_value", "技术合同成交额", "report", "money", "万元", min=0, en="Technology contract turnover"),
-    _F("equity_financing", "当年股权融资额（含风险投资）", "report", "money", "万元", min=0,
-       en="Equity financing in the year (incl. venture capital)"),
+    _F(
+        "tech_contract_value",
+        "技术合同成交额",
+        "report",
+        "money",
+        "万元",
+        min=0,
+        en="Technology contract turnover",
+    ),
+    _F(
+        "equity_financing",
+        "当年股权融资额（含风险投资）",
+        "report",
+        "money",
+        "万元",
+        min=0,
+        en="Equity financing in the year (incl. venture capital)",
+    ),
     _F("invention_patents", "有效发明专利数", "report", "int", "件", min=0, en="Valid invention patents"),
-    _F("other_class1_ip", "其他I类知识产权数（集成电路布图设计、植物新品种、国家新药等）", "report", "int", "件",
-       min=0, en="Other class I IP"),
+    _F(
+        "other_class1_ip",
+        "其他I类知识产权数（集成电路布图设计、植物新品种、国家新药等）",
+        "report",
+        "int",
+        "件",
+        min=0,
+        en="Other class I IP",
+    ),
     _F("utility_models", "有效实用新型专利数", "report", "int", "件", min=0, en="Valid utility models"),
     _F("design_patents", "有效外观设计专利数", "report", "int", "件", min=0, en="Valid design patents"),
     _F("software_copyrights", "软件著作权数", "report", "int", "件", min=0, en="Software copyrights"),
-    _F("class1_ip_self_developed", "其中自主研发的I类知识产权数", "report", "int", "件", min=0,
-       en="Self-developed class I IP"),
+    _F(
+        "class1_ip_self_developed",
+        "其中自主研发的I类知识产权数",
+        "report",
+        "int",
+        "件",
+        min=0,
+        en="Self-developed class I IP",
+    ),
     _F("tech_transfers", "当年科技成果转化数", "report", "int", "项", min=0, en="Technology transfers"),
     _F("niche_years", "从事特定细分市场年限", "report", "int", "年", min=0, en="Years in niche market"),
-    _F("niche_market_share", "主导产品全国细分市场占有率", "report", "ratio", min=0, max=1,
-       en="National niche market share"),
+    _F(
+        "niche_market_share",
+        "主导产品全国细分市场占有率",
+        "report",
+        "ratio",
+        min=0,
+        max=1,
+        en="National niche market share",
+    ),
     _F("standards_led", "主导制定的国际、国家、行业标准数", "report", "int", "项", min=0, en="Standards led"),
-    _F("rd_institution", "研发机构级别", "report", "enum", choices=RD_INSTITUTION_LEVELS,
-       en="R&D institution level"),
+    _F(
+        "rd_institution",
+        "研发机构级别",
+        "report",
+        "enum",
+        choices=RD_INSTITUTION_LEVELS,
+        en="R&D institution level",
+    ),
     _F("awards", "省部级以上科技奖励数", "report", "int", "项", min=0, en="Provincial+ S&T awards"),
-    _F("gov_projects", "承担省部级以上科技项目数", "report", "int", "项", min=0, en="Provincial+ S&T projects"),
-    _F("admin_penalties", "当年受到行政处罚次数", "report", "int", "次", min=0, en="Administrative penalties"),
+    _F(
+        "gov_projects",
+        "承担省部级以上科技项目数",
+        "report",
+        "int",
+        "项",
+        min=0,
+        en="Provincial+ S&T projects",
+    ),
+    _F(
+        "admin_penalties", "当年受到行政处罚次数", "report", "int", "次", min=0, en="Administrative penalties"
+    ),
     _F("serious_dishonesty", "列入严重失信主体名单", "report", "bool", en="On the serious-dishonesty list"),
-    _F("major_incident", "发生重大安全、质量或环境事故", "report", "bool",
-       en="Major safety, quality or environmental incident"),
+    _F(
+        "major_incident",
+        "发生重大安全、质量或环境事故",
+        "report",
+        "bool",
+        en="Major safety, quality or environmental incident",
+    ),
     # --- qualifications: one row per enterprise, kind and period ---
-    _F("kind", "资质类型", "qualification", "enum", choices=tuple(QUALIFICATION_KINDS), required=True,
-       en="Qualification kind"),
+    _F(
+        "kind",
+        "资质类型",
+        "qualification",
+        "enum",
+        choices=tuple(QUALIFICATION_KINDS),
+        required=True,
+        en="Qualification kind",
+    ),
     _F("valid_from", "有效期起", "qualification", "date", required=True, en="Valid from"),
     _F("valid_to", "有效期止", "qualification", "date", required=True, en="Valid to"),
     _F("certificate_no", "证书编号", "qualification", "text", en="Certificate number"),
@@ -116,7 +195,9 @@ BY_ID: dict[str, Field] = {f.id: f for f in FIELDS}
 ENTERPRISE_FIELDS = tuple(f for f in FIELDS if f.table == "enterprise")
 REPORT_FIELDS = tuple(f for f in FIELDS if f.table == "report")
 # Fields an indicator expression may read for the evaluated year (numbers and booleans).
-SCORABLE_FIELDS = {f.id: f for f in REPORT_FIELDS if f.id != "year" and f.type in ("int", "money", "ratio", "bool")}
+SCORABLE_FIELDS = {
+    f.id: f for f in REPORT_FIELDS if f.id != "year" and f.type in ("int", "money", "ratio", "bool")
+}
 
 # Relations between fields of one report row (data dictionary "rule" column): (smaller, larger).
 NOT_GREATER_THAN: tuple[tuple[str, str], ...] = (

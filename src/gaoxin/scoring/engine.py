@@ -33,7 +33,9 @@ Frame = pl.DataFrame | pl.LazyFrame
 @dataclass
 class ScoreResult:
     frame: pl.DataFrame  # the output columns of the spec, one row per scored enterprise
-    notes: list[str] = field(default_factory=list)  # what the user should know (unscored firms, absent fields)
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the user should know (unscored firms, absent fields)
 
 
 def _lazy(frame: Frame) -> pl.LazyFrame:
@@ -58,7 +60,9 @@ def prepare(model: Model, data: Dataset, year: int, notes: list[str] | None = No
             raise ValueError("the enterprise data have no uscc column")
     missing_cohort = [c for c in model.cohort if c != "stage" and c not in ent_cols]
     if missing_cohort:
-        raise ValueError(f"the model compares within {', '.join(missing_cohort)}, which the input does not have")
+        raise ValueError(
+            f"the model compares within {', '.join(missing_cohort)}, which the input does not have"
+        )
 
     absent = sorted(f for f in uses.fields if f not in rep_cols)
     if absent:
@@ -90,13 +94,17 @@ def prepare(model: Model, data: Dataset, year: int, notes: list[str] | None = No
         if c not in ent_keep:
             frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c))
     if uses.prev:
-        before = reports.filter(pl.col("year") == year - 1).select(pl.col("uscc"), *report_columns(uses.prev, "prev:"))
+        before = reports.filter(pl.col("year") == year - 1).select(
+            pl.col("uscc"), *report_columns(uses.prev, "prev:")
+        )
         frame = frame.join(before, on="uscc", how="left")
     if uses.age:
         if "established" in ent_keep:
             # Whole years to 31 December of the evaluated year: the anniversary always falls on or
             # before that day, so it is the difference of the calendar years.
-            frame = frame.with_columns((pl.lit(year) - pl.col("established").dt.year()).cast(pl.Float64).alias("age_years"))
+            frame = frame.with_columns(
+                (pl.lit(year) - pl.col("established").dt.year()).cast(pl.Float64).alias("age_years")
+            )
         else:
             frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("age_years"))
     for kind in sorted(uses.kinds):
@@ -192,7 +200,9 @@ def rate(model: Model, values: Frame) -> pl.LazyFrame:
     )
     base = _sum([f"pts:{i.id}" for i in model.indicators])
     bonus = pl.min_horizontal(pl.lit(model.bonus_cap), _sum([f"pts:{i.id}" for i in model.bonus_indicators]))
-    penalty = _sum([pl.when(pl.col(f"pen:{p.id}")).then(pl.lit(p.points)).otherwise(0.0) for p in model.penalties])
+    penalty = _sum(
+        [pl.when(pl.col(f"pen:{p.id}")).then(pl.lit(p.points)).otherwise(0.0) for p in model.penalties]
+    )
     lf = lf.with_columns(base.alias("base"), bonus.alias("bonus"), penalty.alias("penalty"))
     lf = lf.with_columns(
         pl.when(pl.col("vetoed"))
@@ -241,8 +251,22 @@ def list_expr(model: Model) -> pl.Expr:
 
 
 def output_columns(model: Model) -> list[str]:
-    cols = ["uscc", "name", "zone", "year", "stage", "total", "base", "bonus", "penalty", "vetoed", "rank",
-            "cohort_size", "grade", "list"]
+    cols = [
+        "uscc",
+        "name",
+        "zone",
+        "year",
+        "stage",
+        "total",
+        "base",
+        "bonus",
+        "penalty",
+        "vetoed",
+        "rank",
+        "cohort_size",
+        "grade",
+        "list",
+    ]
     cols += [f"cat:{c.id}" for c in model.categories]
     cols += [f"pts:{i.id}" for i in model.all_indicators]
     cols += [f"val:{i.id}" for i in model.all_indicators]

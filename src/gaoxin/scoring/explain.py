@@ -41,7 +41,7 @@ class Lever:
     name: str
     value: float | None
     target: float  # the cohort's next quartile value of this indicator
-    quartile: str  # "Q1", "Q2", "Q3" or "max"
+    quartile: str  # "Q1", "Q2", "Q3" or "best", counted in the better direction
     points_now: float
     points_after: float
     total_gain: float  # change of the firm's total when re-scored with the target value
@@ -85,7 +85,9 @@ def explain_values(model: Model, values: pl.DataFrame, year: int, uscc: str, lev
     if me.height == 0:
         raise UnknownEnterprise(f"{uscc} is not among the enterprises scored for {year}")
     keys = engine.cohort_keys(model)
-    cohort = values.filter(pl.all_horizontal([pl.col(k).eq_missing(me[k][0]) for k in keys])) if keys else values
+    cohort = (
+        values.filter(pl.all_horizontal([pl.col(k).eq_missing(me[k][0]) for k in keys])) if keys else values
+    )
     rated = engine.rate(model, cohort).collect()
     row = rated.filter(pl.col("uscc") == uscc).row(0, named=True)
     stage = row["stage"]
@@ -94,20 +96,42 @@ def explain_values(model: Model, values: pl.DataFrame, year: int, uscc: str, lev
     penalties = [(p.id, p.name.zh, p.points) for p in model.penalties if row[f"pen:{p.id}"]]
     found = _levers(model, cohort, row, uscc)
     return Explanation(
-        uscc=uscc, name=row["name"], zone=row["zone"], year=year, stage=stage, stage_name=stage_name,
-        total=row["total"], base=row["base"], bonus=row["bonus"], penalty=row["penalty"], vetoed=row["vetoed"],
-        rank=row["rank"], cohort_size=row["cohort_size"], grade=row["grade"], list=row["list"],
+        uscc=uscc,
+        name=row["name"],
+        zone=row["zone"],
+        year=year,
+        stage=stage,
+        stage_name=stage_name,
+        total=row["total"],
+        base=row["base"],
+        bonus=row["bonus"],
+        penalty=row["penalty"],
+        vetoed=row["vetoed"],
+        rank=row["rank"],
+        cohort_size=row["cohort_size"],
+        grade=row["grade"],
+        list=row["list"],
         categories={c.id: row[f"cat:{c.id}"] for c in model.categories},
-        indicators=lines, penalties=penalties, levers=found[:levers],
+        indicators=lines,
+        penalties=penalties,
+        levers=found[:levers],
     )
 
 
 def _line(ind: Indicator, row: dict, cohort: pl.DataFrame, stage: str) -> IndicatorLine:
     value = row[f"val:{ind.id}"]
     return IndicatorLine(
-        id=ind.id, name=ind.name.zh, category=ind.category, bonus=ind.bonus, method=ind.method,
-        direction=ind.direction, value=value, points=row[f"pts:{ind.id}"], full_points=ind.weight(stage),
-        percentile=_percentile(cohort[f"val:{ind.id}"], value, ind.direction), missing=value is None,
+        id=ind.id,
+        name=ind.name.zh,
+        category=ind.category,
+        bonus=ind.bonus,
+        method=ind.method,
+        direction=ind.direction,
+        value=value,
+        points=row[f"pts:{ind.id}"],
+        full_points=ind.weight(stage),
+        percentile=_percentile(cohort[f"val:{ind.id}"], value, ind.direction),
+        missing=value is None,
     )
 
 
@@ -122,16 +146,22 @@ def _percentile(column: pl.Series, value: float | None, direction: str) -> float
 
 
 def _next_quartile(column: pl.Series, value: float | None, direction: str) -> tuple[float, str] | None:
+    """The first of the cohort's quartiles (Q1, Q2, Q3, best) better than ``value``.
+
+    Quartiles are taken as observed values (rounded towards "better"), so that reaching one means
+    matching a real firm of the cohort, not an interpolated number no firm has.
+    """
     reported = column.drop_nulls()
     if reported.len() == 0:
         return None
-    names = ("Q1", "Q2", "Q3", "max")
-    if direction == "lower":  # better is smaller: walk from the 75th percentile down to the minimum
-        points = [(float(reported.quantile(1 - q, "linear")), n) for q, n in zip(QUARTILES, names, strict=True)]
-        better = [(t, n if n != "max" else "min") for t, n in points if value is None or t < value]
-    else:
-        points = [(float(reported.quantile(q, "linear")), n) for q, n in zip(QUARTILES, names, strict=True)]
-        better = [(t, n) for t, n in points if value is None or t > value]
+    names = ("Q1", "Q2", "Q3", "best")
+    lower = direction == "lower"
+    # For `lower`, the cohort's Q1 (first step up) is the 75th percentile of the raw values.
+    steps = [
+        (float(reported.quantile(1 - q if lower else q, "lower" if lower else "higher")), n)
+        for q, n in zip(QUARTILES, names, strict=True)
+    ]
+    better = [(t, n) for t, n in steps if value is None or (t < value if lower else t > value)]
     return better[0] if better else None
 
 
@@ -151,9 +181,17 @@ def _levers(model: Model, cohort: pl.DataFrame, row: dict, uscc: str) -> list[Le
         after = engine.rate(model, moved).filter(mine).collect().row(0, named=True)
         gain = after["total"] - row["total"]
         if gain > 1e-9:
-            found.append(Lever(
-                indicator=ind.id, name=ind.name.zh, value=row[col], target=target[0], quartile=target[1],
-                points_now=row[f"pts:{ind.id}"], points_after=after[f"pts:{ind.id}"], total_gain=gain,
-            ))
+            found.append(
+                Lever(
+                    indicator=ind.id,
+                    name=ind.name.zh,
+                    value=row[col],
+                    target=target[0],
+                    quartile=target[1],
+                    points_now=row[f"pts:{ind.id}"],
+                    points_after=after[f"pts:{ind.id}"],
+                    total_gain=gain,
+                )
+            )
     found.sort(key=lambda lever: (-lever.total_gain, lever.indicator))
     return found

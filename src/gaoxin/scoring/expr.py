@@ -129,9 +129,11 @@ class _Parser:
         return tok
 
     def expect(self, value: str) -> None:
-        kind, got, pos = self.take()
+        _, got, pos = self.take()
         if got != value:
-            raise ExprError(f"expected {value!r} at position {pos + 1}, found {got or 'end of expression'!r}", pos)
+            raise ExprError(
+                f"expected {value!r} at position {pos + 1}, found {got or 'end of expression'!r}", pos
+            )
 
     def at(self, *values: str) -> bool:
         kind, value, _ = self.peek()
@@ -171,7 +173,9 @@ class _Parser:
             node = Binary(pos, op, node, self.sum_())
             if self.at("<", "<=", ">", ">=", "==", "!="):
                 pos = self.peek()[2]
-                raise ExprError(f"chained comparison at position {pos + 1}: join two comparisons with 'and'", pos)
+                raise ExprError(
+                    f"chained comparison at position {pos + 1}: join two comparisons with 'and'", pos
+                )
         return node
 
     def sum_(self) -> Node:
@@ -210,7 +214,9 @@ class _Parser:
                 self.take()
                 akind, arg, apos = self.take()
                 if akind != "name":
-                    raise ExprError(f"{value}() takes one name, found {arg or 'nothing'!r} at position {apos + 1}", apos)
+                    raise ExprError(
+                        f"{value}() takes one name, found {arg or 'nothing'!r} at position {apos + 1}", apos
+                    )
                 self.expect(")")
                 return Call(pos, value, arg)
             return Name(pos, value)
@@ -218,7 +224,10 @@ class _Parser:
             node = self.or_()
             self.expect(")")
             return node
-        raise ExprError(f"expected a number, a name or '(' at position {pos + 1}, found {value or 'end of expression'!r}", pos)
+        raise ExprError(
+            f"expected a number, a name or '(' at position {pos + 1}, found {value or 'end of expression'!r}",
+            pos,
+        )
 
 
 # --- checking --------------------------------------------------------------------------------------
@@ -290,11 +299,15 @@ def _check(node: Node, uses: Uses) -> str:
         lt, rt = _check(node.left, uses), _check(node.right, uses)
         if node.op in ("and", "or"):
             if lt != BOOL or rt != BOOL:
-                raise ExprError(f"'{node.op}' joins conditions, not numbers, at position {node.pos + 1}", node.pos)
+                raise ExprError(
+                    f"'{node.op}' joins conditions, not numbers, at position {node.pos + 1}", node.pos
+                )
             return BOOL
         if node.op in ("==", "!="):
             if lt != rt:
-                raise ExprError(f"'{node.op}' compares a number with a condition at position {node.pos + 1}", node.pos)
+                raise ExprError(
+                    f"'{node.op}' compares a number with a condition at position {node.pos + 1}", node.pos
+                )
             return BOOL
         if node.op in ("<", "<=", ">", ">="):
             return BOOL

@@ -12,13 +12,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from gaoxin.dictionary import ENTERPRISE_FIELDS
-from gaoxin.scoring.expr import BOOL, NUM, Expression, ExprError, Uses, parse
+from gaoxin.scoring.expr import BOOL, NUM, ExprError, Expression, Uses, parse
 
 MODELS_DIR = Path(__file__).with_name("models")
 METHODS = ("percentile", "minmax", "linear", "bands")
@@ -162,7 +163,10 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is written twice (first on line {seen[key] + 1})", key_node.start_mark
+                None,
+                None,
+                f"key {key!r} is written twice (first on line {seen[key] + 1})",
+                key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
@@ -184,7 +188,9 @@ def resolve(model: str | Path) -> Path:
     candidate = MODELS_DIR / f"{model}.yaml"
     if candidate.exists():
         return candidate
-    raise ModelError([Fault(str(model), "model", f"no such file or shipped model; shipped: {', '.join(shipped())}")])
+    raise ModelError(
+        [Fault(str(model), "model", f"no such file or shipped model; shipped: {', '.join(shipped())}")]
+    )
 
 
 def load_model(model: str | Path) -> Model:
@@ -203,7 +209,7 @@ def loads(raw: bytes | str, name: str = "<model>") -> Model:
     except UnicodeDecodeError:
         raise ModelError([Fault(name, "file", "is not UTF-8 text")]) from None
     try:
-        doc = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        doc = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
@@ -271,8 +277,12 @@ class _Checker:
             self.fault(where, f"{what} must be a finite number, got {value!r}")
             return None
         if minimum is not None and value < minimum:
-            self.fault(where, f"{what} must not be negative, got {value!r}" if minimum == 0 else
-                       f"{what} must be ≥ {minimum}, got {value!r}")
+            self.fault(
+                where,
+                f"{what} must not be negative, got {value!r}"
+                if minimum == 0
+                else f"{what} must be ≥ {minimum}, got {value!r}",
+            )
             return None
         return float(value)
 
@@ -302,7 +312,10 @@ class _Checker:
     # sections -----------------------------------------------------------------------------------------
     def model(self, doc: Any) -> Model | None:
         if not isinstance(doc, Mapping):
-            self.fault("file", "a model file must be a mapping with id, version, name, stages, categories, indicators")
+            self.fault(
+                "file",
+                "a model file must be a mapping with id, version, name, stages, categories, indicators",
+            )
             return None
         self.keys("model", doc, _TOP_REQUIRED, _TOP_OPTIONAL)
         model_id = doc.get("id")
@@ -317,7 +330,9 @@ class _Checker:
         categories = self.categories(doc.get("categories"))
         cat_ids = {c.id for c in categories}
         seen: set[str] = set()
-        indicators = self.indicators("indicators", doc.get("indicators"), stage_ids, cat_ids, seen, bonus=False)
+        indicators = self.indicators(
+            "indicators", doc.get("indicators"), stage_ids, cat_ids, seen, bonus=False
+        )
         bonus_cap, bonus = self.bonus(doc.get("bonus"), stage_ids, cat_ids, seen)
         penalties = self.penalties(doc.get("penalties", []), seen)
         veto = self.veto(doc.get("veto", []))
@@ -332,15 +347,28 @@ class _Checker:
             maxima = {s: sum(i.weight(s) for i in indicators) for s in stage_ids}
             if max(maxima.values()) - min(maxima.values()) > 1e-9:
                 shown = ", ".join(f"{s} = {_fmt(v)}" for s, v in maxima.items())
-                self.fault("stages", f"stage maxima differ ({shown}); make every stage's weights sum to the same "
-                           "total, or set allow_unequal_stage_totals: true")
+                self.fault(
+                    "stages",
+                    f"stage maxima differ ({shown}); make every stage's weights sum to the same "
+                    "total, or set allow_unequal_stage_totals: true",
+                )
         if self.faults:
             return None
         return Model(
-            id=model_id, version=version, name=name, cohort=cohort, stages=tuple(stages),
-            categories=tuple(categories), indicators=tuple(indicators), bonus_indicators=tuple(bonus),
-            bonus_cap=bonus_cap, penalties=tuple(penalties), veto=tuple(veto), lists=tuple(lists),
-            grades=tuple(grades), allow_unequal_stage_totals=allow,
+            id=model_id,
+            version=version,
+            name=name,
+            cohort=cohort,
+            stages=tuple(stages),
+            categories=tuple(categories),
+            indicators=tuple(indicators),
+            bonus_indicators=tuple(bonus),
+            bonus_cap=bonus_cap,
+            penalties=tuple(penalties),
+            veto=tuple(veto),
+            lists=tuple(lists),
+            grades=tuple(grades),
+            allow_unequal_stage_totals=allow,
         )
 
     def stages(self, value: Any) -> list[Stage]:
@@ -362,7 +390,9 @@ class _Checker:
         if items and isinstance(items[-1], Mapping):
             last = items[-1].get("when")
             if not (last is True or (isinstance(last, str) and last.strip() == "true")):
-                self.fault(f"stage {items[-1].get('id')}", f"the last stage must have when: \"true\", got {last!r}")
+                self.fault(
+                    f"stage {items[-1].get('id')}", f'the last stage must have when: "true", got {last!r}'
+                )
         return out
 
     def categories(self, value: Any) -> list[Category]:
@@ -379,8 +409,9 @@ class _Checker:
                 out.append(Category(cid, self.label(f"category {cid}", item["name"])))
         return out
 
-    def indicators(self, section: str, value: Any, stages: list[str], cats: set[str], seen: set[str],
-                   bonus: bool) -> list[Indicator]:
+    def indicators(
+        self, section: str, value: Any, stages: list[str], cats: set[str], seen: set[str], bonus: bool
+    ) -> list[Indicator]:
         out: list[Indicator] = []
         for n, item in enumerate(self.seq(section, value)):
             where = f"{section}[{n + 1}]"
@@ -398,7 +429,9 @@ class _Checker:
                 out.append(ind)
         return out
 
-    def indicator(self, where: str, item: Mapping, stages: list[str], cats: set[str], bonus: bool) -> Indicator | None:
+    def indicator(
+        self, where: str, item: Mapping, stages: list[str], cats: set[str], bonus: bool
+    ) -> Indicator | None:
         before = len(self.faults)
         name = self.label(where, item["name"])
         if item["category"] not in cats:
@@ -422,8 +455,17 @@ class _Checker:
         if len(self.faults) > before or value is None:
             return None
         return Indicator(
-            id=item["id"], name=name, category=item["category"], value=value, method=method, weights=weights,
-            direction=direction, linear=linear, bands=bands, description=description, bonus=bonus,
+            id=item["id"],
+            name=name,
+            category=item["category"],
+            value=value,
+            method=method,
+            weights=weights,
+            direction=direction,
+            linear=linear,
+            bands=bands,
+            description=description,
+            bonus=bonus,
         )
 
     def weights(self, where: str, value: Any, stages: list[str]) -> dict[str, float]:
@@ -471,17 +513,25 @@ class _Checker:
                 return ()
             out.append((t, f))
         thresholds = [t for t, _ in out]
-        ascending = all(a < b for a, b in zip(thresholds, thresholds[1:], strict=False))
-        descending = all(a > b for a, b in zip(thresholds, thresholds[1:], strict=False))
+        ascending = all(a < b for a, b in pairwise(thresholds))
+        descending = all(a > b for a, b in pairwise(thresholds))
         if direction == "higher" and not ascending:
-            self.fault(where, f"bands out of order: thresholds {[_fmt(t) for t in thresholds]} must rise from the "
-                       "easiest to the hardest")
+            self.fault(
+                where,
+                f"bands out of order: thresholds {[_fmt(t) for t in thresholds]} must rise from the "
+                "easiest to the hardest",
+            )
         if direction == "lower" and not descending:
-            self.fault(where, f"bands out of order: with direction lower, thresholds {[_fmt(t) for t in thresholds]} "
-                       "must fall from the easiest to the hardest")
+            self.fault(
+                where,
+                f"bands out of order: with direction lower, thresholds {[_fmt(t) for t in thresholds]} "
+                "must fall from the easiest to the hardest",
+            )
         return tuple(out)
 
-    def bonus(self, value: Any, stages: list[str], cats: set[str], seen: set[str]) -> tuple[float, list[Indicator]]:
+    def bonus(
+        self, value: Any, stages: list[str], cats: set[str], seen: set[str]
+    ) -> tuple[float, list[Indicator]]:
         if value is None:
             return 0.0, []
         if not isinstance(value, Mapping):
@@ -508,7 +558,9 @@ class _Checker:
             when = self.expr(where, "when", item["when"], BOOL)
             points = self.number(where, "points", item["points"], minimum=0)
             if pid and when and points is not None:
-                out.append(Penalty(pid, self.label(where, item["name"]), when, points, item.get("description", "")))
+                out.append(
+                    Penalty(pid, self.label(where, item["name"]), when, points, item.get("description", ""))
+                )
         return out
 
     def veto(self, value: Any) -> list[Expression]:
@@ -537,8 +589,10 @@ class _Checker:
                 # The decimal the user wrote, exactly: 0.1 means 1/10, not the nearest binary float.
                 out.append(HonourList(lid, self.label(where, item["name"]), Fraction(str(item["top"]))))
         tops = [x.top for x in out]
-        if any(a >= b for a, b in zip(tops, tops[1:], strict=False)):
-            self.fault("lists", "lists are nested bands: list them from the smallest top share to the largest")
+        if any(a >= b for a, b in pairwise(tops)):
+            self.fault(
+                "lists", "lists are nested bands: list them from the smallest top share to the largest"
+            )
         return out
 
     def grades(self, value: Any) -> list[Grade]:
@@ -553,9 +607,12 @@ class _Checker:
             if low is not None:
                 out.append(Grade(low, str(item["grade"])))
         mins = [g.min for g in out]
-        if any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
-            self.fault("grades", "grades are taken in file order, first reached wins: list them from the highest "
-                       "min to the lowest (later ones could never be given)")
+        if any(a <= b for a, b in pairwise(mins)):
+            self.fault(
+                "grades",
+                "grades are taken in file order, first reached wins: list them from the highest "
+                "min to the lowest (later ones could never be given)",
+            )
         return out
 
     def cohort(self, value: Any) -> tuple[str, ...]:
