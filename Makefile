@@ -20,7 +20,7 @@ $(CURDIR)/.tools/bin/uv:
 setup: .venv/.synced
 
 demo: setup
-	$(UV) run gaoxin demo --port $(PORT)
+	$(UV) run gaoxin demo
 
 test: setup
 	$(UV) run ruff check src tests bench
