@@ -199,3 +199,8 @@ def test_example_zone_has_five_stages_within_stage_cohorts_and_three_lists():
     m = load_model("example-zone")
     assert len(m.stages) == 5 and "stage" in m.cohort
     assert [float(x.top) for x in m.lists] == [0.05, 0.10, 0.20]
+
+
+def test_a_faulty_stage_condition_is_one_fault_not_one_per_weight():
+    found = faults(GOOD.replace('when: "age_years < 3"', 'when: "age_year < 3"'))
+    assert found == [("stage young", "when: unknown field 'age_year' in 'age_year < 3'")]

@@ -241,6 +241,7 @@ class _Checker:
     def __init__(self, file: str):
         self.file = file
         self.faults: list[Fault] = []
+        self.stage_ids: list[str] = []
 
     def fault(self, where: str, text: str) -> None:
         self.faults.append(Fault(self.file, where, text))
@@ -326,7 +327,7 @@ class _Checker:
             self.fault("version", f"version must be a whole number ≥ 1, got {version!r}")
         name = self.label("name", doc.get("name"))
         stages = self.stages(doc.get("stages"))
-        stage_ids = [s.id for s in stages]
+        stage_ids = self.stage_ids  # every well-named stage, even one whose `when` is faulty
         categories = self.categories(doc.get("categories"))
         cat_ids = {c.id for c in categories}
         seen: set[str] = set()
@@ -383,6 +384,8 @@ class _Checker:
             if not self.keys(where, item, ("id", "name", "when"), ()):
                 continue
             sid = self.ident(where, item["id"], seen, "stage")
+            if sid:
+                self.stage_ids.append(sid)
             where = f"stage {item['id']}"
             when = self.expr(where, "when", item["when"], BOOL)
             if sid and when:
