@@ -1,0 +1,40 @@
+"""Template context: the navigation a user's role gives them."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.web.accounts.scoping import may
+
+# (url name, label, action that must be allowed or a role test)
+NAV = [
+    ("registry:dashboard", _("Dashboard"), "view_zone"),
+    ("credit:ranking", _("Ranking"), "view_zone"),
+    ("registry:enterprises", _("Enterprises"), "view_zone"),
+    ("registry:imports", _("Imports"), "import"),
+    ("credit:runs", _("Score runs"), "view_zone"),
+    ("credit:lists", _("Published lists"), "view_zone"),
+    ("credit:models", _("Models"), "view_zone"),
+    ("registry:corrections", _("Corrections"), "view_zone"),
+    ("accounts:audit", _("Audit log"), "read_audit"),
+    ("registry:my_enterprise", _("My enterprise"), "submit_corrections"),
+    ("credit:bank_lists", _("White-lists"), "bank"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"nav": []}
+    items = []
+    for name, label, action in NAV:
+        allowed = getattr(user, "role", None) == "bank" if action == "bank" else may(user, action)
+        if not allowed:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # a page not built yet is simply not offered
+        items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    return {"nav": items}

@@ -1,0 +1,175 @@
+"""The one place that decides what a user may see and change.
+
+Every view, API endpoint and export gets its querysets from ``visible(user, Model)`` and checks writes
+with ``can_write(user, obj)``; nothing else filters by zone, enterprise or bank. The rules:
+
+- platform administrator: everything;
+- zone administrator and data clerk: everything whose zone is their zone;
+- enterprise user: their own enterprise, its reports, qualifications, scores, changes and corrections;
+- bank user: lists published to their bank and, through those lists, the listed firms and the scores
+  frozen into the lists; nothing else.
+
+A model this module does not know raises, so a new model cannot be shown unscoped by accident.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Model, Q, QuerySet
+
+from gaoxin.web.accounts.models import AuditEvent, Bank, Role, User
+
+
+class ScopeError(LookupError):
+    pass
+
+
+def _model(name: str) -> type[Model]:
+    app, model = name.split(".")
+    return apps.get_model(app, model)
+
+
+# For each model: the path from it to the zone, to the enterprise, and (for banks) the filter.
+_ZONE_PATH = {
+    "registry.Zone": "",
+    "registry.Enterprise": "zone",
+    "registry.AnnualReport": "enterprise__zone",
+    "registry.Qualification": "enterprise__zone",
+    "registry.ImportBatch": "zone",
+    "registry.ChangeRecord": "enterprise__zone",
+    "registry.Correction": "enterprise__zone",
+    "credit.ScoreRun": "zone",
+    "credit.Score": "run__zone",
+    "credit.PublishedList": "zone",
+    "credit.ListEntry": "published_list__zone",
+    "credit.ModelFile": "zone",
+    "credit.Job": "zone",
+    "accounts.AuditEvent": "zone",
+    "accounts.User": "zone",
+}
+_ENTERPRISE_PATH = {
+    "registry.Enterprise": "",
+    "registry.AnnualReport": "enterprise",
+    "registry.Qualification": "enterprise",
+    "registry.ChangeRecord": "enterprise",
+    "registry.Correction": "enterprise",
+    "credit.Score": "enterprise",
+}
+
+
+def _label(model: type[Model]) -> str:
+    return f"{model._meta.app_label}.{model.__name__}"
+
+
+def _path(prefix: str, field: str) -> str:
+    return f"{prefix}__{field}" if prefix else field
+
+
+def _bank_filter(label: str, bank: Bank) -> Q | None:
+    """What a bank sees: published lists addressed to it and what those lists contain."""
+    lists = Q(published_lists__banks=bank)
+    return {
+        "credit.PublishedList": Q(banks=bank),
+        "credit.ListEntry": Q(published_list__banks=bank),
+        "registry.Enterprise": Q(list_entries__published_list__banks=bank),
+        "credit.Score": Q(
+            pk__in=_model("credit.ListEntry").objects.filter(published_list__banks=bank).values("score_id")
+        ),
+        "registry.Zone": lists,
+        "accounts.Bank": Q(pk=bank.pk),
+    }.get(label)
+
+
+def visible(user: User, model: type[Model] | QuerySet) -> QuerySet:
+    """The rows of ``model`` (or of a queryset) that ``user`` may read."""
+    qs = model if isinstance(model, QuerySet) else model._default_manager.all()
+    label = _label(qs.model)
+    if label not in _ZONE_PATH and label != "accounts.Bank":
+        raise ScopeError(f"no scoping rule for {label}")
+    if not user or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return qs
+    if user.role in (Role.ZONE_ADMIN, Role.CLERK):
+        if label == "accounts.Bank":
+            return qs  # banks are addressees a zone chooses from when it publishes
+        path = _ZONE_PATH[label]
+        return qs.filter(**{path or "pk": user.zone_id})
+    if user.role == Role.ENTERPRISE:
+        if label == "registry.Zone":
+            return qs.filter(pk=user.enterprise.zone_id)
+        if label in _ENTERPRISE_PATH:
+            path = _ENTERPRISE_PATH[label]
+            return qs.filter(**{path or "pk": user.enterprise_id})
+        if label == "credit.ScoreRun":
+            return qs.filter(scores__enterprise=user.enterprise_id, status="done").distinct()
+        if label == "accounts.AuditEvent":
+            return qs.filter(object_type="enterprise", object_id=str(user.enterprise_id))  # who looked at us
+        return qs.none()
+    if user.role == Role.BANK:
+        rule = _bank_filter(label, user.bank)
+        return qs.filter(rule).distinct() if rule is not None else qs.none()
+    return qs.none()
+
+
+def can_write(user: User, obj: Model) -> bool:
+    """Whether ``user`` may change ``obj`` (or create it in its zone)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.PLATFORM_ADMIN:
+        return True
+    label = _label(type(obj))
+    if user.role == Role.ZONE_ADMIN:
+        return label in _ZONE_PATH and _zone_id(obj, label) == user.zone_id
+    if user.role == Role.CLERK:
+        return label in ("registry.ImportBatch",) and _zone_id(obj, label) == user.zone_id
+    if user.role == Role.ENTERPRISE:
+        return label == "registry.Correction" and obj.enterprise_id == user.enterprise_id
+    return False
+
+
+def _zone_id(obj: Model, label: str) -> int | None:
+    path = _ZONE_PATH[label]
+    if not path:
+        return obj.pk
+    target = obj
+    for part in path.split("__"):
+        target = getattr(target, part)
+    return target.pk if target is not None else None
+
+
+def may(user: User, action: str) -> bool:
+    """Role-level permissions for actions that are not about one object."""
+    role = getattr(user, "role", None)
+    allowed = {
+        "import": (Role.ZONE_ADMIN, Role.CLERK, Role.PLATFORM_ADMIN),
+        "run_scores": (Role.ZONE_ADMIN, Role.PLATFORM_ADMIN),
+        "publish": (Role.ZONE_ADMIN, Role.PLATFORM_ADMIN),
+        "decide_corrections": (Role.ZONE_ADMIN, Role.PLATFORM_ADMIN),
+        "submit_corrections": (Role.ENTERPRISE,),
+        "read_audit": (Role.ZONE_ADMIN, Role.PLATFORM_ADMIN),
+        "manage_users": (Role.PLATFORM_ADMIN,),
+        "view_zone": (Role.ZONE_ADMIN, Role.CLERK, Role.PLATFORM_ADMIN),
+    }
+    return bool(user and user.is_authenticated and role in allowed.get(action, ()))
+
+
+def audit(request_or_user, action: str, obj: Model | None = None, **detail) -> AuditEvent:
+    """Record who did or saw what. ``request_or_user``: a request (for the IP) or a user."""
+    request = request_or_user if hasattr(request_or_user, "META") else None
+    user = request.user if request is not None else request_or_user
+    user = user if getattr(user, "is_authenticated", False) else None
+    zone_id = None
+    if obj is not None:
+        label = _label(type(obj))
+        zone_id = _zone_id(obj, label) if label in _ZONE_PATH else None
+    return AuditEvent.objects.create(
+        user=user,
+        username=getattr(user, "username", "") or detail.pop("username", ""),
+        action=action,
+        object_type=type(obj).__name__.lower() if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        zone_id=zone_id,
+        detail=detail,
+        ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
+    )

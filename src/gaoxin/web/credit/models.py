@@ -1,0 +1,140 @@
+"""Score runs, their immutable results, uploaded models and the lists published to banks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ModelFile(models.Model):
+    """An indicator model a zone uploaded (shipped models live in the package)."""
+
+    zone = models.ForeignKey("registry.Zone", on_delete=models.CASCADE, related_name="model_files")
+    model_id = models.CharField(max_length=100)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    source = models.TextField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded"]
+        constraints = [models.UniqueConstraint(fields=["zone", "sha256"], name="model_file_once_per_zone")]
+
+
+class Job(models.Model):
+    """Long work (an import, a score run) done in the background, with progress for the page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=30)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0)  # 0..1
+    message = models.CharField(max_length=500, blank=True)
+    zone = models.ForeignKey("registry.Zone", null=True, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+
+class ScoreRun(models.Model):
+    """One scoring of one zone's firms for one year; reproducible and, once done, never changed."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    zone = models.ForeignKey("registry.Zone", on_delete=models.PROTECT, related_name="score_runs")
+    year = models.PositiveSmallIntegerField(_("year"))
+    model_id = models.CharField(max_length=100)
+    model_version = models.PositiveIntegerField()
+    model_name = models.CharField(max_length=200)
+    model_sha256 = models.CharField(max_length=64)
+    model_source = models.TextField()  # the model file itself, so the run can be re-done and read
+    snapshot_sha256 = models.CharField(max_length=64, blank=True)  # hash of the data the engine read
+    code_version = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    scored = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("score run")
+
+    def __str__(self) -> str:
+        return f"{self.model_name} {self.year} #{self.pk}"
+
+
+class Score(models.Model):
+    """One enterprise's result in one run: the spec's output row (details hold cat:/pts:/val:)."""
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="scores")
+    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="scores")
+    stage = models.CharField(max_length=40)
+    total = models.FloatField()
+    base = models.FloatField()
+    bonus = models.FloatField()
+    penalty = models.FloatField()
+    vetoed = models.BooleanField()
+    rank = models.PositiveIntegerField()
+    cohort_size = models.PositiveIntegerField()
+    grade = models.CharField(max_length=20, blank=True)
+    list = models.CharField(max_length=40, blank=True)
+    details = models.JSONField(default=dict)  # {"cat": {}, "pts": {}, "val": {}, "missing": []}
+
+    class Meta:
+        ordering = ["run", "stage", "rank", "enterprise__uscc"]
+        constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="score_once_per_run")]
+        indexes = [
+            models.Index(fields=["run", "stage", "rank"]),
+            models.Index(fields=["run", "total"]),
+            models.Index(fields=["enterprise", "run"]),
+        ]
+
+
+class PublishedList(models.Model):
+    """A run and a filter, frozen into entries and shown to chosen banks. Never changes once created."""
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.PROTECT, related_name="published_lists")
+    zone = models.ForeignKey("registry.Zone", on_delete=models.PROTECT, related_name="published_lists")
+    title = models.CharField(_("title"), max_length=200)
+    filters = models.JSONField(default=dict)  # e.g. {"stage": "growth", "grade_min": "B", "list": "leaders"}
+    banks = models.ManyToManyField("accounts.Bank", related_name="published_lists")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+
+class ListEntry(models.Model):
+    published_list = models.ForeignKey(PublishedList, on_delete=models.CASCADE, related_name="entries")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.PROTECT, related_name="list_entries"
+    )
+    score = models.ForeignKey(Score, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["published_list", "position"]
+        constraints = [models.UniqueConstraint(fields=["published_list", "enterprise"], name="entry_once")]

@@ -1,0 +1,177 @@
+"""The zone's register: zones, enterprises, annual reports, qualifications, and where every value came from.
+
+The columns of ``Enterprise`` and ``AnnualReport`` are generated from ``gaoxin.dictionary``: a field
+is declared once, there, and a migration adds it here. Every stored value knows the import batch (or
+correction) that set it (``sources``: field → batch id) and every change is kept in ``ChangeRecord``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.dictionary import ENTERPRISE_FIELDS, QUALIFICATION_KINDS, REPORT_FIELDS, Field
+
+MONEY = {"max_digits": 20, "decimal_places": 4}  # 万元 to the yuan
+
+
+def django_field(f: Field) -> models.Field:
+    """The database column for a dictionary field; every column may be missing (null)."""
+    label = f.zh
+    if f.type == "money":
+        return models.DecimalField(label, null=True, blank=True, **MONEY)
+    if f.type == "int":
+        return models.BigIntegerField(label, null=True, blank=True)
+    if f.type == "ratio":
+        return models.DecimalField(label, null=True, blank=True, max_digits=12, decimal_places=8)
+    if f.type == "bool":
+        return models.BooleanField(label, null=True, blank=True)
+    if f.type == "date":
+        return models.DateField(label, null=True, blank=True)
+    choices = [(c, c) for c in f.choices] or None
+    return models.CharField(label, max_length=200, blank=True, default="", choices=choices)
+
+
+ENTERPRISE_COLUMNS = tuple(f for f in ENTERPRISE_FIELDS if f.id not in ("uscc", "name", "zone"))
+REPORT_COLUMNS = tuple(f for f in REPORT_FIELDS if f.id != "year")
+
+
+class Zone(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    target_hightech = models.PositiveIntegerField(_("high-tech enterprise target"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("zone")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(models.Model):
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    vars().update({f.id: django_field(f) for f in ENTERPRISE_COLUMNS})  # noqa: RUF100 - columns from the dictionary
+    sources = models.JSONField(default=dict, blank=True)  # field → ImportBatch id (or "correction:<id>")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["zone", "name"]
+        verbose_name = _("enterprise")
+        indexes = [models.Index(fields=["zone", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnualReport(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    vars().update({f.id: django_field(f) for f in REPORT_COLUMNS})  # noqa: RUF100 - columns from the dictionary
+    sources = models.JSONField(default=dict, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["enterprise", "year"]
+        verbose_name = _("annual report")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="report_once_per_year")]
+        indexes = [models.Index(fields=["year"])]
+
+
+class Qualification(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="qualifications")
+    kind = models.CharField(_("kind"), max_length=30, choices=list(QUALIFICATION_KINDS.items()))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    certificate_no = models.CharField(_("certificate number"), max_length=100, blank=True, default="")
+    batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["enterprise", "kind", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "kind", "valid_from"], name="qualification_once"),
+        ]
+
+
+class ImportBatch(models.Model):
+    """One file brought in by one person for one zone; its hash makes a re-import a no-op."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Awaiting confirmation")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused: errors")
+        DUPLICATE = "duplicate", _("Same file already imported")
+
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="imports")
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    department = models.CharField(_("source department"), max_length=100, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)  # [{file,sheet,row,column,value,reason,severity}]
+    mapping = models.JSONField(default=list, blank=True)  # [{header, field, unit, factor}]
+    counts = models.JSONField(default=dict, blank=True)  # created/updated/unchanged per table
+    stored_file = models.CharField(max_length=500, blank=True)  # path under MEDIA_ROOT of the upload
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("import")
+
+
+class ChangeRecord(models.Model):
+    """A value changed: who, when, old → new, and from which file or correction."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="changes")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)  # null: an enterprise field
+    field = models.CharField(max_length=60)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    correction = models.ForeignKey(
+        "Correction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class Correction(models.Model):
+    """An enterprise's request to change one of its values, decided by a zone administrator."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="corrections")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    field = models.CharField(max_length=60)
+    current = models.TextField(blank=True)
+    proposed = models.TextField()
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted", "-id"]

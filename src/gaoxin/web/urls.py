@@ -1,0 +1,19 @@
+"""URL map: each app owns its prefix."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from gaoxin.web.accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("gaoxin.web.accounts.urls")),
+    path("registry/", include("gaoxin.web.registry.urls")),
+    path("credit/", include("gaoxin.web.credit.urls")),
+    path("api/", include("gaoxin.web.api.urls")),
+]
+
+handler403 = "gaoxin.web.errors.forbidden"
+handler404 = "gaoxin.web.errors.not_found"
+handler500 = "gaoxin.web.errors.server_error"
