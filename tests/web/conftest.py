@@ -1,10 +1,117 @@
-"""Fixtures for the platform: zones, banks, one user per role, a small scored register."""
+"""Fixtures for the platform: two zones, two banks, one user per role, a small scored register.
+
+``platform`` builds, once per test that asks for it, a register loaded through the real import path
+(``apply_dataset``), a finished score run per zone on ``national-2024`` and one list published to bank
+A — so every view, API and scoping test starts from the same, realistic state.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
+from django.test import Client
+
+from gaoxin import synth
+from gaoxin.scoring import load_model
+from gaoxin.web.accounts.models import Bank, Role, User
+from gaoxin.web.credit.models import PublishedList, ScoreRun
+from gaoxin.web.registry.models import Enterprise, ImportBatch, Zone
+
+PASSWORD = "correct-horse-battery-9"
+YEAR = 2025
 
 
 @pytest.fixture(autouse=True)
 def _sync_jobs(settings):
     settings.GAOXIN_TASKS_SYNC = True
+
+
+@dataclass
+class Platform:
+    zone_a: Zone
+    zone_b: Zone
+    bank_a: Bank
+    bank_b: Bank
+    users: dict[
+        str, User
+    ]  # platform_admin, zone_admin, clerk, enterprise, bank, zone_admin_b, enterprise_b, bank_b
+    run_a: ScoreRun
+    run_b: ScoreRun
+    published: PublishedList  # zone A's list, published to bank A only
+    listed: Enterprise  # an enterprise of zone A on the published list
+    unlisted: Enterprise  # an enterprise of zone A not on it
+    other: Enterprise  # an enterprise of zone B
+
+    def client(self, role: str) -> Client:
+        c = Client()
+        assert c.login(username=self.users[role].username, password=PASSWORD)
+        return c
+
+
+def make_user(username: str, role: str, **anchor) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, role=role, **anchor)
+
+
+def load_zones(n_per_zone: int = 60, seed: int = 7) -> tuple[Zone, Zone]:
+    """Two zones of synthetic firms, brought in through the import path."""
+    from gaoxin.web.registry.services import apply_dataset
+
+    data = synth.synthesize(n_per_zone * 2, zones=2, years=(YEAR - 2, YEAR), seed=seed)
+    zone_a = Zone.objects.create(code="Z001", name=synth.zone_name(1))
+    zone_b = Zone.objects.create(code="Z002", name=synth.zone_name(2))
+    batch = ImportBatch.objects.create(zone=zone_a, file_name="synth", sha256="0" * 64, department="测试")
+    apply_dataset(data, batch, allowed_zones={"Z001": zone_a, "Z002": zone_b})
+    batch.status = ImportBatch.Status.APPLIED
+    batch.save()
+    return zone_a, zone_b
+
+
+@pytest.fixture
+def platform(db) -> Platform:
+    from gaoxin.web.credit.services import run_scores
+
+    zone_a, zone_b = load_zones()
+    bank_a = Bank.objects.create(code="bank-a", name="甲银行")
+    bank_b = Bank.objects.create(code="bank-b", name="乙银行")
+    ents_a = list(Enterprise.objects.filter(zone=zone_a).order_by("uscc"))
+    other = Enterprise.objects.filter(zone=zone_b).order_by("uscc").first()
+    model = load_model("national-2024")
+    admin = make_user("admin", Role.PLATFORM_ADMIN)
+    run_a = run_scores(zone_a, YEAR, model, admin)
+    run_b = run_scores(zone_b, YEAR, model, admin)
+    top = run_a.scores.order_by("-total", "enterprise__uscc")
+    listed = top.first().enterprise
+    unlisted = top.last().enterprise
+    published = _publish(run_a, [top.first()], bank_a, admin)
+    users = {
+        "platform_admin": admin,
+        "zone_admin": make_user("zone_admin", Role.ZONE_ADMIN, zone=zone_a),
+        "clerk": make_user("clerk", Role.CLERK, zone=zone_a),
+        "enterprise": make_user("firm", Role.ENTERPRISE, enterprise=unlisted),
+        "bank": make_user("bank", Role.BANK, bank=bank_a),
+        "zone_admin_b": make_user("zone_admin_b", Role.ZONE_ADMIN, zone=zone_b),
+        "enterprise_b": make_user("firm_b", Role.ENTERPRISE, enterprise=other),
+        "bank_b": make_user("bank_b", Role.BANK, bank=bank_b),
+    }
+    assert listed != unlisted and len(ents_a) > 2
+    return Platform(zone_a, zone_b, bank_a, bank_b, users, run_a, run_b, published, listed, unlisted, other)
+
+
+def _publish(run: ScoreRun, scores, bank: Bank, user: User) -> PublishedList:
+    """A minimal published list (the credit app's publish service replaces this when it exists)."""
+    try:
+        from gaoxin.web.credit.services import publish_list
+    except ImportError:
+        publish_list = None
+    if publish_list is not None:
+        return publish_list(run, title="测试白名单", filters={"top": 1}, banks=[bank], user=user)
+    from gaoxin.web.credit.models import ListEntry
+
+    pl = PublishedList.objects.create(
+        run=run, zone=run.zone, title="测试白名单", filters={"top": 1}, created_by=user
+    )
+    pl.banks.add(bank)
+    for n, s in enumerate(scores, 1):
+        ListEntry.objects.create(published_list=pl, enterprise=s.enterprise, score=s, position=n)
+    return pl

@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from gaoxin.web.credit import views
 
 app_name = "credit"
-urlpatterns: list = []
+urlpatterns = [*views.urls]

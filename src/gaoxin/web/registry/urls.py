@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+"""Registry URLs: pages (views.py) and imports (imports.py) each bring their own list."""
+
+from gaoxin.web.registry import imports, views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [*views.urls, *imports.urls]

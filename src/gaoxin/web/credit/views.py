@@ -1,0 +1,3 @@
+"""Credit pages: ranking, score runs, comparison, models, publishing lists, banks' lists."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""Registry pages: dashboard, enterprises, enterprise profile, corrections."""
+
+urls: list = []
