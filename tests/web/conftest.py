@@ -58,10 +58,11 @@ def load_zones(n_per_zone: int = 60, seed: int = 7) -> tuple[Zone, Zone]:
     from gaoxin.web.registry.services import apply_dataset
 
     data = synth.synthesize(n_per_zone * 2, zones=2, years=(YEAR - 2, YEAR), seed=seed)
-    zone_a = Zone.objects.create(code="Z001", name=synth.zone_name(1))
-    zone_b = Zone.objects.create(code="Z002", name=synth.zone_name(2))
+    (code_a, name_a), (code_b, name_b) = synth.zones(2)
+    zone_a = Zone.objects.create(code=code_a, name=name_a)
+    zone_b = Zone.objects.create(code=code_b, name=name_b)
     batch = ImportBatch.objects.create(zone=zone_a, file_name="synth", sha256="0" * 64, department="测试")
-    apply_dataset(data, batch, allowed_zones={"Z001": zone_a, "Z002": zone_b})
+    apply_dataset(data, batch, allowed_zones={code_a: zone_a, code_b: zone_b})
     batch.status = ImportBatch.Status.APPLIED
     batch.save()
     return zone_a, zone_b
