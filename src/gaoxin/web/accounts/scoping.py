@@ -65,7 +65,7 @@ def _path(prefix: str, field: str) -> str:
     return f"{prefix}__{field}" if prefix else field
 
 
-def _bank_filter(label: str, bank: Bank) -> Q | None:
+def _bank_filter(label: str, bank: int) -> Q | None:
     """What a bank sees: published lists addressed to it and what those lists contain."""
     lists = Q(published_lists__banks=bank)
     return {
@@ -76,7 +76,7 @@ def _bank_filter(label: str, bank: Bank) -> Q | None:
             pk__in=_model("credit.ListEntry").objects.filter(published_list__banks=bank).values("score_id")
         ),
         "registry.Zone": lists,
-        "accounts.Bank": Q(pk=bank.pk),
+        "accounts.Bank": Q(pk=bank),
     }.get(label)
 
 
@@ -107,7 +107,7 @@ def visible(user: User, model: type[Model] | QuerySet) -> QuerySet:
             return qs.filter(object_type="enterprise", object_id=str(user.enterprise_id))  # who looked at us
         return qs.none()
     if user.role == Role.BANK:
-        rule = _bank_filter(label, user.bank)
+        rule = _bank_filter(label, user.bank_id)
         return qs.filter(rule).distinct() if rule is not None else qs.none()
     return qs.none()
 
