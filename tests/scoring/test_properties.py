@@ -113,3 +113,27 @@ def test_ranks_are_competition_ranks_and_lists_are_nested(rows):
             members = part.filter(pl.col("list") == name)
             assert all(r <= -(-n * share // 10) for r in members["rank"].to_list())
         assert part.filter(pl.col("vetoed") & pl.col("list").is_not_null()).height == 0
+
+
+def test_repeated_runs_are_bit_identical():
+    """Totals are sums of floats: the engine must add them in one fixed order every time."""
+    import random
+
+    rng = random.Random(5)
+    rows = [
+        {
+            "uscc": f"E{i:03d}",
+            "zone": "Z1",
+            "revenue": rng.uniform(0, 300),
+            "rd_expense": rng.uniform(0, 40),
+            "net_profit": rng.uniform(-10, 60),
+            "invention_patents": rng.randint(0, 6),
+            "standards_led": rng.randint(0, 2),
+            "admin_penalties": 0,
+        }
+        for i in range(60)
+    ]
+    data = dataset(rows)
+    first = score(MIXED, data, 2025).frame
+    for _ in range(150):
+        assert score(MIXED, data, 2025).frame.equals(first)

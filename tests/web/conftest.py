@@ -23,8 +23,11 @@ YEAR = 2025
 
 
 @pytest.fixture(autouse=True)
-def _sync_jobs(settings):
+def _test_settings(settings):
     settings.GAOXIN_TASKS_SYNC = True
+    # Argon2 is deliberately slow; tests that are not about passwords use a fast hasher.
+    # tests/web/test_security.py checks that the real settings hash with Argon2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -45,7 +48,7 @@ class Platform:
 
     def client(self, role: str) -> Client:
         c = Client()
-        assert c.login(username=self.users[role].username, password=PASSWORD)
+        c.force_login(self.users[role])
         return c
 
 
@@ -100,19 +103,9 @@ def platform(db) -> Platform:
 
 
 def _publish(run: ScoreRun, scores, bank: Bank, user: User) -> PublishedList:
-    """A minimal published list (the credit app's publish service replaces this when it exists)."""
-    try:
-        from gaoxin.web.credit.services import publish_list
-    except ImportError:
-        publish_list = None
-    if publish_list is not None:
-        return publish_list(run, title="测试白名单", filters={"top": 1}, banks=[bank], user=user)
-    from gaoxin.web.credit.models import ListEntry
+    """The top firm of the run, published to ``bank`` through the credit app's publish service."""
+    from gaoxin.web.credit.services import publish_list
 
-    pl = PublishedList.objects.create(
-        run=run, zone=run.zone, title="测试白名单", filters={"top": 1}, created_by=user
-    )
-    pl.banks.add(bank)
-    for n, s in enumerate(scores, 1):
-        ListEntry.objects.create(published_list=pl, enterprise=s.enterprise, score=s, position=n)
-    return pl
+    published = publish_list(run, title="测试白名单", filters={"top": 1}, banks=[bank], user=user)
+    assert [e.score_id for e in published.entries.all()] == [s.pk for s in scores]
+    return published

@@ -14,6 +14,7 @@ The semantics are those of ``shared/spec/indicator-model.md``, implemented once,
 from __future__ import annotations
 
 import datetime as dt
+from functools import reduce
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -224,9 +225,12 @@ def rate(model: Model, values: Frame) -> pl.LazyFrame:
 
 
 def _sum(cols: list) -> pl.Expr:
-    if not cols:
+    """Left-to-right sum in the model's order. pl.sum_horizontal may add in a varying order, which
+    changes the last bit of a float total from run to run; a fixed fold keeps runs byte-identical."""
+    exprs = [pl.col(c) if isinstance(c, str) else c for c in cols]
+    if not exprs:
         return pl.lit(0.0)
-    return pl.sum_horizontal(cols)
+    return reduce(lambda a, b: a + b, exprs)
 
 
 def grade_expr(model: Model, total: pl.Expr) -> pl.Expr:

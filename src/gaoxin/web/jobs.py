@@ -38,6 +38,7 @@ def submit(kind: str, work: Work, *, zone=None, user=None, message: str = ""):
 
 
 def _thread(job_id: int, work: Work) -> None:
+    close_old_connections()  # a thread's own connection only: inline jobs run inside the request's transaction
     try:
         _run(job_id, work)
     finally:
@@ -47,7 +48,6 @@ def _thread(job_id: int, work: Work) -> None:
 def _run(job_id: int, work: Work) -> None:
     from gaoxin.web.credit.models import Job
 
-    close_old_connections()
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
     last = [0.0]
 

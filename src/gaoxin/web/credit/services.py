@@ -1,25 +1,38 @@
-"""Score runs: read the zone's register, score it with the pure engine, store the result immutably.
+"""Score runs, their results, comparisons, published lists and exports.
 
 The engine (``gaoxin.scoring``) decides every number; this module only moves frames in and rows out,
 and records what is needed to reproduce the run: the model file itself and its hash, the hash of the
 data snapshot the engine read, and the code version.
+
+Read functions take querysets the caller has already scoped (``accounts.scoping.visible``), so this
+module never decides who sees what. Published lists are frozen once: nothing here changes one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from pathlib import Path
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.dataset import Dataset
-from gaoxin.runinfo import code_version
-from gaoxin.scoring.engine import score
-from gaoxin.scoring.model import Model, loads
-from gaoxin.web.credit.models import Score, ScoreRun
+from gaoxin.io.write import _display, chinese_headers, write_scores
+from gaoxin.runinfo import RunInfo, code_version
+from gaoxin.scoring.engine import output_columns, score
+from gaoxin.scoring.model import Fault, Model, ModelError, load_model, loads, shipped
+from gaoxin.web import jobs
+from gaoxin.web.credit.models import Job, ListEntry, ModelFile, PublishedList, Score, ScoreRun
 from gaoxin.web.registry.models import Enterprise, Zone
 from gaoxin.web.registry.services import zone_dataset
 
@@ -86,7 +99,13 @@ def execute_run(run: ScoreRun, progress: Progress | None = None) -> ScoreRun:
 
 def run_model(run: ScoreRun) -> Model:
     """The model exactly as the run used it (from the stored file, not today's copy)."""
-    return loads(run.model_source.encode("utf-8"), name=f"{run.model_id} v{run.model_version}")
+    return parsed_model(run.model_source, f"{run.model_id} v{run.model_version}")
+
+
+@lru_cache(maxsize=64)
+def parsed_model(source: str, name: str) -> Model:
+    """A stored model file, parsed once per process (models are immutable values)."""
+    return loads(source.encode("utf-8"), name=name)
 
 
 def _score_rows(run: ScoreRun, model: Model, frame: pl.DataFrame, ids: dict[str, int]) -> list[Score]:
@@ -127,3 +146,764 @@ def run_scores(zone: Zone, year: int, model: Model, user, progress: Progress | N
     except Exception:
         ScoreRun.objects.filter(pk=run.pk).update(status=ScoreRun.Status.FAILED, finished=timezone.now())
         raise
+
+
+# --- models: shipped with gaoxin, or uploaded by a zone ---------------------------------------------
+
+MAX_MODEL_BYTES = 1024 * 1024
+
+
+@lru_cache(maxsize=16)
+def shipped_model(model_id: str) -> Model:
+    """A model that ships with gaoxin, by id (KeyError if there is none)."""
+    if model_id not in shipped():
+        raise KeyError(model_id)
+    return load_model(model_id)
+
+
+def shipped_models() -> list[Model]:
+    return [shipped_model(m) for m in shipped()]
+
+
+def model_file_model(model_file: ModelFile) -> Model:
+    return parsed_model(model_file.source, model_file.name)
+
+
+def model_ref(run: ScoreRun, model_files: Iterable[ModelFile]) -> str:
+    """The choice (``shipped:<id>`` or ``file:<pk>``) holding the model file a run used, or ""."""
+    for f in model_files:
+        if f.sha256 == run.model_sha256:
+            return f"file:{f.pk}"
+    if run.model_id in shipped() and shipped_model(run.model_id).sha256 == run.model_sha256:
+        return f"shipped:{run.model_id}"
+    return ""
+
+
+def store_model_file(zone: Zone, raw: bytes, file_name: str, user) -> tuple[ModelFile, bool]:
+    """Check an uploaded model file with the engine's loader and keep it for the zone.
+
+    Raises ``ModelError`` listing every fault (file, where, what) and stores nothing then. The same
+    file uploaded again returns the stored one (``created`` is False).
+    """
+    if len(raw) > MAX_MODEL_BYTES:
+        raise ModelError([Fault(file_name, "file", f"is larger than {MAX_MODEL_BYTES // 1024} KB")])
+    model = loads(raw, name=file_name)
+    canonical = parsed_model(model.source, file_name)  # the hash of the text as stored (no BOM)
+    return ModelFile.objects.get_or_create(
+        zone=zone,
+        sha256=canonical.sha256,
+        defaults={
+            "model_id": model.id,
+            "version": model.version,
+            "name": model.name.zh,
+            "source": model.source,
+            "uploaded_by": user,
+        },
+    )
+
+
+# --- running scores as background jobs ----------------------------------------------------------------
+
+
+def submit_run(zone: Zone, year: int, model: Model, user) -> ScoreRun:
+    """Record a run and score it in a background job (inline when jobs are synchronous)."""
+    with transaction.atomic():
+        run = start_run(zone, year, model, user)
+        job = jobs.submit(
+            "score_run",
+            partial(_run_job, run.pk),
+            zone=zone,
+            user=user,
+            message=f"{model.id} v{model.version} · {year}",
+        )
+        ScoreRun.objects.filter(pk=run.pk).update(job=job)
+    run.refresh_from_db()
+    return run
+
+
+def _run_job(run_pk: int, progress: Progress) -> dict:
+    run = ScoreRun.objects.get(pk=run_pk)
+    try:
+        execute_run(run, progress)
+    except Exception:
+        ScoreRun.objects.filter(pk=run_pk).update(status=ScoreRun.Status.FAILED, finished=timezone.now())
+        raise
+    return {"run": run_pk, "scored": run.scored}
+
+
+def rerun(run: ScoreRun, user) -> ScoreRun:
+    """The same model file over the register as it is now, as a new run (to verify or to refresh)."""
+    return submit_run(run.zone, run.year, run_model(run), user)
+
+
+def run_progress(run: ScoreRun) -> dict:
+    """What the run page's progress bar polls."""
+    job = run.job
+    done = run.status == ScoreRun.Status.DONE
+    progress = 1.0 if done else (job.progress if job else 0.0)
+    return {
+        "status": run.status,
+        "progress": round(progress, 3),
+        "message": (job.message if job and job.status == Job.Status.FAILED else ""),
+        "scored": run.scored,
+    }
+
+
+# --- reading a run back -------------------------------------------------------------------------------
+
+
+def run_summary(run: ScoreRun, model: Model, scores: QuerySet) -> dict:
+    """Counts by stage × grade, by list, and vetoed firms, for the run's page."""
+    scores = scores.filter(run=run).order_by()
+    by_cell = Counter(
+        {
+            (r["stage"], r["grade"]): r["n"]
+            for r in scores.values("stage", "grade").annotate(n=Count("id")).order_by()
+        }
+    )
+    grades = [g.grade for g in model.grades]
+    if any(g not in grades for _, g in by_cell):
+        grades.append("")
+    rows = []
+    for stage in model.stages:
+        counts = [by_cell[(stage.id, g)] for g in grades]
+        rows.append({"stage": stage.id, "name": stage.name.zh, "counts": counts, "total": sum(counts)})
+    totals = [sum(r["counts"][i] for r in rows) for i in range(len(grades))]
+    by_list = dict(scores.exclude(list="").values_list("list").annotate(n=Count("id")).order_by())
+    lists = [
+        {"id": x.id, "name": x.name.zh, "top": float(x.top) * 100, "count": by_list.get(x.id, 0)}
+        for x in model.lists
+    ]
+    return {
+        "grades": grades,
+        "rows": rows,
+        "totals": totals,
+        "total": sum(totals),
+        "lists": lists,
+        "vetoed": scores.filter(vetoed=True).count(),
+    }
+
+
+def _score_values(scores: QuerySet, extra: Iterable[str] = ()) -> list[tuple]:
+    fields = [
+        "enterprise__uscc",
+        "enterprise__name",
+        "stage",
+        "total",
+        "base",
+        "bonus",
+        "penalty",
+        "vetoed",
+        "rank",
+        "cohort_size",
+        "grade",
+        "list",
+        "details",
+        *extra,
+    ]
+    return list(scores.values_list(*fields))
+
+
+def scores_frame(run: ScoreRun, model: Model, scores: QuerySet, *, engine_order: bool = True) -> pl.DataFrame:
+    """The engine's output frame rebuilt from stored Score rows (the spec's columns, in its order).
+
+    With ``engine_order`` the rows are sorted as the engine sorts them (cohort, rank, uscc); otherwise
+    they keep the queryset's order (a ranking page's sort). Nothing is re-scored.
+    """
+    cohort_extra = [k for k in model.cohort if k not in ("zone", "stage")]
+    rows = _score_values(scores.filter(run=run), [f"enterprise__{k}" for k in cohort_extra])
+    cats = [c.id for c in model.categories]
+    inds = [i.id for i in model.all_indicators]
+    zone = run.zone.code
+    data: dict[str, list] = {c: [] for c in output_columns(model)}
+    extra: dict[str, list] = {k: [] for k in cohort_extra}
+    for r in rows:
+        uscc, name, stage, total, base, bonus, penalty, vetoed, rank, size, grade, lst, details = r[:13]
+        for k, v in zip(cohort_extra, r[13:], strict=True):
+            extra[k].append(v)
+        cat, pts, val = details.get("cat", {}), details.get("pts", {}), details.get("val", {})
+        for c, v in (
+            ("uscc", uscc),
+            ("name", name),
+            ("zone", zone),
+            ("year", run.year),
+            ("stage", stage),
+            ("total", total),
+            ("base", base),
+            ("bonus", bonus),
+            ("penalty", penalty),
+            ("vetoed", vetoed),
+            ("rank", rank),
+            ("cohort_size", size),
+            ("grade", grade or None),
+            ("list", lst or None),
+            ("missing", ",".join(details.get("missing", []))),
+        ):
+            data[c].append(v)
+        for c in cats:
+            data[f"cat:{c}"].append(cat.get(c))
+        for i in inds:
+            data[f"pts:{i}"].append(pts.get(i))
+            data[f"val:{i}"].append(val.get(i))
+    schema = {c: _dtype(c) for c in data}
+    frame = pl.DataFrame(data, schema=schema)
+    if not engine_order:
+        return frame
+    stage_order = {s.id: n for n, s in enumerate(model.stages)}
+    keys = []
+    for k in model.cohort:
+        if k == "stage":
+            keys.append(pl.col("stage").replace_strict(stage_order, default=None, return_dtype=pl.Int64))
+        elif k == "zone":
+            keys.append(pl.col("zone"))
+        else:
+            keys.append(pl.Series(k, [str(v) if v is not None else None for v in extra[k]]))
+    return frame.sort([*keys, pl.col("rank"), pl.col("uscc")], nulls_last=True)
+
+
+def _dtype(column: str) -> pl.DataType:
+    if column in ("uscc", "name", "zone", "stage", "grade", "list", "missing"):
+        return pl.Utf8()
+    if column in ("year", "rank", "cohort_size"):
+        return pl.Int64()
+    if column == "vetoed":
+        return pl.Boolean()
+    return pl.Float64()
+
+
+def run_info(run: ScoreRun, scored: int, notes: Iterable[str] = ()) -> RunInfo:
+    """The run's record in the shape the writers print (model, snapshot, code version, time)."""
+    return RunInfo(
+        model_id=run.model_id,
+        model_version=run.model_version,
+        model_name=run.model_name,
+        model_sha256=run.model_sha256,
+        model_path=f"{run.model_id} v{run.model_version}（评分记录 #{run.pk} 中保存的模型文件）",
+        year=run.year,
+        inputs=[
+            {
+                "name": f"{run.zone.name}（{run.zone.code}）登记数据快照",
+                "sha256": run.snapshot_sha256,
+                "rows": run.scored,
+            }
+        ],
+        code_version=run.code_version,
+        started=timezone.localtime(run.created).isoformat(timespec="seconds"),
+        scored=scored,
+        notes=[*notes, *run.notes],
+    )
+
+
+def xlsx_bytes(frame: pl.DataFrame, model: Model, info: RunInfo) -> bytes:
+    """An xlsx from gaoxin.io.write (summary, ranking with Chinese headers, model and run record)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "scores.xlsx"
+        write_scores(frame, model, info, out)
+        return out.read_bytes()
+
+
+def csv_bytes(frame: pl.DataFrame, model: Model) -> bytes:
+    """A CSV with Chinese headers and names (stage, list, 是/否) that Excel opens (UTF-8 with BOM)."""
+    headers = chinese_headers(model)
+    shown = _display(frame, model)
+    shown = shown.rename({c: headers.get(c, c) for c in shown.columns})
+    return b"\xef\xbb\xbf" + shown.write_csv().encode("utf-8")
+
+
+def run_export(run: ScoreRun, model: Model, scores: QuerySet) -> bytes:
+    frame = scores_frame(run, model, scores)
+    return xlsx_bytes(frame, model, run_info(run, frame.height))
+
+
+# --- the ranking --------------------------------------------------------------------------------------
+
+SORTS = {
+    "rank": ("rank", "-total", "enterprise__uscc"),
+    "-total": ("-total", "enterprise__uscc"),
+    "total": ("total", "enterprise__uscc"),
+    "name": ("enterprise__name", "enterprise__uscc"),
+}
+RANKING_FIELDS = (
+    "id",
+    "run_id",
+    "enterprise_id",
+    "stage",
+    "total",
+    "rank",
+    "cohort_size",
+    "grade",
+    "list",
+    "vetoed",
+    "enterprise__uscc",
+    "enterprise__name",
+    "enterprise__industry",
+    "enterprise__tech_field",
+)
+
+
+def ranking_queryset(scores: QuerySet, run: ScoreRun, filters: dict) -> QuerySet:
+    """A run's scores filtered and sorted as the ranking page asks.
+
+    ``filters``: stage, grade, list (exact ids), industry (code prefix), tech_field, q (name or USCC),
+    sort (rank, -total, total, name). Empty values are ignored.
+    """
+    qs = scores.filter(run=run)
+    if filters.get("stage"):
+        qs = qs.filter(stage=filters["stage"])
+    if filters.get("grade"):
+        qs = qs.filter(grade=filters["grade"])
+    if filters.get("list"):
+        qs = qs.filter(list=filters["list"])
+    if filters.get("industry"):
+        qs = qs.filter(enterprise__industry__startswith=filters["industry"].strip())
+    if filters.get("tech_field"):
+        qs = qs.filter(enterprise__tech_field=filters["tech_field"])
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise__uscc__istartswith=q))
+    return qs.order_by(*SORTS.get(filters.get("sort") or "rank", SORTS["rank"]))
+
+
+def ranking_rows(qs: QuerySet) -> QuerySet:
+    """Only the columns the ranking table shows, in one query with the enterprise."""
+    return qs.select_related("enterprise").only(*RANKING_FIELDS)
+
+
+def ranking_export(run: ScoreRun, model: Model, qs: QuerySet, described: str) -> bytes:
+    frame = scores_frame(run, model, qs, engine_order=False)
+    return xlsx_bytes(frame, model, run_info(run, frame.height, [described] if described else []))
+
+
+def latest_done_run(runs: QuerySet) -> ScoreRun | None:
+    return runs.filter(status=ScoreRun.Status.DONE).order_by("-finished", "-id").first()
+
+
+# --- comparing two runs -------------------------------------------------------------------------------
+
+REASONS_SHOWN = 3
+
+
+@dataclass
+class Reason:
+    what: str  # an indicator id, or "penalty", "veto", "stage"
+    name: str
+    before: float | str | None
+    after: float | str | None
+    delta: float = 0.0
+
+
+@dataclass
+class Mover:
+    enterprise_id: int
+    uscc: str
+    name: str
+    stage_before: str
+    stage_after: str
+    rank_before: int
+    rank_after: int
+    total_before: float
+    total_after: float
+    grade_before: str
+    grade_after: str
+    list_before: str
+    list_after: str
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def rank_change(self) -> int:
+        """Places gained (positive: moved up)."""
+        return self.rank_before - self.rank_after
+
+    @property
+    def total_change(self) -> float:
+        return self.total_after - self.total_before
+
+
+@dataclass
+class Comparison:
+    before: ScoreRun
+    after: ScoreRun
+    up: list[Mover]
+    down: list[Mover]
+    unchanged: int
+    new: list[dict]  # firms scored only in the later run
+    dropped: list[dict]  # firms scored only in the earlier run
+    identical: bool  # every firm, every number, grade and list the same
+    same_model: bool
+    same_snapshot: bool
+
+
+EPS = 1e-9
+
+
+def compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet | None = None) -> Comparison:
+    """Who moved up or down from ``run_a`` to ``run_b`` and why (the indicators whose points moved most).
+
+    Both runs must be of the same zone. ``scores`` is the caller's scoped Score queryset.
+    """
+    if run_a.zone_id != run_b.zone_id:
+        raise ValueError(_("Only runs of the same zone can be compared."))
+    scores = Score.objects.all() if scores is None else scores
+    model_a, model_b = run_model(run_a), run_model(run_b)
+    names = {i.id: i.name.zh for i in model_a.all_indicators} | {
+        i.id: i.name.zh for i in model_b.all_indicators
+    }
+    stages = {s.id: s.name.zh for s in model_a.stages} | {s.id: s.name.zh for s in model_b.stages}
+    a, b = _compare_rows(scores, run_a), _compare_rows(scores, run_b)
+    up, down, unchanged, identical = [], [], 0, True
+    for ent, rb in b.items():
+        ra = a.get(ent)
+        if ra is None:
+            continue
+        # Identical means bit for bit (a re-run must reproduce every number exactly); moving means a
+        # change a person can see, so float noise below EPS is not reported as a move.
+        moved = ra["rank"] != rb["rank"] or abs(rb["total"] - ra["total"]) > EPS
+        if not (
+            ra["pts"] == rb["pts"]
+            and ra["total"] == rb["total"]
+            and ra["penalty"] == rb["penalty"]
+            and ra["stage"] == rb["stage"]
+            and ra["grade"] == rb["grade"]
+            and ra["list"] == rb["list"]
+            and ra["vetoed"] == rb["vetoed"]
+        ):
+            identical = False
+        if not moved:
+            unchanged += 1
+            continue
+        mover = Mover(
+            enterprise_id=ent,
+            uscc=rb["uscc"],
+            name=rb["name"],
+            stage_before=stages.get(ra["stage"], ra["stage"]),
+            stage_after=stages.get(rb["stage"], rb["stage"]),
+            rank_before=ra["rank"],
+            rank_after=rb["rank"],
+            total_before=ra["total"],
+            total_after=rb["total"],
+            grade_before=ra["grade"],
+            grade_after=rb["grade"],
+            list_before=ra["list"],
+            list_after=rb["list"],
+            reasons=_reasons(ra, rb, names, stages),
+        )
+        if mover.rank_change > 0 or (mover.rank_change == 0 and mover.total_change > 0):
+            up.append(mover)
+        else:
+            down.append(mover)
+    up.sort(key=lambda m: (-m.rank_change, -m.total_change, m.uscc))
+    down.sort(key=lambda m: (m.rank_change, m.total_change, m.uscc))
+
+    def brief(r: dict, ent: int) -> dict:
+        stage = stages.get(r["stage"], r["stage"])
+        return {"enterprise_id": ent, **r, "stage_name": stage}
+
+    new = sorted((brief(r, e) for e, r in b.items() if e not in a), key=lambda r: (r["rank"], r["uscc"]))
+    dropped = sorted((brief(r, e) for e, r in a.items() if e not in b), key=lambda r: (r["rank"], r["uscc"]))
+    return Comparison(
+        before=run_a,
+        after=run_b,
+        up=up,
+        down=down,
+        unchanged=unchanged,
+        new=new,
+        dropped=dropped,
+        identical=identical and not new and not dropped,
+        same_model=run_a.model_sha256 == run_b.model_sha256,
+        same_snapshot=bool(run_a.snapshot_sha256) and run_a.snapshot_sha256 == run_b.snapshot_sha256,
+    )
+
+
+def _compare_rows(scores: QuerySet, run: ScoreRun) -> dict[int, dict]:
+    rows = (
+        scores.filter(run=run)
+        .order_by()
+        .values_list(
+            "enterprise_id",
+            "enterprise__uscc",
+            "enterprise__name",
+            "stage",
+            "total",
+            "rank",
+            "grade",
+            "list",
+            "vetoed",
+            "penalty",
+            "details__pts",
+        )
+    )
+    keys = ("uscc", "name", "stage", "total", "rank", "grade", "list", "vetoed", "penalty", "pts")
+    return {r[0]: dict(zip(keys, r[1:], strict=True)) for r in rows}
+
+
+def _reasons(ra: dict, rb: dict, names: dict[str, str], stages: dict[str, str]) -> list[Reason]:
+    """Why a firm moved: stage, veto and penalty changes first, then the indicators whose points moved most."""
+    out = []
+    if ra["stage"] != rb["stage"]:
+        out.append(Reason("stage", _("Stage"), stages.get(ra["stage"]), stages.get(rb["stage"])))
+    if ra["vetoed"] != rb["vetoed"]:
+        yes, no = _("yes"), _("no")
+        out.append(Reason("veto", _("Veto"), yes if ra["vetoed"] else no, yes if rb["vetoed"] else no))
+    if abs(rb["penalty"] - ra["penalty"]) > EPS:
+        out.append(
+            Reason("penalty", _("Penalty"), ra["penalty"], rb["penalty"], rb["penalty"] - ra["penalty"])
+        )
+    pa, pb = ra["pts"] or {}, rb["pts"] or {}
+    deltas = []
+    for ind in sorted(set(pa) | set(pb)):
+        before, after = pa.get(ind) or 0.0, pb.get(ind) or 0.0
+        if abs(after - before) > EPS:
+            deltas.append(Reason(ind, names.get(ind, ind), before, after, after - before))
+    deltas.sort(key=lambda r: (-abs(r.delta), r.what))
+    return out + deltas[:REASONS_SHOWN]
+
+
+# --- publishing lists ---------------------------------------------------------------------------------
+
+
+class PublishError(ValueError):
+    pass
+
+
+PUBLISH_FILTERS = ("stage", "grade_min", "list", "top")
+
+
+def clean_list_filters(model: Model, filters: dict) -> dict:
+    """The filters a list is published with, checked against the run's model (PublishError if not)."""
+    unknown = set(filters) - set(PUBLISH_FILTERS)
+    if unknown:
+        raise PublishError(_("Unknown filter: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    out: dict = {}
+    if stage := filters.get("stage"):
+        if stage not in {s.id for s in model.stages}:
+            raise PublishError(_("The model has no stage %(value)s.") % {"value": stage})
+        out["stage"] = stage
+    if grade := filters.get("grade_min"):
+        if grade not in [g.grade for g in model.grades]:
+            raise PublishError(_("The model has no grade %(value)s.") % {"value": grade})
+        out["grade_min"] = grade
+    if lst := filters.get("list"):
+        if lst not in [x.id for x in model.lists]:
+            raise PublishError(_("The model has no list %(value)s.") % {"value": lst})
+        out["list"] = lst
+    top = filters.get("top")
+    if top not in (None, ""):
+        try:
+            top = int(top)
+        except (TypeError, ValueError):
+            top = 0
+        if top < 1:
+            raise PublishError(_("Top N must be a whole number of at least 1."))
+        out["top"] = top
+    return out
+
+
+def list_candidates(run: ScoreRun, model: Model, scores: QuerySet, filters: dict) -> QuerySet:
+    """The run's scores a list with ``filters`` holds, best first (total, then USCC).
+
+    Vetoed firms are never listed. ``grade_min`` keeps that grade and the better ones; ``list`` keeps
+    that list and the smaller (better) lists nested inside it; ``top`` keeps the first N that remain.
+    """
+    filters = clean_list_filters(model, filters)
+    qs = scores.filter(run=run, vetoed=False)
+    if "stage" in filters:
+        qs = qs.filter(stage=filters["stage"])
+    if "grade_min" in filters:
+        grades = [g.grade for g in model.grades]
+        qs = qs.filter(grade__in=grades[: grades.index(filters["grade_min"]) + 1])
+    if "list" in filters:
+        lists = [x.id for x in model.lists]
+        qs = qs.filter(list__in=lists[: lists.index(filters["list"]) + 1])
+    qs = qs.order_by("-total", "enterprise__uscc")
+    if "top" in filters:
+        qs = qs[: filters["top"]]
+    return qs
+
+
+def describe_filters(model: Model, filters: dict) -> str:
+    """The filters in words, e.g. 阶段：成长期；等级不低于 B."""
+    parts = []
+    stages = {s.id: s.name.zh for s in model.stages}
+    lists = {x.id: x.name.zh for x in model.lists}
+    for key, value in filters.items():
+        if value in (None, ""):
+            continue
+        if key == "stage":
+            parts.append(_("stage: %(value)s") % {"value": stages.get(value, value)})
+        elif key == "grade_min":
+            parts.append(_("grade %(value)s or better") % {"value": value})
+        elif key == "grade":
+            parts.append(_("grade: %(value)s") % {"value": value})
+        elif key == "list":
+            parts.append(_("list: %(value)s") % {"value": lists.get(value, value)})
+        elif key == "top":
+            parts.append(_("top %(value)s") % {"value": value})
+        elif key == "industry":
+            parts.append(_("industry code starts with %(value)s") % {"value": value})
+        elif key == "tech_field":
+            parts.append(_("tech field: %(value)s") % {"value": value})
+        elif key == "q":
+            parts.append(_("search: %(value)s") % {"value": value})
+    return "; ".join(parts) if parts else _("all firms (vetoed firms excluded)")
+
+
+def publish_list(run: ScoreRun, *, title: str, filters: dict, banks: Iterable, user) -> PublishedList:
+    """Freeze the run's scores that match ``filters`` into a list for ``banks``; never changed after.
+
+    The entries point at the run's Score rows, which never change either, so the list reads the same
+    numbers forever, whatever is imported or re-scored later.
+    """
+    if run.status != ScoreRun.Status.DONE:
+        raise PublishError(_("Only a finished run can be published."))
+    title = (title or "").strip()
+    if not title:
+        raise PublishError(_("A list needs a title."))
+    model = run_model(run)
+    filters = clean_list_filters(model, filters)
+    with transaction.atomic():
+        chosen = list(
+            list_candidates(run, model, Score.objects.all(), filters).values_list("pk", "enterprise_id")
+        )
+        if not chosen:
+            raise PublishError(_("No firm matches these filters; nothing was published."))
+        published = PublishedList.objects.create(
+            run=run, zone=run.zone, title=title, filters=filters, created_by=user
+        )
+        published.banks.set(list(banks))
+        ListEntry.objects.bulk_create(
+            [
+                ListEntry(published_list=published, enterprise_id=ent, score_id=pk, position=n)
+                for n, (pk, ent) in enumerate(chosen, 1)
+            ],
+            batch_size=BATCH,
+        )
+    return published
+
+
+POSITION = "序号"  # the list's own column, named as the files show it
+
+
+def list_frame(published: PublishedList, model: Model, scores: QuerySet) -> pl.DataFrame:
+    """A published list as a frame: its position, then the spec's columns from the frozen scores."""
+    positions = dict(published.entries.values_list("score_id", "position"))
+    chosen = scores.filter(pk__in=list(positions))
+    ids = list(chosen.values_list("pk", flat=True).order_by("pk"))
+    frame = scores_frame(published.run, model, chosen.order_by("pk"), engine_order=False)
+    order = pl.Series(POSITION, [positions[i] for i in ids], dtype=pl.Int64)
+    return frame.insert_column(0, order).sort(POSITION)
+
+
+def list_info(published: PublishedList, model: Model, count: int) -> RunInfo:
+    notes = [
+        f"名单：{published.title}",
+        f"发布时间：{timezone.localtime(published.created):%Y-%m-%d %H:%M}",
+        f"筛选条件：{describe_filters(model, published.filters)}",
+        f"入选企业：{count} 家",
+    ]
+    return run_info(published.run, count, notes)
+
+
+def list_export(published: PublishedList, model: Model, scores: QuerySet, fmt: str) -> bytes:
+    frame = list_frame(published, model, scores)
+    if fmt == "csv":
+        return csv_bytes(frame, model)
+    return xlsx_bytes(frame, model, list_info(published, model, frame.height))
+
+
+# --- the model page -----------------------------------------------------------------------------------
+
+
+METHOD_LABELS = {
+    "percentile": gettext_lazy("percentile in cohort"),
+    "minmax": gettext_lazy("min–max in cohort"),
+    "linear": gettext_lazy("linear between two values"),
+    "bands": gettext_lazy("bands"),
+}
+
+
+def model_outline(model: Model) -> dict:
+    """A model as the model page shows it: stages, the indicator tree with weights per stage, rules."""
+    stage_ids = [s.id for s in model.stages]
+
+    def indicator(i) -> dict:
+        return {
+            "id": i.id,
+            "name": i.name.zh,
+            "name_en": i.name.en,
+            "method": i.method,
+            "direction": i.direction,
+            "method_label": METHOD_LABELS.get(i.method, i.method),
+            "direction_label": _("higher is better") if i.direction == "higher" else _("lower is better"),
+            "value": i.value.text,
+            "linear": i.linear,
+            "bands": [{"threshold": t, "fraction": f} for t, f in i.bands],
+            "rule": _rule(i),
+            "weights": [i.weight(s) for s in stage_ids],
+            "description": i.description,
+            "bonus": i.bonus,
+        }
+
+    categories = []
+    for c in model.categories:
+        base = [indicator(i) for i in model.indicators if i.category == c.id]
+        bonus = [indicator(i) for i in model.bonus_indicators if i.category == c.id]
+        subtotal = [sum(i["weights"][n] for i in base) for n in range(len(stage_ids))]
+        categories.append(
+            {
+                "id": c.id,
+                "name": c.name.zh,
+                "name_en": c.name.en,
+                "indicators": base,
+                "bonus": bonus,
+                "subtotal": subtotal,
+            }
+        )
+    return {
+        "id": model.id,
+        "version": model.version,
+        "name": model.name.zh,
+        "name_en": model.name.en,
+        "sha256": model.sha256,
+        "cohort": list(model.cohort),
+        "cohort_names": [_cohort_name(k) for k in model.cohort],
+        "stages": [
+            {"id": s.id, "name": s.name.zh, "name_en": s.name.en, "when": s.when.text} for s in model.stages
+        ],
+        "categories": categories,
+        "stage_max": [model.stage_max(s) for s in stage_ids],
+        "bonus_cap": model.bonus_cap,
+        "bonus_count": len(model.bonus_indicators),
+        "penalties": [
+            {
+                "id": p.id,
+                "name": p.name.zh,
+                "when": p.when.text,
+                "points": p.points,
+                "description": p.description,
+            }
+            for p in model.penalties
+        ],
+        "veto": [v.text for v in model.veto],
+        "grades": [{"grade": g.grade, "min": g.min} for g in model.grades],
+        "lists": [{"id": x.id, "name": x.name.zh, "top": float(x.top) * 100} for x in model.lists],
+        "indicator_count": len(model.all_indicators),
+    }
+
+
+def _rule(i) -> str:
+    """The parameters of an indicator's method, e.g. ``[0, 0.3]`` or ``1→0.3, 2→0.5``."""
+    if i.method == "linear" and i.linear:
+        a, b = i.linear
+        return f"[{a:g}, {b:g}]"
+    if i.method == "bands":
+        return ", ".join(f"{t:g}→{f:g}" for t, f in i.bands)
+    return ""
+
+
+def _cohort_name(key: str) -> str:
+    if key == "zone":
+        return _("zone")
+    if key == "stage":
+        return _("stage")
+    from gaoxin.dictionary import BY_ID
+
+    return BY_ID[key].zh if key in BY_ID else key
