@@ -62,10 +62,45 @@ def _parser() -> argparse.ArgumentParser:
     y.add_argument("--out", required=True, help="输出目录 / output directory")
 
     d = sub.add_parser(
-        "demo", help="演示：合成园区、评分、输出排名 / demo: synthesize, score, show the ranking"
+        "demo",
+        help="演示平台：合成三个园区、评分、发布榜单并在本机启动 / demo: a populated platform served on 127.0.0.1",
     )
-    d.add_argument("--out", default="out/demo", help="输出目录 / output directory")
+    d.add_argument("--port", type=int, default=8000, help="端口（默认 8000）/ port (default 8000)")
+    d.add_argument(
+        "--data-dir",
+        "--out",
+        dest="data_dir",
+        default="out/demo",
+        help="数据目录，其中的演示数据库会被重建 / data directory; its demo database is rebuilt",
+    )
     d.add_argument("--enterprises", type=int, default=3000, help="每个园区的企业数 / enterprises per zone")
+    d.add_argument(
+        "--no-serve", action="store_true", help="只建库不启动服务 / build the database, do not serve"
+    )
+
+    i = sub.add_parser(
+        "import",
+        help="把部门数据文件导入平台登记库 / import department files into the platform's register",
+        description=(
+            "读取文件、检查、整体写入（有任何错误则不做任何更改；同一文件再次导入不做任何更改）。\n"
+            "Reads, checks and writes the files as one transaction: any error changes nothing, and the\n"
+            "same file imported again changes nothing. Uses the platform database (DATABASE_URL, or\n"
+            "var/gaoxin.sqlite3 under GAOXIN_DATA_DIR)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    i.add_argument("--zone", required=True, help="园区代码 / zone code, e.g. Z001")
+    i.add_argument("--department", default="", help="来源部门，如 税务局 / source department")
+    i.add_argument(
+        "--user", help="以该用户身份导入（记入历史）/ import as this user (recorded in the history)"
+    )
+    i.add_argument("--note", default="", help="备注 / a note kept with the import")
+    i.add_argument("--errors", help="错误报告 xlsx 路径 / where to write the error report (xlsx)")
+    i.add_argument(
+        "--data-dir",
+        help="平台数据目录（如演示平台的 out/demo）/ the platform's data directory (e.g. the demo's out/demo)",
+    )
+    i.add_argument("files", nargs="+", metavar="FILE", help="数据文件 csv/xlsx/parquet / data files")
     return p
 
 
