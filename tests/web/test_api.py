@@ -450,9 +450,12 @@ def test_the_explanation_is_the_engines_on_the_same_data(platform):
         stored.rank,
         stored.details["cat"],
     )
-    # After the register changes, the explanation says it reads today's data, not the run's.
-    AnnualReport.objects.filter(enterprise=firm, year=YEAR).update(rd_expense=Decimal("99999"))
-    assert ok(c.get(f"/api/runs/{p.run_a.pk}/explanations/{firm.pk}", {"levers": 0}))["data_changed"] is True
+    # After the register changes, the explanation still shows the run's own data, and says the data changed.
+    report = AnnualReport.objects.get(enterprise=firm, year=YEAR)
+    report.rd_expense = Decimal("99999")
+    report.save()
+    after = ok(c.get(f"/api/runs/{p.run_a.pk}/explanations/{firm.pk}", {"levers": 0}))
+    assert after["data_changed"] is True and after["total"] == stored.total
 
 
 # --- OpenAPI -----------------------------------------------------------------------------------------

@@ -321,7 +321,7 @@ def test_profile_breakdown_is_the_engines_explanation(platform):
         for c in model.categories
     ]
 
-    # the data change after the run: the page says the explanation uses the current data
+    # the data change after the run: the page says so; the explanation keeps the run's own data
     client = platform.client("zone_admin")
     assert b'id="data-changed"' not in client.get(profile_url(platform.listed)).content
     report = AnnualReport.objects.get(enterprise=platform.listed, year=YEAR)

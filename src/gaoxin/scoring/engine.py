@@ -14,8 +14,8 @@ The semantics are those of ``shared/spec/indicator-model.md``, implemented once,
 from __future__ import annotations
 
 import datetime as dt
-from functools import reduce
 from dataclasses import dataclass, field
+from functools import reduce
 
 import polars as pl
 
@@ -34,9 +34,9 @@ Frame = pl.DataFrame | pl.LazyFrame
 @dataclass
 class ScoreResult:
     frame: pl.DataFrame  # the output columns of the spec, one row per scored enterprise
-    notes: list[str] = field(
-        default_factory=list
-    )  # what the user should know (unscored firms, absent fields)
+    # what the user should know (unscored firms, absent fields)
+    notes: list[str] = field(default_factory=list)
+    values: pl.DataFrame | None = None  # the evaluated values (``evaluate``), when asked for
 
 
 def _lazy(frame: Frame) -> pl.LazyFrame:
@@ -294,13 +294,18 @@ def finish(model: Model, rated: Frame, year: int) -> pl.LazyFrame:
     return lf.select(output_columns(model))
 
 
-def score(model: Model, data: Dataset, year: int) -> ScoreResult:
-    """Score every enterprise that has a report for ``year``."""
+def score(model: Model, data: Dataset, year: int, keep_values: bool = False) -> ScoreResult:
+    """Score every enterprise that has a report for ``year``.
+
+    ``keep_values`` also returns the evaluated values, from which ``explain.explain_values`` can
+    explain any firm of the run later without reading the data again.
+    """
     notes: list[str] = []
-    prepared = prepare(model, data, year, notes)
-    frame = finish(model, rate(model, evaluate(model, prepared)), year).collect()
+    values = evaluate(model, prepare(model, data, year, notes))
+    kept = values.collect() if keep_values else None
+    frame = finish(model, rate(model, kept if kept is not None else values), year).collect()
     _note_unscored(data, year, frame, notes)
-    return ScoreResult(frame, notes)
+    return ScoreResult(frame, notes, kept)
 
 
 def _note_unscored(data: Dataset, year: int, frame: pl.DataFrame, notes: list[str]) -> None:

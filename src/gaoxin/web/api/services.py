@@ -1,30 +1,17 @@
-"""What the API does besides reading scoped rows: explanations (computed by the pure core) and tokens.
+"""What the API does besides reading scoped rows: explanations and tokens.
 
-No number is decided here: an explanation is ``gaoxin.scoring.explain.explain_values`` over the run's
-own model (``credit.services.run_model``) and the zone's register as the run read it
-(``registry.services.zone_dataset`` for the run's year and the year before, then ``engine.prepare`` and
-``engine.evaluate``). Services never commit: the caller's request or command holds the transaction.
+No number is decided here: an explanation is ``credit.services.explain_in_run`` (the engine's
+explanation over the run's own model and values), as on the pages. Services never commit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from gaoxin.scoring import engine
-from gaoxin.scoring.explain import Explanation, explain_values
 from gaoxin.web.accounts.models import ApiToken, User
 from gaoxin.web.accounts.scoping import audit
 from gaoxin.web.accounts.services import hash_token, new_token
 from gaoxin.web.credit.models import ScoreRun
-from gaoxin.web.credit.services import run_model, snapshot_hash
+from gaoxin.web.credit.services import RunExplanation, explain_in_run
 from gaoxin.web.registry.models import Enterprise
-from gaoxin.web.registry.services import zone_dataset
-
-
-@dataclass
-class RunExplanation:
-    explanation: Explanation
-    data_changed: bool  # the register differs from the snapshot the run read
 
 
 def explain_enterprise(run: ScoreRun, enterprise: Enterprise, levers: int = 3) -> RunExplanation:
@@ -33,12 +20,7 @@ def explain_enterprise(run: ScoreRun, enterprise: Enterprise, levers: int = 3) -
     The caller has already checked that the user may see both. The whole cohort is evaluated because
     percentiles and levers are relative to it.
     """
-    model = run_model(run)
-    data = zone_dataset([run.zone], years=[run.year - 1, run.year])
-    values = engine.evaluate(model, engine.prepare(model, data, run.year)).collect()
-    found = explain_values(model, values, run.year, enterprise.uscc, levers=levers)
-    changed = bool(run.snapshot_sha256) and snapshot_hash(data, run.year) != run.snapshot_sha256
-    return RunExplanation(found, changed)
+    return explain_in_run(run, enterprise.uscc, levers=levers)
 
 
 def create_token(user: User, name: str, by=None) -> str:

@@ -20,6 +20,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -29,11 +30,12 @@ from django.utils.translation import gettext_lazy
 from gaoxin.dataset import Dataset
 from gaoxin.io.write import _display, chinese_headers, write_scores
 from gaoxin.runinfo import RunInfo, code_version
-from gaoxin.scoring.engine import output_columns, score
+from gaoxin.scoring.engine import evaluate, output_columns, prepare, score
+from gaoxin.scoring.explain import Explanation, explain_values
 from gaoxin.scoring.model import Fault, Model, ModelError, load_model, loads, shipped
 from gaoxin.web import jobs
 from gaoxin.web.credit.models import Job, ListEntry, ModelFile, PublishedList, Score, ScoreRun
-from gaoxin.web.registry.models import Enterprise, Zone
+from gaoxin.web.registry.models import AnnualReport, ChangeRecord, Enterprise, Qualification, Zone
 from gaoxin.web.registry.services import zone_dataset
 
 Progress = Callable[[float], None]
@@ -78,7 +80,7 @@ def execute_run(run: ScoreRun, progress: Progress | None = None) -> ScoreRun:
     model = run_model(run)
     data = zone_dataset([run.zone], years=[run.year - 1, run.year])
     progress(0.2)
-    result = score(model, data, run.year)
+    result = score(model, data, run.year, keep_values=True)
     progress(0.5)
     frame = result.frame
     ids = dict(Enterprise.objects.filter(zone=run.zone).values_list("uscc", "pk"))
@@ -93,8 +95,66 @@ def execute_run(run: ScoreRun, progress: Progress | None = None) -> ScoreRun:
         run.status = ScoreRun.Status.DONE
         run.finished = timezone.now()
         run.save()
+        _store_values(run, result.values)
     progress(1.0)
     return run
+
+
+# --- explaining a firm of a run ----------------------------------------------------------------------
+
+
+def _values_path(run: ScoreRun) -> Path:
+    # pk and creation time: a test database that reuses a pk never finds another run's file.
+    return Path(settings.MEDIA_ROOT) / "runs" / f"{run.pk}-{run.created:%Y%m%d%H%M%S%f}.values.parquet"
+
+
+def _store_values(run: ScoreRun, values: pl.DataFrame) -> None:
+    """Keep the values the run evaluated, so explanations read the run's data, not today's."""
+    path = _values_path(run)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    values.write_parquet(tmp)
+    tmp.replace(path)
+
+
+def run_values(run: ScoreRun) -> pl.DataFrame:
+    """The evaluated values of a run; re-evaluated from the register only if the file is gone."""
+    path = _values_path(run)
+    if path.exists():
+        return pl.read_parquet(path)
+    model = run_model(run)
+    data = zone_dataset([run.zone], years=[run.year - 1, run.year])
+    return evaluate(model, prepare(model, data, run.year)).collect()
+
+
+def data_changed_since(run: ScoreRun) -> bool:
+    """Whether the zone's register changed after the run read it (imports, corrections, new firms)."""
+    after = run.created
+    zone = run.zone_id
+    checks = [  # all four, always: a page's query count must not depend on the answer
+        ChangeRecord.objects.filter(enterprise__zone=zone, at__gt=after).exists(),
+        Enterprise.objects.filter(zone=zone, created__gt=after).exists(),
+        AnnualReport.objects.filter(
+            enterprise__zone=zone, year__in=[run.year - 1, run.year], updated__gt=after
+        ).exists(),
+        Qualification.objects.filter(enterprise__zone=zone, batch__created__gt=after).exists(),
+    ]
+    return any(checks)
+
+
+@dataclass
+class RunExplanation:
+    explanation: Explanation
+    data_changed: bool  # the register changed after the run read it
+
+
+def explain_in_run(run: ScoreRun, uscc: str, levers: int = 3) -> RunExplanation:
+    """Why a firm scored what it scored in ``run``: the engine's explanation over the run's own values.
+
+    Raises ``UnknownEnterprise`` when the firm was not scored in the run. The caller checks access.
+    """
+    found = explain_values(run_model(run), run_values(run), run.year, uscc, levers=levers)
+    return RunExplanation(found, data_changed_since(run))
 
 
 def run_model(run: ScoreRun) -> Model:

@@ -22,12 +22,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gaoxin.dictionary import BY_ID, Field
-from gaoxin.scoring.engine import evaluate, prepare
-from gaoxin.scoring.explain import Explanation, UnknownEnterprise, explain_values
+from gaoxin.scoring.explain import Explanation, UnknownEnterprise
 from gaoxin.scoring.model import Label, Model
 from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.credit.models import Score, ScoreRun
-from gaoxin.web.credit.services import run_model, snapshot_hash
+from gaoxin.web.credit.services import explain_in_run, run_model
 from gaoxin.web.registry.corrections import ENTERPRISE_FIELD_IDS, REPORT_FIELD_IDS
 from gaoxin.web.registry.models import (
     ENTERPRISE_COLUMNS,
@@ -40,7 +39,6 @@ from gaoxin.web.registry.models import (
     Qualification,
     Zone,
 )
-from gaoxin.web.registry.services import zone_dataset
 
 HISTOGRAM_WIDTH = 5  # points per bar of the score distribution
 TOP = 20
@@ -626,11 +624,10 @@ def breakdown(user, enterprise: Enterprise) -> Breakdown | None:
     out = Breakdown(run=run, score=score, stage=stage_names.get(score.stage, score.stage), explanation=None)
     list_names = {lst.id: label(lst.name) for lst in model.lists}
     out.list_name = list_names.get(score.list, score.list)
-    data = zone_dataset([run.zone], years=[run.year - 1, run.year])
-    out.data_changed = snapshot_hash(data, run.year) != run.snapshot_sha256
-    values = evaluate(model, prepare(model, data, run.year)).collect()
     try:
-        exp = explain_values(model, values, run.year, enterprise.uscc)
+        found = explain_in_run(run, enterprise.uscc)
+        out.data_changed = found.data_changed
+        exp = found.explanation
     except UnknownEnterprise:
         out.unavailable = _(
             "The enterprise has no annual report for %(year)s any more, so its score cannot be explained."
