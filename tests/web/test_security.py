@@ -72,8 +72,9 @@ def test_sign_in_without_csrf_token_is_refused(person):
 
 def test_open_redirects_are_refused(person):
     client = Client()
-    response = client.post("/accounts/login/", {"username": "officer", "password": PASSWORD,
-                                                "next": "https://evil.example/"})
+    response = client.post(
+        "/accounts/login/", {"username": "officer", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert response.status_code == 302 and "evil" not in response["Location"]
 
 
