@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
-from gaoxin.web.accounts.models import AuditEvent, Bank, Role, User
+from gaoxin.web.accounts.models import AuditEvent, Role, User
 
 
 class ScopeError(LookupError):
