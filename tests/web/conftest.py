@@ -23,8 +23,9 @@ YEAR = 2025
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     settings.GAOXIN_TASKS_SYNC = True
+    settings.MEDIA_ROOT = tmp_path / "files"  # uploads and run files never land in the checkout
     # Argon2 is deliberately slow; tests that are not about passwords use a fast hasher.
     # tests/web/test_security.py checks that the real settings hash with Argon2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,18 +9,29 @@
 - unchanged values are left alone, so re-applying the same data changes nothing.
 
 It never commits by itself: the caller holds the transaction (a failed import leaves nothing behind).
+
+Speed: a department file has up to a few hundred thousand rows, so nothing here runs a query per row.
+Existing rows are fetched in a few large ``IN`` chunks, the differences are found in Python over
+column lists, and rows are written with ``executemany`` on prepared ``INSERT``/``UPDATE`` statements
+(values adapted by each model field's own ``get_db_prep_save``, so the stored values are exactly what
+the ORM would store). The number of queries grows with the number of chunks, never with rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import polars as pl
-from django.db.models import FloatField
+from django.db import connection
+from django.db.models import BooleanField, FloatField, Max
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from gaoxin.dataset import Dataset
 from gaoxin.dictionary import BY_ID
@@ -36,7 +47,11 @@ from gaoxin.web.registry.models import (
 )
 
 BATCH_SIZE = 2000
+WRITE_CHUNK = 5000  # rows per executemany call (progress is reported between calls)
+IN_CHUNK = 20000  # values per IN (...) lookup; PostgreSQL allows 65535 parameters, SQLite (≥3.32) 32766
 Progress = Callable[[float], None]
+_MONEY_Q = Decimal("0.0001")
+_RATIO_Q = Decimal("0.00000001")
 
 
 class ApplyError(ValueError):
@@ -79,9 +94,9 @@ def to_db(field_id: str, value):
         return None
     f = BY_ID[field_id]
     if f.type == "money":
-        return Decimal(repr(float(value))).quantize(Decimal("0.0001"))
+        return Decimal(repr(float(value))).quantize(_MONEY_Q)
     if f.type == "ratio":
-        return Decimal(repr(float(value))).quantize(Decimal("0.00000001"))
+        return Decimal(repr(float(value))).quantize(_RATIO_Q)
     if f.type in ("text", "enum"):
         return str(value)
     return value
@@ -104,9 +119,155 @@ def shown(value) -> str:
     return str(value)
 
 
-def _chunks(items: list, size: int = BATCH_SIZE) -> Iterable[list]:
+def _chunks(items: Sequence, size: int = BATCH_SIZE) -> Iterable[Sequence]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def column_values(field_id: str, series: pl.Series) -> list:
+    """A frame column as the values ``to_db`` gives, computed for the whole column at once.
+
+    Money and ratios go through Polars' shortest round-trip text of the float, which is the same
+    number as Python's ``repr`` (so the same Decimal as ``to_db``), at half the cost per cell.
+    """
+    f = BY_ID[field_id]
+    if f.type in ("money", "ratio"):
+        q = _MONEY_Q if f.type == "money" else _RATIO_Q
+        return [None if v is None else Decimal(v).quantize(q) for v in series.cast(pl.Utf8).to_list()]
+    if f.type in ("text", "enum"):
+        return series.cast(pl.Utf8).to_list()
+    return series.to_list()
+
+
+def insert_values(field_id: str, series: pl.Series) -> list:
+    """The values of a column for an INSERT: what ``column_values`` gives, as the driver receives it.
+
+    On SQLite a Decimal reaches the database as its text (Django registers ``str`` as the adapter),
+    so the text is given directly: the shortest round-trip text of the float where it has no more
+    decimals than the column keeps (then it is the Decimal's text without its trailing zeros, the same
+    number), and the quantized Decimal's text elsewhere. This spares two Python calls per cell.
+    """
+    f = BY_ID[field_id]
+    if f.type not in ("money", "ratio") or connection.vendor != "sqlite":
+        return column_values(field_id, series)
+    places, q = (4, _MONEY_Q) if f.type == "money" else (8, _RATIO_Q)
+    text = series.cast(pl.Utf8)
+    values = text.to_list()
+    for i in text.str.contains(rf"[eE]|\.\d{{{places + 1},}}").fill_null(False).arg_true().to_list():
+        values[i] = str(Decimal(values[i]).quantize(q))
+    return values
+
+
+# --- writing rows: prepared statements, values adapted by the model's own fields ---------------------
+
+
+class _Const:
+    """The same value for every row of an insert (a default, the batch id, the time)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _prep(f):
+    """The per-value adapter of a model field, or None where the driver takes the Python value as is.
+
+    Dates, times and JSON go through the field's own ``get_db_prep_save``, each distinct value once:
+    dates repeat, and the ``sources`` of new rows are a few shared dicts (one per pattern of empty
+    cells, see ``_new_sources``), so JSON values are remembered by identity while the list lives.
+    """
+    from django.db import models
+
+    if not isinstance(f, (models.DateField, models.JSONField, models.TimeField)):  # DateTimeField ⊂ DateField
+        return None
+    cache: dict = {}
+    by_identity = isinstance(f, models.JSONField)
+
+    def prep(v):
+        key = id(v) if by_identity else v
+        try:
+            return cache[key]
+        except KeyError:
+            cache[key] = out = f.get_db_prep_save(v, connection)
+            return out
+
+    return prep
+
+
+def _adapted(f, values: list | _Const):
+    """``values`` as the driver receives them (the list is alive while adapting: identities hold)."""
+    if isinstance(values, _Const):
+        return itertools.repeat(f.get_db_prep_save(values.value, connection))
+    prep = _prep(f)
+    return values if prep is None else [prep(v) for v in values]
+
+
+def _insert(model, columns: dict[str, list | _Const], n: int, progress: Progress | None = None) -> None:
+    """INSERT ``n`` rows; ``columns`` maps attnames to value lists (or constants). Every other concrete
+    column gets the field's default, so the rows are complete as the ORM would write them."""
+    if n == 0:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    unknown = set(columns) - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"unknown columns for {model.__name__}: {sorted(unknown)}")
+    data = []
+    for f in fields:
+        values = columns.get(f.attname)
+        if values is None:
+            values = _Const(f.get_default())
+        data.append(_adapted(f, values))
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    rows = zip(*data, strict=False)  # constants are endless; the lists have n items
+    done = 0
+    with connection.cursor() as cursor:
+        while done < n:
+            chunk = list(itertools.islice(rows, WRITE_CHUNK))
+            cursor.executemany(sql, chunk)
+            done += len(chunk)
+            if progress:
+                progress(done / n)
+
+
+def _update(model, attnames: Sequence[str], rows: list[Sequence]) -> None:
+    """UPDATE the given columns of each row; a row is (value per attname…, pk)."""
+    if not rows:
+        return
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_attname[a] for a in attnames]
+    columns = list(zip(*rows, strict=True))
+    data = [_adapted(f, list(col)) for f, col in zip(fields, columns[:-1], strict=True)]
+    data.append(columns[-1])
+    qn = connection.ops.quote_name
+    sql = (
+        f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in fields)} "
+        f"WHERE {qn(model._meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(list(zip(*data, strict=True)), WRITE_CHUNK):
+            cursor.executemany(sql, chunk)
+
+
+def _fetch(qs, key: str, values: Iterable, size: int = IN_CHUNK) -> list:
+    """Rows of ``qs`` whose column ``key`` is in ``values``, a few large chunks at a time.
+
+    The IN list is raw SQL (values are parameters): Django's ``__in`` lookup prepares every value one
+    by one, which costs more than the query itself for tens of thousands of keys.
+    """
+    qn = connection.ops.quote_name
+    opts = qs.model._meta
+    column = f"{qn(opts.db_table)}.{qn(opts.get_field(key).column)}"
+    out = []
+    for part in _chunks(sorted(set(values)), size):
+        sql = f"{column} IN ({', '.join(['%s'] * len(part))})"
+        out.extend(qs.filter(RawSQL(sql, part, output_field=BooleanField())))
+    return out
+
+
+# --- applying a dataset ---------------------------------------------------------------------------
 
 
 def apply_dataset(
@@ -123,27 +284,26 @@ def apply_dataset(
     reps = dataset.reports
     quals = dataset.qualifications
     usccs = set(ents["uscc"].to_list()) | set(reps["uscc"].to_list()) | set(quals["uscc"].to_list())
-    existing = {e.uscc: e for e in _fetch(Enterprise.objects.all(), "uscc", usccs)}
-    _check_zones(ents, reps, quals, existing, allowed_zones, batch)
+    cols = [f.id for f in ENTERPRISE_COLUMNS if f.id in ents.columns]
+    existing = {
+        e["uscc"]: e
+        for e in _fetch(
+            Enterprise.objects.values("pk", "uscc", "zone_id", "name", "sources", *cols), "uscc", usccs
+        )
+    }
+    _check_zones(ents, reps, quals, existing, allowed_zones)
     progress(0.05)
-    by_uscc = _apply_enterprises(ents, existing, batch, allowed_zones, result)
+    now = timezone.now()
+    ids = _apply_enterprises(ents, existing, batch, allowed_zones, result, now)
     progress(0.25)
-    _apply_reports(reps, by_uscc, batch, result, lambda f: progress(0.25 + 0.65 * f))
-    _apply_qualifications(quals, by_uscc, batch, result)
+    before = {e["pk"] for e in existing.values()}  # only these can have reports already
+    _apply_reports(reps, ids, before, batch, result, now, lambda f: progress(0.25 + 0.7 * f))
+    _apply_qualifications(quals, ids, batch, result)
     progress(1.0)
     return result
 
 
-def _fetch(qs, key: str, values: set, size: int = 900) -> list:
-    """Objects whose ``key`` is in ``values``, in chunks that stay under SQLite's variable limit."""
-    out = []
-    items = sorted(values)
-    for part in _chunks(items, size):
-        out.extend(qs.filter(**{f"{key}__in": part}))
-    return out
-
-
-def _check_zones(ents, reps, quals, existing, allowed_zones, batch) -> None:
+def _check_zones(ents, reps, quals, existing, allowed_zones) -> None:
     problems = []
     if "zone" in ents.columns:
         for n, (uscc, zone) in enumerate(ents.select("uscc", "zone").iter_rows()):
@@ -159,7 +319,9 @@ def _check_zones(ents, reps, quals, existing, allowed_zones, batch) -> None:
                 )
     known_new = set(ents["uscc"].to_list()) if "name" in ents.columns and "zone" in ents.columns else set()
     allowed_ids = {z.pk for z in allowed_zones.values()}
-    for uscc in set(reps["uscc"].to_list()) | set(quals["uscc"].to_list()) | set(ents["uscc"].to_list()):
+    for uscc in sorted(
+        set(reps["uscc"].to_list()) | set(quals["uscc"].to_list()) | set(ents["uscc"].to_list())
+    ):
         ent = existing.get(uscc)
         if ent is None and uscc not in known_new:
             problems.append(
@@ -170,7 +332,7 @@ def _check_zones(ents, reps, quals, existing, allowed_zones, batch) -> None:
                     "reason": "平台中没有这家企业，且文件未提供其名称和所在园区",
                 }
             )
-        elif ent is not None and ent.zone_id not in allowed_ids:
+        elif ent is not None and ent["zone_id"] not in allowed_ids:
             problems.append(
                 {"column": "uscc", "value": uscc, "uscc": uscc, "reason": "这家企业属于其他园区，无权修改"}
             )
@@ -178,164 +340,220 @@ def _check_zones(ents, reps, quals, existing, allowed_zones, batch) -> None:
         raise ApplyError(problems)
 
 
-def _apply_enterprises(ents: pl.DataFrame, existing: dict, batch, allowed_zones, result) -> dict[str, int]:
+def _change(enterprise_id: int, year: int | None, fid: str, old, new, batch) -> tuple:
+    return (enterprise_id, year, fid, shown(old), shown(new), batch.pk, batch.user_id)
+
+
+def _record_changes(records: list[tuple], now) -> None:
+    if records:
+        columns = list(zip(*records, strict=True))
+        names = ("enterprise_id", "year", "field", "old", "new", "batch_id", "user_id")
+        _insert(
+            ChangeRecord,
+            {**dict(zip(names, map(list, columns), strict=True)), "at": _Const(now)},
+            len(records),
+        )
+
+
+def _new_columns(part: pl.DataFrame, cols: list[str]) -> dict[str, list]:
+    """Insert values of the given columns for new rows; a missing cell is the column's blank."""
+    out = {}
+    for c in cols:
+        values = insert_values(c, part[c])
+        blank = _blank(c)
+        out[c] = values if blank is None else [blank if v is None else v for v in values]
+    return out
+
+
+def _new_sources(part: pl.DataFrame, cols: list[str], batch_id: int) -> list[dict]:
+    """``sources`` of new rows: the batch for every value the row has (rows share few patterns)."""
+    if not cols:
+        return [{} for _ in range(part.height)]
+    patterns: dict[tuple, dict] = {}
+    out = []
+    for mask in part.select(pl.col(c).is_not_null() for c in cols).iter_rows():
+        d = patterns.get(mask)
+        if d is None:
+            d = patterns[mask] = {c: batch_id for c, present in zip(cols, mask, strict=True) if present}
+        out.append(d)
+    return out
+
+
+def _compare(part: pl.DataFrame, olds: list[dict], cols: list[str], batch, key, on_zone=None):
+    """Differences between the rows of ``part`` and their stored versions ``olds`` (same order).
+
+    Yields (old row, [(attname, new value)], new sources, [change records]) for changed rows and
+    None for unchanged ones. An empty cell never erases a value another department reported.
+    """
+    values = {c: column_values(c, part[c]) for c in cols if c != "zone"}
+    zones = part["zone"].to_list() if "zone" in cols else None
+    for i, old in enumerate(olds):
+        changed, records, sources = [], [], None
+        eid, year = key(old)
+        for c in cols:
+            if c == "zone":
+                v = zones[i]
+                if v is None:
+                    continue
+                change = on_zone(old, v)
+                if change is None:
+                    continue
+                changed.append(("zone_id", change[0]))
+                records.append(_change(eid, year, "zone", change[1], v, batch))
+            else:
+                v = values[c][i]
+                if v is None or old[c] == v:
+                    continue
+                changed.append((c, v))
+                records.append(_change(eid, year, c, old[c], v, batch))
+            sources = sources or dict(old["sources"] or {})
+            sources[c] = batch.pk
+        yield (old, changed, sources, records) if changed else None
+
+
+def _apply_enterprises(
+    ents: pl.DataFrame, existing: dict, batch, allowed_zones, result, now
+) -> dict[str, int]:
+    ids = {u: e["pk"] for u, e in existing.items()}
+    if ents.height == 0:
+        return ids
     cols = [f.id for f in ENTERPRISE_COLUMNS if f.id in ents.columns]
-    base = [c for c in ("name", "zone") if c in ents.columns]
-    new, changed, records = [], [], []
-    for row in ents.iter_rows(named=True):
-        ent = existing.get(row["uscc"])
-        if ent is None:
-            ent = Enterprise(
-                uscc=row["uscc"],
-                name=row["name"],
-                zone=allowed_zones[row["zone"]],
-                sources={c: batch.pk for c in [*base, *cols] if row.get(c) is not None},
-            )
-            for c in cols:
-                setattr(ent, c, to_db(c, row[c]) if row[c] is not None else _blank(c))
-            new.append(ent)
-            continue
-        dirty = False
-        for c in [*base, *cols]:
-            if row[c] is None:
-                continue  # an empty cell never erases a value another department reported
-            value = allowed_zones[row[c]] if c == "zone" else to_db(c, row[c])
-            old = ent.zone if c == "zone" else getattr(ent, c)
-            if (old.pk if c == "zone" else old) != (value.pk if c == "zone" else value):
-                records.append(
-                    ChangeRecord(
-                        enterprise=ent,
-                        field=c,
-                        old=shown(old.code if c == "zone" else old),
-                        new=shown(value.code if c == "zone" else value),
-                        batch=batch,
-                        user=batch.user,
-                    )
-                )
-                setattr(ent, c, value)
-                ent.sources[c] = batch.pk
-                dirty = True
-        if dirty:
-            changed.append(ent)
-        else:
-            result.enterprises.unchanged += 1
-    Enterprise.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    if changed:
-        fields = [("zone" if c == "zone" else c) for c in [*base, *cols]] + ["sources", "updated"]
-        Enterprise.objects.bulk_update(changed, fields, batch_size=500)
-    ChangeRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
-    result.enterprises.created += len(new)
-    result.enterprises.updated += len(changed)
+    written = [*(c for c in ("name", "zone") if c in ents.columns), *cols]
+    usccs = ents["uscc"].to_list()
+    old_idx = [i for i, u in enumerate(usccs) if u in existing]
+    new_idx = [i for i, u in enumerate(usccs) if u not in existing] if old_idx else list(range(len(usccs)))
+    zone_pk = {code: z.pk for code, z in allowed_zones.items()}
+    updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+    records: list[tuple] = []
+    if old_idx:
+        zone_code = dict(Zone.objects.values_list("pk", "code"))
+
+        def on_zone(old, code):
+            pk = zone_pk[code]
+            return None if pk == old["zone_id"] else (pk, zone_code.get(old["zone_id"]))
+
+        olds = [existing[usccs[i]] for i in old_idx]
+        for diff in _compare(ents[old_idx], olds, written, batch, lambda e: (e["pk"], None), on_zone):
+            if diff is None:
+                result.enterprises.unchanged += 1
+                continue
+            old, changed, sources, recs = diff
+            updates[tuple(a for a, _ in changed)].append((*(v for _, v in changed), sources, now, old["pk"]))
+            records.extend(recs)
+    if new_idx:
+        part = ents[new_idx]
+        columns: dict = {
+            "uscc": part["uscc"].to_list(),
+            "name": part["name"].to_list(),
+            "zone_id": [zone_pk[z] for z in part["zone"].to_list()],
+            "sources": _new_sources(part, written, batch.pk),
+            "created": _Const(now),
+            "updated": _Const(now),
+            **_new_columns(part, cols),
+        }
+        max_before = Enterprise.objects.aggregate(m=Max("pk"))["m"] or 0
+        _insert(Enterprise, columns, len(new_idx))
+        created = set(columns["uscc"])
+        for uscc, pk in Enterprise.objects.filter(pk__gt=max_before).values_list("uscc", "pk").iterator(5000):
+            if uscc in created:
+                ids[uscc] = pk
+    for key, rows in updates.items():
+        _update(Enterprise, [*key, "sources", "updated"], rows)
+    _record_changes(records, now)
+    result.enterprises.created += len(new_idx)
+    result.enterprises.updated += sum(len(r) for r in updates.values())
     result.changes += len(records)
-    usccs = set(ents["uscc"].to_list())
-    ids = {e.uscc: e.pk for e in existing.values()}
-    ids.update({e.uscc: e.pk for e in new})
-    missing = usccs - set(ids)
-    if missing:  # SQLite and PostgreSQL both return pks from bulk_create; this is a guard
-        ids.update(dict(Enterprise.objects.filter(uscc__in=missing).values_list("uscc", "pk")))
     return ids
 
 
-def _apply_reports(reps: pl.DataFrame, ids: dict[str, int], batch, result, progress: Progress) -> None:
+def _apply_reports(
+    reps: pl.DataFrame, ids: dict[str, int], before: set[int], batch, result, now, progress: Progress
+) -> None:
     if reps.height == 0:
         return
-    missing = set(reps["uscc"].to_list()) - set(ids)
-    if missing:
-        ids.update(dict(Enterprise.objects.filter(uscc__in=missing).values_list("uscc", "pk")))
     cols = [f.id for f in REPORT_COLUMNS if f.id in reps.columns]
-    enterprise_ids = {ids[u] for u in reps["uscc"].to_list()}
-    existing = {
-        (r.enterprise_id, r.year): r
-        for r in _fetch(AnnualReport.objects.all(), "enterprise_id", enterprise_ids)
-        if r.year in set(reps["year"].to_list())
-    }
-    new, changed, records = [], [], []
-    total = reps.height
-    for n, row in enumerate(reps.iter_rows(named=True)):
-        eid = ids[row["uscc"]]
-        rep = existing.get((eid, row["year"]))
-        if rep is None:
-            rep = AnnualReport(
-                enterprise_id=eid, year=row["year"], sources={c: batch.pk for c in cols if row[c] is not None}
-            )
-            for c in cols:
-                setattr(rep, c, to_db(c, row[c]) if row[c] is not None else _blank(c))
-            new.append(rep)
-        else:
-            dirty = False
-            for c in cols:
-                if row[c] is None:
-                    continue
-                value = to_db(c, row[c])
-                old = getattr(rep, c)
-                if old != value:
-                    records.append(
-                        ChangeRecord(
-                            enterprise_id=eid,
-                            year=row["year"],
-                            field=c,
-                            old=shown(old),
-                            new=shown(value),
-                            batch=batch,
-                            user=batch.user,
-                        )
-                    )
-                    setattr(rep, c, value)
-                    rep.sources[c] = batch.pk
-                    dirty = True
-            if dirty:
-                changed.append(rep)
-            else:
+    years = reps["year"].to_list()
+    eids = [ids[u] for u in reps["uscc"].to_list()]
+    existing = {}
+    known = before.intersection(eids)
+    if known:
+        qs = AnnualReport.objects.filter(year__in=sorted(set(years))).values(
+            "pk", "enterprise_id", "year", "sources", *cols
+        )
+        existing = {(r["enterprise_id"], r["year"]): r for r in _fetch(qs, "enterprise_id", known)}
+    keys = list(zip(eids, years, strict=True))
+    old_idx = [i for i, k in enumerate(keys) if k in existing] if existing else []
+    new_idx = [i for i, k in enumerate(keys) if k not in existing] if existing else list(range(len(keys)))
+    updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+    records: list[tuple] = []
+    if old_idx:
+        olds = [existing[keys[i]] for i in old_idx]
+        for diff in _compare(reps[old_idx], olds, cols, batch, lambda r: (r["enterprise_id"], r["year"])):
+            if diff is None:
                 result.reports.unchanged += 1
-        if n % 5000 == 0:
-            progress(n / total * 0.5)
-    for i, part in enumerate(_chunks(new)):
-        AnnualReport.objects.bulk_create(part)
-        progress(0.5 + 0.5 * min(1.0, (i + 1) * BATCH_SIZE / max(1, len(new))))
-    if changed:
-        AnnualReport.objects.bulk_update(changed, [*cols, "sources", "updated"], batch_size=500)
-    ChangeRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
-    result.reports.created += len(new)
-    result.reports.updated += len(changed)
+                continue
+            old, changed, sources, recs = diff
+            updates[tuple(a for a, _ in changed)].append((*(v for _, v in changed), sources, now, old["pk"]))
+            records.extend(recs)
+    progress(0.2)
+    if new_idx:
+        part = reps[new_idx]
+        columns: dict = {
+            "enterprise_id": [eids[i] for i in new_idx],
+            "year": part["year"].to_list(),
+            "sources": _new_sources(part, cols, batch.pk),
+            "updated": _Const(now),
+            **_new_columns(part, cols),
+        }
+        _insert(AnnualReport, columns, len(new_idx), lambda f: progress(0.2 + 0.7 * f))
+    for key, rows in updates.items():
+        _update(AnnualReport, [*key, "sources", "updated"], rows)
+    _record_changes(records, now)
+    progress(1.0)
+    result.reports.created += len(new_idx)
+    result.reports.updated += sum(len(r) for r in updates.values())
     result.changes += len(records)
 
 
 def _apply_qualifications(quals: pl.DataFrame, ids: dict[str, int], batch, result) -> None:
     if quals.height == 0:
         return
-    missing = set(quals["uscc"].to_list()) - set(ids)
-    if missing:
-        ids.update(dict(Enterprise.objects.filter(uscc__in=missing).values_list("uscc", "pk")))
+    eids = [ids[u] for u in quals["uscc"].to_list()]
+    kinds = quals["kind"].to_list()
+    starts = quals["valid_from"].to_list()
+    ends = quals["valid_to"].to_list()
+    certs = quals["certificate_no"].to_list() if "certificate_no" in quals.columns else [None] * quals.height
+    rows: dict[tuple, tuple] = {}
+    for key, end, cert in zip(zip(eids, kinds, starts, strict=True), ends, certs, strict=True):
+        rows[key] = (end, cert or "")  # the same qualification twice in a file: the later row wins
     existing = {
-        (q.enterprise_id, q.kind, q.valid_from): q
+        (q["enterprise_id"], q["kind"], q["valid_from"]): q
         for q in _fetch(
-            Qualification.objects.all(), "enterprise_id", {ids[u] for u in quals["uscc"].to_list()}
+            Qualification.objects.values(
+                "pk", "enterprise_id", "kind", "valid_from", "valid_to", "certificate_no"
+            ),
+            "enterprise_id",
+            eids,
         )
     }
     new, changed = [], []
-    for row in quals.iter_rows(named=True):
-        key = (ids[row["uscc"]], row["kind"], row["valid_from"])
-        cert = row.get("certificate_no") or ""
+    for key, (end, cert) in rows.items():
         q = existing.get(key)
         if q is None:
-            new.append(
-                Qualification(
-                    enterprise_id=key[0],
-                    kind=row["kind"],
-                    valid_from=row["valid_from"],
-                    valid_to=row["valid_to"],
-                    certificate_no=cert,
-                    batch=batch,
-                )
-            )
-        elif (q.valid_to, q.certificate_no) != (row["valid_to"], cert or q.certificate_no):
-            q.valid_to, q.certificate_no, q.batch = row["valid_to"], cert or q.certificate_no, batch
-            changed.append(q)
+            new.append((*key, end, cert))
+        elif (q["valid_to"], q["certificate_no"]) != (end, cert or q["certificate_no"]):
+            changed.append((end, cert or q["certificate_no"], batch.pk, q["pk"]))
         else:
             result.qualifications.unchanged += 1
-    Qualification.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    if changed:
-        Qualification.objects.bulk_update(changed, ["valid_to", "certificate_no", "batch"], batch_size=500)
+    if new:
+        columns = list(zip(*new, strict=True))
+        names = ("enterprise_id", "kind", "valid_from", "valid_to", "certificate_no")
+        _insert(
+            Qualification,
+            {**dict(zip(names, map(list, columns), strict=True)), "batch_id": _Const(batch.pk)},
+            len(new),
+        )
+    _update(Qualification, ["valid_to", "certificate_no", "batch_id"], changed)
     result.qualifications.created += len(new)
     result.qualifications.updated += len(changed)
 
@@ -343,26 +561,47 @@ def _apply_qualifications(quals: pl.DataFrame, ids: dict[str, int], batch, resul
 # --- reading the register back as frames for the engine ---------------------------------------------
 
 
+def _frame(qs, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The rows of a ``values_list`` queryset as a typed frame, straight from the driver.
+
+    Django's per-row converters (one Python call per cell) are skipped: the queryset's own SQL runs on
+    a plain cursor and Polars types the columns. The drivers differ only in dates (SQLite: ISO text,
+    PostgreSQL: dates) and booleans (SQLite: 0/1); both are normalised here. Decimals are cast to
+    floats in the query itself, so none reach this point.
+    """
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    names = list(schema)
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    raw = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+    columns = []
+    for name, dtype in schema.items():
+        col = raw[name]
+        if dtype == pl.Date and col.dtype == pl.Utf8:
+            col = col.str.slice(0, 10).str.to_date("%Y-%m-%d")
+        columns.append(col.cast(dtype))
+    return pl.DataFrame(columns)
+
+
 def zone_dataset(zones: Iterable[Zone] | None = None, years: Iterable[int] | None = None) -> Dataset:
-    """The register (optionally some zones and years) as a Dataset for the pure core."""
+    """The register (optionally some zones and years) as a Dataset for the pure core.
+
+    Rows come in the order of their keys (uscc, year; kind, valid_from), never in whatever order the
+    database happens to return them, so the engine always sees the same frames for the same data.
+    """
     from gaoxin.dataset import schema
 
     ent_qs = Enterprise.objects.all()
     if zones is not None:
         ent_qs = ent_qs.filter(zone__in=list(zones))
     ent_cols = [f.id for f in ENTERPRISE_COLUMNS]
-    ent_rows = ent_qs.values_list("pk", "uscc", "name", "zone__code", *ent_cols)
     ent_schema = schema("enterprise")
-    ents = pl.DataFrame(
-        list(ent_rows),
-        schema={
-            "pk": pl.Int64,
-            "uscc": pl.Utf8,
-            "name": pl.Utf8,
-            "zone": pl.Utf8,
-            **{c: ent_schema[c] for c in ent_cols},
-        },
-        orient="row",
+    ents = _frame(
+        ent_qs.order_by("uscc").values_list("uscc", "name", "zone__code", *ent_cols),
+        {"uscc": pl.Utf8, "name": pl.Utf8, "zone": pl.Utf8, **{c: ent_schema[c] for c in ent_cols}},
     ).with_columns([pl.col(c).replace("", None) for c in ent_cols if ent_schema[c] == pl.Utf8])
     rep_cols = [f.id for f in REPORT_COLUMNS]
     rep_qs = AnnualReport.objects.filter(enterprise__in=ent_qs)
@@ -373,13 +612,16 @@ def zone_dataset(zones: Iterable[Zone] | None = None, years: Iterable[int] | Non
     # in storage; floats live only inside the engine).
     floats = {f"f_{c}": Cast(c, FloatField()) for c in rep_cols if rep_schema[c] == pl.Float64}
     selected = [f"f_{c}" if f"f_{c}" in floats else c for c in rep_cols]
-    reps = pl.DataFrame(
-        list(rep_qs.annotate(**floats).values_list("enterprise__uscc", "year", *selected)),
-        schema={"uscc": pl.Utf8, "year": pl.Int64, **{c: rep_schema[c] for c in rep_cols}},
-        orient="row",
+    reps = _frame(
+        rep_qs.annotate(**floats)
+        .order_by("enterprise__uscc", "year")
+        .values_list("enterprise__uscc", "year", *selected),
+        {"uscc": pl.Utf8, "year": pl.Int64, **{c: rep_schema[c] for c in rep_cols}},
     ).with_columns([pl.col(c).replace("", None) for c in rep_cols if rep_schema[c] == pl.Utf8])
-    q_rows = Qualification.objects.filter(enterprise__in=ent_qs).values_list(
-        "enterprise__uscc", "kind", "valid_from", "valid_to", "certificate_no"
+    quals = _frame(
+        Qualification.objects.filter(enterprise__in=ent_qs)
+        .order_by("enterprise__uscc", "kind", "valid_from")
+        .values_list("enterprise__uscc", "kind", "valid_from", "valid_to", "certificate_no"),
+        schema("qualification"),
     )
-    quals = pl.DataFrame(list(q_rows), schema=schema("qualification"), orient="row")
-    return Dataset(ents.drop("pk"), reps, quals)
+    return Dataset(ents, reps, quals)
