@@ -20,7 +20,7 @@ import pytest
 from django.utils import translation
 
 # The web tests' fixtures, shared: the platform and the switch that runs background jobs inline.
-from tests.web.conftest import PASSWORD, _sync_jobs, platform  # noqa: F401
+from tests.web.conftest import PASSWORD, _test_settings, platform  # noqa: F401
 
 CHROMIUM = os.environ.get("GAOXIN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
