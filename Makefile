@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+# Compile .pyc at install: with PYTHONDONTWRITEBYTECODE set, every start would otherwise recompile
+# polars (about half a second of each `gaoxin` command).
+export UV_COMPILE_BYTECODE := 1
 UV_VERSION := 0.13.9
 # uv from PATH if present, else a pinned copy in a project-local tool venv (no network but PyPI).
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)

@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 from gaoxin.runinfo import RunInfo
 from gaoxin.scoring.model import Model
@@ -84,6 +83,8 @@ def _display(frame: pl.DataFrame, model: Model) -> pl.DataFrame:
 
 
 def write_xlsx(frame: pl.DataFrame, model: Model, info: RunInfo, out: Path) -> None:
+    import xlsxwriter  # only here: a CSV run should not pay for importing it
+
     wb = xlsxwriter.Workbook(str(out), {"nan_inf_to_errors": True})
     try:
         bold = wb.add_format(

@@ -282,28 +282,45 @@ def missing_expr(model: Model) -> pl.Expr:
     return pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null("").alias("missing")
 
 
-def finish(model: Model, rated: Frame, year: int) -> pl.LazyFrame:
-    """The spec's output columns in a stable order: cohort, rank, uscc (row order never matters)."""
-    stage_order = {s.id: n for n, s in enumerate(model.stages)}
+def finish(model: Model, rated: Frame, year: int, order: bool = True) -> pl.LazyFrame:
+    """The spec's output columns; with ``order``, sorted by cohort, rank and uscc.
+
+    Without ``order`` the rows come in whatever order the joins produced: the same rows and numbers,
+    but not a stable file. Everything that writes or shows a ranking orders it (``ordered``).
+    """
     lf = _lazy(rated).with_columns(pl.lit(year, dtype=pl.Int64).alias("year"), missing_expr(model))
+    return (ordered(model, lf) if order else lf).select(output_columns(model))
+
+
+def ordered(model: Model, frame: Frame) -> pl.LazyFrame:
+    """Rows in the stable order of a published ranking: cohort (stages in model order), rank, uscc.
+
+    Cohort fields the frame does not carry (e.g. ``tech_field`` after ``finish`` selected the output
+    columns) are left out of the order; rank and uscc still make it total."""
+    lf = _lazy(frame)
+    present = set(lf.collect_schema().names())
+    stage_order = {s.id: n for n, s in enumerate(model.stages)}
     sort_keys = [
         pl.col(k).replace_strict(stage_order, return_dtype=pl.Int64) if k == "stage" else pl.col(k)
         for k in model.cohort
+        if k in present
     ]
-    lf = lf.sort([*sort_keys, pl.col("rank"), pl.col("uscc")], nulls_last=True)
-    return lf.select(output_columns(model))
+    return lf.sort([*sort_keys, pl.col("rank"), pl.col("uscc")], nulls_last=True)
 
 
-def score(model: Model, data: Dataset, year: int, keep_values: bool = False) -> ScoreResult:
+def score(
+    model: Model, data: Dataset, year: int, keep_values: bool = False, order: bool = True
+) -> ScoreResult:
     """Score every enterprise that has a report for ``year``.
 
     ``keep_values`` also returns the evaluated values, from which ``explain.explain_values`` can
-    explain any firm of the run later without reading the data again.
+    explain any firm of the run later without reading the data again. ``order=False`` skips the final
+    sort (for callers that store rows by key, and for measuring the scoring alone).
     """
     notes: list[str] = []
     values = evaluate(model, prepare(model, data, year, notes))
     kept = values.collect() if keep_values else None
-    frame = finish(model, rate(model, kept if kept is not None else values), year).collect()
+    frame = finish(model, rate(model, kept if kept is not None else values), year, order).collect()
     _note_unscored(data, year, frame, notes)
     return ScoreResult(frame, notes, kept)
 

@@ -80,7 +80,7 @@ def execute_run(run: ScoreRun, progress: Progress | None = None) -> ScoreRun:
     model = run_model(run)
     data = zone_dataset([run.zone], years=[run.year - 1, run.year])
     progress(0.2)
-    result = score(model, data, run.year, keep_values=True)
+    result = score(model, data, run.year, keep_values=True, order=False)  # rows are stored by key
     progress(0.5)
     frame = result.frame
     ids = dict(Enterprise.objects.filter(zone=run.zone).values_list("uscc", "pk"))
