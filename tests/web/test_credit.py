@@ -144,7 +144,7 @@ def test_a_running_run_shows_a_progress_bar_that_polls_its_status(platform):
     client = as_(platform, "zone_admin")
     page = client.get(reverse("credit:run", args=[run.pk])).content.decode()
     status_url = reverse("credit:run_status", args=[run.pk])
-    assert f'data-status-url="{status_url}"' in page and "gaoxin/credit.js" in page
+    assert f'data-status-url="{status_url}"' in page and "gaoxin/progress.js" in page
     assert client.get(status_url).json() == {"status": "running", "progress": 0.0, "message": "", "scored": 0}
     assert as_(platform, "zone_admin_b").get(status_url).status_code == 404
 

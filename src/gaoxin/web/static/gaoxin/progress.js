@@ -1,4 +1,6 @@
-// Score run page: poll the run's status and move the progress bar; reload when the run ends.
+// Background work (an import, a score run): poll its status URL, move the progress bar, and reload the
+// page when the work has ended. The element carrying data-status-url holds the bar; the JSON answer has
+// `progress` (0..1) and either `done` (imports) or `status` (runs), and optionally `message`.
 (function () {
   "use strict";
   var box = document.querySelector("[data-status-url]");
@@ -17,13 +19,18 @@
     if (message && state.message) { message.textContent = state.message; }
   }
 
+  function ended(state) {
+    if (state.done !== undefined) { return state.done === true; }
+    return state.status !== "running" && state.status !== "queued";
+  }
+
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (state) {
         show(state);
-        if (state.status === "running") { window.setTimeout(poll, 1000); }
-        else { window.location.reload(); }
+        if (ended(state)) { window.location.reload(); }
+        else { window.setTimeout(poll, 1000); }
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }
