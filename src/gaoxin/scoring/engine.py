@@ -192,9 +192,12 @@ def weight_expr(ind: Indicator) -> pl.Expr:
     return pl.col("stage").replace_strict(dict(ind.weights), default=0.0, return_dtype=pl.Float64)
 
 
-def rate(model: Model, values: Frame) -> pl.LazyFrame:
-    """Points, subtotals, total, rank, grade and list for evaluated values (spec, Semantics 2–5)."""
-    keys = cohort_keys(model)
+def rate(model: Model, values: Frame, extra_keys: tuple[str, ...] = ()) -> pl.LazyFrame:
+    """Points, subtotals, total, rank, grade and list for evaluated values (spec, Semantics 2–5).
+
+    ``extra_keys`` split the cohorts further: ``explain`` stacks one copy of a cohort per "what if"
+    and rates them all in one pass, each copy its own cohort."""
+    keys = [*cohort_keys(model), *extra_keys]
     lf = _lazy(values)
     lf = lf.with_columns(
         (fraction_expr(i, keys) * weight_expr(i)).alias(f"pts:{i.id}") for i in model.all_indicators

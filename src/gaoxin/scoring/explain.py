@@ -168,8 +168,9 @@ def _next_quartile(column: pl.Series, value: float | None, direction: str) -> tu
 def _levers(model: Model, cohort: pl.DataFrame, row: dict, uscc: str) -> list[Lever]:
     if row["vetoed"]:
         return []  # a veto sets the total to 0 whatever the indicators say
-    found = []
     mine = pl.col("uscc") == uscc
+    variants: list[tuple[Indicator, tuple[float, str]]] = []
+    copies = []
     for ind in model.all_indicators:
         if ind.weight(row["stage"]) <= 0:
             continue
@@ -177,15 +178,28 @@ def _levers(model: Model, cohort: pl.DataFrame, row: dict, uscc: str) -> list[Le
         target = _next_quartile(cohort[col], row[col], ind.direction)
         if target is None:
             continue
-        moved = cohort.with_columns(pl.when(mine).then(pl.lit(target[0])).otherwise(pl.col(col)).alias(col))
-        after = engine.rate(model, moved).filter(mine).collect().row(0, named=True)
+        copies.append(
+            cohort.with_columns(
+                pl.when(mine).then(pl.lit(target[0])).otherwise(pl.col(col)).alias(col),
+                pl.lit(len(variants)).alias(_VARIANT),
+            )
+        )
+        variants.append((ind, target))
+    if not copies:
+        return []
+    # One copy of the cohort per "what if", each rated as its own cohort in a single pass: the same
+    # re-scoring as one engine run per indicator, without paying for the runs one by one.
+    rated = engine.rate(model, pl.concat(copies), extra_keys=(_VARIANT,)).collect().filter(mine)
+    found = []
+    for after in rated.sort(_VARIANT).iter_rows(named=True):
+        ind, target = variants[after[_VARIANT]]
         gain = after["total"] - row["total"]
         if gain > 1e-9:
             found.append(
                 Lever(
                     indicator=ind.id,
                     name=ind.name.zh,
-                    value=row[col],
+                    value=row[f"val:{ind.id}"],
                     target=target[0],
                     quartile=target[1],
                     points_now=row[f"pts:{ind.id}"],
@@ -195,3 +209,6 @@ def _levers(model: Model, cohort: pl.DataFrame, row: dict, uscc: str) -> list[Le
             )
     found.sort(key=lambda lever: (-lever.total_gain, lever.indicator))
     return found
+
+
+_VARIANT = "_what_if"
