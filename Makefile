@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+# The system certificate store: networks that inspect TLS add their CA there.
+export UV_NATIVE_TLS := 1
 # Compile .pyc at install: with PYTHONDONTWRITEBYTECODE set, every start would otherwise recompile
 # polars (about half a second of each `gaoxin` command).
 export UV_COMPILE_BYTECODE := 1
