@@ -166,6 +166,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # collectstatic fills it in production; WhiteNoise expects it to exist
 # plotly.min.js comes from the plotly wheel: charts work offline, no CDN.
 STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
