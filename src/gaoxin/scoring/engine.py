@@ -192,23 +192,36 @@ def weight_expr(ind: Indicator) -> pl.Expr:
     return pl.col("stage").replace_strict(dict(ind.weights), default=0.0, return_dtype=pl.Float64)
 
 
-def rate(model: Model, values: Frame, extra_keys: tuple[str, ...] = ()) -> pl.LazyFrame:
-    """Points, subtotals, total, rank, grade and list for evaluated values (spec, Semantics 2–5).
-
-    ``extra_keys`` split the cohorts further: ``explain`` stacks one copy of a cohort per "what if"
-    and rates them all in one pass, each copy its own cohort."""
-    keys = [*cohort_keys(model), *extra_keys]
-    lf = _lazy(values)
+def rate(model: Model, values: Frame) -> pl.LazyFrame:
+    """Points, subtotals, total, rank, grade and list for evaluated values (spec, Semantics 2–5)."""
+    keys = cohort_keys(model)
+    lf = _lazy(values).with_columns(points_exprs(model, model.all_indicators, keys))
+    lf = totals(model, lf)
+    compared = pl.col("total").round(COMPARE_DECIMALS)
     lf = lf.with_columns(
-        (fraction_expr(i, keys) * weight_expr(i)).alias(f"pts:{i.id}") for i in model.all_indicators
+        _over(compared.rank("min", descending=True), keys).cast(pl.Int64).alias("rank"),
+        _over(pl.len(), keys).cast(pl.Int64).alias("cohort_size"),
+        grade_expr(model, compared),
     )
+    return lf.with_columns(list_expr(model))
+
+
+def points_exprs(model: Model, indicators, keys: list[str]) -> list[pl.Expr]:
+    """``pts:<id>`` = fraction within the cohort × the weight of the firm's stage."""
+    return [(fraction_expr(i, keys) * weight_expr(i)).alias(f"pts:{i.id}") for i in indicators]
+
+
+def totals(model: Model, points: Frame) -> pl.LazyFrame:
+    """From points to base, bonus (capped), penalty, total (veto, never below 0) and category subtotals.
+
+    Row by row: it needs no cohort, so ``explain`` can total a firm's "what if" rows on their own."""
     base = _sum([f"pts:{i.id}" for i in model.indicators])
     bonus = pl.min_horizontal(pl.lit(model.bonus_cap), _sum([f"pts:{i.id}" for i in model.bonus_indicators]))
     penalty = _sum(
         [pl.when(pl.col(f"pen:{p.id}")).then(pl.lit(p.points)).otherwise(0.0) for p in model.penalties]
     )
-    lf = lf.with_columns(base.alias("base"), bonus.alias("bonus"), penalty.alias("penalty"))
-    lf = lf.with_columns(
+    lf = _lazy(points).with_columns(base.alias("base"), bonus.alias("bonus"), penalty.alias("penalty"))
+    return lf.with_columns(
         pl.when(pl.col("vetoed"))
         .then(0.0)
         .otherwise(pl.max_horizontal(pl.lit(0.0), pl.col("base") + pl.col("bonus") - pl.col("penalty")))
@@ -218,13 +231,6 @@ def rate(model: Model, values: Frame, extra_keys: tuple[str, ...] = ()) -> pl.La
             for c in model.categories
         ],
     )
-    compared = pl.col("total").round(COMPARE_DECIMALS)
-    lf = lf.with_columns(
-        _over(compared.rank("min", descending=True), keys).cast(pl.Int64).alias("rank"),
-        _over(pl.len(), keys).cast(pl.Int64).alias("cohort_size"),
-        grade_expr(model, compared),
-    )
-    return lf.with_columns(list_expr(model))
 
 
 def _sum(cols: list) -> pl.Expr:
