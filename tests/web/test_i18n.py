@@ -130,12 +130,15 @@ def test_messages_are_found_in_python_and_templates():
 
 
 def test_committed_mo_is_the_compilation_of_the_po():
-    expected = i18n.compile_po(i18n.PO_PATH.read_text(encoding="utf-8"), str(i18n.PO_PATH))
-    assert i18n.MO_PATH.read_bytes() == expected, "django.mo is stale: run `uv run python -m gaoxin.web.i18n`"
+    for po in i18n.po_paths():
+        expected = i18n.compile_po(po.read_text(encoding="utf-8"), str(po))
+        assert po.with_suffix(".mo").read_bytes() == expected, (
+            f"{po}: stale .mo: run `uv run python -m gaoxin.web.i18n`"
+        )
 
 
 def test_every_message_the_project_uses_has_a_chinese_translation():
-    entries = i18n.parse_po(i18n.PO_PATH.read_text(encoding="utf-8"), str(i18n.PO_PATH))
+    entries = i18n.all_entries()
     used = i18n.used_messages()
     assert len(used) > 100  # the scan finds the project's messages (templates and code)
     missing = i18n.untranslated(used, entries)
@@ -144,7 +147,7 @@ def test_every_message_the_project_uses_has_a_chinese_translation():
 
 
 def test_translations_keep_their_placeholders():
-    entries = i18n.parse_po(i18n.PO_PATH.read_text(encoding="utf-8"), str(i18n.PO_PATH))
+    entries = i18n.all_entries()
     wrong = []
     for e in entries:
         if not e.msgid or not e.translated:
@@ -178,6 +181,7 @@ def test_the_command_rewrites_a_stale_mo(tmp_path, monkeypatch):
     po.write_text(HEADER + '\nmsgid "Zone"\nmsgstr "园区"\n', encoding="utf-8")
     monkeypatch.setattr(i18n, "PO_PATH", po)
     monkeypatch.setattr(i18n, "MO_PATH", mo)
+    monkeypatch.setattr(i18n, "po_paths", lambda: [po])
     monkeypatch.setattr(i18n, "used_messages", lambda: [i18n.Message("Zone")])
     assert i18n.main(["--check"]) == 1 and not mo.exists()
     assert i18n.main([]) == 0 and mo.read_bytes() == i18n.compile_po(po.read_text(encoding="utf-8"))

@@ -47,6 +47,28 @@ DEPARTMENTS = (
 
 Say = Callable[[str], None]
 
+# The later apps each add their part of the demo (``populate(ctx: DemoContext)`` in their demo.py), in
+# this order: the ladder reads the register, finance needs the published list and the firm user, the
+# command centre counts what the others made.
+DEMO_STEPS = ("gaoxin.web.cultivation.demo", "gaoxin.web.finance.demo", "gaoxin.web.command.demo")
+
+
+@dataclass
+class DemoContext:
+    """What the core demo made, for the apps' demo steps; they add lines to ``report``."""
+
+    data_dir: Path
+    year: int
+    data: object  # the synthetic Dataset that was imported
+    zones: list  # registry Zone objects; the first is the demo zone the accounts belong to
+    bank: object
+    users: dict  # username → User
+    runs: list  # one done ScoreRun per zone, in zone order
+    published: object  # the white-list published to the bank
+    firm: object  # the enterprise user's firm
+    say: Say
+    report: list[str] = field(default_factory=list)
+
 
 class DemoError(Exception):
     pass
@@ -61,6 +83,7 @@ class DemoResult:
     seconds: dict[str, float] = field(default_factory=dict)
     ranking_xlsx: Path | None = None
     top: str = ""
+    extra: list[str] = field(default_factory=list)  # the apps' demo steps' report lines
     enterprise: str = ""  # the enterprise user's firm
 
 
@@ -147,7 +170,7 @@ def build(
         admin = _user("admin", Role.PLATFORM_ADMIN, "平台管理员")
         zone_admin = _user("zone_admin", Role.ZONE_ADMIN, f"{first.name}管理员", zone=first)
         clerk = _user("clerk", Role.CLERK, f"{first.name}数据专员", zone=first)
-        _user("bank", Role.BANK, f"{bank.name}客户经理", bank=bank)
+        bank_user = _user("bank", Role.BANK, f"{bank.name}客户经理", bank=bank)
     lap("accounts")
 
     say("经导入流程写入登记库（每园区、每部门一个导入批次）/ importing through the import path …")
@@ -193,9 +216,34 @@ def build(
     # and its explanation has levers to show.
     entry = published.entries.select_related("enterprise", "score").order_by("position")
     firm = entry[len(entry) // 2].enterprise if entry else Enterprise.objects.filter(zone=first).first()
-    _user("firm", Role.ENTERPRISE, f"{firm.name}财务负责人", enterprise=firm)
+    firm_user = _user("firm", Role.ENTERPRISE, f"{firm.name}财务负责人", enterprise=firm)
     result.enterprise = firm.name
     lap("publish")
+
+    import importlib
+
+    ctx = DemoContext(
+        data_dir=data_dir,
+        year=YEAR,
+        data=data,
+        zones=zone_objs,
+        bank=bank,
+        users={
+            "admin": admin,
+            "zone_admin": zone_admin,
+            "clerk": clerk,
+            "bank": bank_user,
+            "firm": firm_user,
+        },
+        runs=runs,
+        published=published,
+        firm=firm,
+        say=say,
+    )
+    for step in DEMO_STEPS:
+        importlib.import_module(step).populate(ctx)
+        lap(step.split(".")[-2])
+    result.extra = ctx.report
 
     result.ranking_xlsx, result.top = _console_ranking(first, model, data_dir)
     lap("ranking")
@@ -289,6 +337,7 @@ def report(result: DemoResult, port: int | None) -> str:
         + f"；企业 {firms} 家，年报 {result.reports} 份（{YEARS[0]}–{YEARS[1]}）",
         f"  模型 model: {MODEL}，{YEAR} 年度已评分 / scored；白名单已发布给 {BANK[1]} / list published",
         f"  数据库 database: {result.database}",
+        *result.extra,
         "",
         f"{result.zones[0][1]} {YEAR} 年度前 10 名 / top 10:",
         result.top,

@@ -34,6 +34,23 @@ SRC_DIR = WEB_DIR.parent  # src/gaoxin
 LOCALE_DIR = WEB_DIR / "locale"
 PO_PATH = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
+# Each app may keep its own catalogue in <app>/locale/ (Django reads every installed app's locale
+# directory), so that people working on different apps never edit one file at once.
+APP_PO_GLOB = "*/locale/zh_Hans/LC_MESSAGES/django.po"
+
+
+def po_paths() -> list[Path]:
+    """The project catalogue first, then the apps' catalogues in name order."""
+    return [PO_PATH, *sorted(p for p in WEB_DIR.glob(APP_PO_GLOB) if p != PO_PATH)]
+
+
+def all_entries() -> list[Entry]:
+    """The entries of every catalogue (a msgid translated in any of them counts as translated)."""
+    out: list[Entry] = []
+    for po in po_paths():
+        out += parse_po(po.read_text(encoding="utf-8"), str(po))
+    return out
+
 
 MO_MAGIC = 0x950412DE
 CONTEXT_SEP = "\x04"  # GNU gettext joins msgctxt and msgid with EOT
@@ -358,25 +375,29 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="do not write; exit 1 if anything is out of date"
     )
     args = parser.parse_args(argv)
+    entries: list[Entry] = []
+    compiled: list[tuple[Path, bytes]] = []
     try:
-        entries = parse_po(PO_PATH.read_text(encoding="utf-8"), str(PO_PATH))
-        data = mo_bytes(catalog(entries, str(PO_PATH)))
+        for po in po_paths():
+            mine = parse_po(po.read_text(encoding="utf-8"), str(po))
+            entries += mine
+            compiled.append((po.with_suffix(".mo"), mo_bytes(catalog(mine, str(po)))))
     except PoError as exc:
         print(exc, file=sys.stderr)
         return 2
     missing = untranslated(used_messages(), entries)
     for m in missing:
         print(f"untranslated: {m.where}: {m.msgid!r}", file=sys.stderr)
-    stale = not MO_PATH.exists() or MO_PATH.read_bytes() != data
+    stale = [(mo, data) for mo, data in compiled if not mo.exists() or mo.read_bytes() != data]
     if args.check:
-        if stale:
-            print(f"{MO_PATH} is out of date: run python -m gaoxin.web.i18n", file=sys.stderr)
+        for mo, _ in stale:
+            print(f"{mo} is out of date: run python -m gaoxin.web.i18n", file=sys.stderr)
         return 1 if stale or missing else 0
-    if stale:
-        MO_PATH.write_bytes(data)
-        print(f"wrote {MO_PATH} ({len(data)} bytes)")
-    else:
-        print(f"{MO_PATH} is up to date")
+    for mo, data in stale:
+        mo.write_bytes(data)
+        print(f"wrote {mo} ({len(data)} bytes)")
+    if not stale:
+        print("every catalogue is up to date")
     return 0
 
 

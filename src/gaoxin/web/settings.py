@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "gaoxin.web.registry",
     "gaoxin.web.credit",
     "gaoxin.web.api",
+    "gaoxin.web.cultivation",
+    "gaoxin.web.finance",
+    "gaoxin.web.command",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/", include("gaoxin.web.accounts.urls")),
     path("registry/", include("gaoxin.web.registry.urls")),
     path("credit/", include("gaoxin.web.credit.urls")),
+    path("cultivation/", include("gaoxin.web.cultivation.urls")),
+    path("finance/", include("gaoxin.web.finance.urls")),
+    path("command/", include("gaoxin.web.command.urls")),
     path("api/", include("gaoxin.web.api.urls")),
 ]
 

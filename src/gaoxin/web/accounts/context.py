@@ -17,9 +17,14 @@ NAV = [
     ("credit:lists", _("Published lists"), "view_zone"),
     ("credit:models", _("Models"), "view_zone"),
     ("registry:corrections", _("Corrections"), "view_zone"),
+    ("command:home", _("Command centre"), "view_zone"),
+    ("cultivation:home", _("Cultivation"), "view_zone"),
+    ("finance:overview", _("Finance"), "view_zone"),
     ("accounts:audit", _("Audit log"), "read_audit"),
     ("registry:my_enterprise", _("My enterprise"), "submit_corrections"),
     ("credit:bank_lists", _("White-lists"), "bank"),
+    ("finance:workspace", _("Bank workspace"), "bank"),
+    ("finance:my_financing", _("Financing"), "submit_corrections"),
 ]
 
 

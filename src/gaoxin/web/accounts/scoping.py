@@ -10,9 +10,16 @@ with ``can_write(user, obj)``; nothing else filters by zone, enterprise or bank.
   frozen into the lists; nothing else.
 
 A model this module does not know raises, so a new model cannot be shown unscoped by accident.
+
+Apps added later (cultivation, finance, command) declare the rules for their own models in their
+``scopes.py`` with ``register`` (and widen what banks or enterprises see of existing models with
+``grant``); their ``AppConfig.ready`` imports it. The rules still live in one table and are applied by
+the functions below, and nowhere else.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
@@ -57,6 +64,63 @@ _ENTERPRISE_PATH = {
 }
 
 
+# Registered by apps: label → {role: fn(user) -> Q}: extra rows a bank or enterprise user sees.
+_GRANTS: dict[str, dict[str, list[Callable[[User], Q]]]] = {}
+# label → {role: fn(user, obj) -> bool}: who besides the zone administrator may write.
+_WRITERS: dict[str, dict[str, Callable[[User, Model], bool]]] = {}
+# action → roles, for actions registered by apps (``may``).
+_ACTIONS: dict[str, tuple[str, ...]] = {}
+
+
+def register(
+    label: str,
+    *,
+    zone: str,
+    enterprise: str | None = None,
+    bank: Callable[[User], Q] | None = None,
+    writers: dict[str, Callable[[User, Model], bool]] | None = None,
+) -> None:
+    """Declare how a new model is scoped.
+
+    ``zone``: the lookup path from the model to its zone (``""`` for the zone itself); zone staff see
+    the rows of their zone and the zone administrator may write them. ``enterprise``: the path to the
+    enterprise, for models an enterprise user sees its own rows of (``None``: none). ``bank``: the rows
+    a bank user sees, as a Q built from the user (``None``: none). ``writers``: role → predicate for
+    roles other than the zone administrator (and the platform administrator) who may write a row.
+    """
+    if label in _ZONE_PATH:
+        raise ScopeError(f"{label} is already scoped")
+    _ZONE_PATH[label] = zone
+    if enterprise is not None:
+        _ENTERPRISE_PATH[label] = enterprise
+    if bank is not None:
+        grant(label, Role.BANK, bank)
+    if writers:
+        _WRITERS.setdefault(label, {}).update(writers)
+
+
+def grant(label: str, role: str, rule: Callable[[User], Q]) -> None:
+    """Let ``role`` (bank or enterprise) also see the rows of ``label`` that ``rule(user)`` selects."""
+    if role not in (Role.BANK, Role.ENTERPRISE):
+        raise ScopeError("only bank and enterprise scopes are widened by grants")
+    _GRANTS.setdefault(label, {}).setdefault(role, []).append(rule)
+
+
+def register_action(action: str, *roles: str) -> None:
+    """A role-level permission for ``may`` (e.g. ``register_action("apply_loan", Role.ENTERPRISE)``)."""
+    _ACTIONS[action] = tuple(roles)
+
+
+def _granted(label: str, user: User) -> Q | None:
+    rules = _GRANTS.get(label, {}).get(user.role, [])
+    if not rules:
+        return None
+    q = Q(pk__in=[])
+    for rule in rules:
+        q |= rule(user)
+    return q
+
+
 def _label(model: type[Model]) -> str:
     return f"{model._meta.app_label}.{model.__name__}"
 
@@ -96,20 +160,33 @@ def visible(user: User, model: type[Model] | QuerySet) -> QuerySet:
         path = _ZONE_PATH[label]
         return qs.filter(**{path or "pk": user.zone_id})
     if user.role == Role.ENTERPRISE:
-        if label == "registry.Zone":
-            return qs.filter(pk=user.enterprise.zone_id)
-        if label in _ENTERPRISE_PATH:
-            path = _ENTERPRISE_PATH[label]
-            return qs.filter(**{path or "pk": user.enterprise_id})
-        if label == "credit.ScoreRun":
-            return qs.filter(scores__enterprise=user.enterprise_id, status="done").distinct()
-        if label == "accounts.AuditEvent":
-            return qs.filter(object_type="enterprise", object_id=str(user.enterprise_id))  # who looked at us
-        return qs.none()
+        own = _enterprise_filter(label, user)
+        extra = _granted(label, user)
+        if own is None and extra is None:
+            return qs.none()
+        q = (own if own is not None else Q(pk__in=[])) | (extra if extra is not None else Q(pk__in=[]))
+        return qs.filter(q).distinct() if extra is not None or label == "credit.ScoreRun" else qs.filter(q)
     if user.role == Role.BANK:
         rule = _bank_filter(label, user.bank_id)
-        return qs.filter(rule).distinct() if rule is not None else qs.none()
+        extra = _granted(label, user)
+        if rule is None and extra is None:
+            return qs.none()
+        q = (rule if rule is not None else Q(pk__in=[])) | (extra if extra is not None else Q(pk__in=[]))
+        return qs.filter(q).distinct()
     return qs.none()
+
+
+def _enterprise_filter(label: str, user: User) -> Q | None:
+    """What an enterprise user sees of its own: its firm and what hangs off it."""
+    if label == "registry.Zone":
+        return Q(pk=user.enterprise.zone_id)
+    if label in _ENTERPRISE_PATH:
+        return Q(**{_ENTERPRISE_PATH[label] or "pk": user.enterprise_id})
+    if label == "credit.ScoreRun":
+        return Q(scores__enterprise=user.enterprise_id, status="done")
+    if label == "accounts.AuditEvent":
+        return Q(object_type="enterprise", object_id=str(user.enterprise_id))  # who looked at us
+    return None
 
 
 def can_write(user: User, obj: Model) -> bool:
@@ -121,8 +198,11 @@ def can_write(user: User, obj: Model) -> bool:
     label = _label(type(obj))
     if user.role == Role.ZONE_ADMIN:
         return label in _ZONE_PATH and _zone_id(obj, label) == user.zone_id
-    if user.role == Role.CLERK:
-        return label in ("registry.ImportBatch",) and _zone_id(obj, label) == user.zone_id
+    if user.role == Role.CLERK and label == "registry.ImportBatch":
+        return _zone_id(obj, label) == user.zone_id
+    writer = _WRITERS.get(label, {}).get(user.role)
+    if writer is not None:
+        return bool(writer(user, obj))
     if user.role == Role.ENTERPRISE:
         return label == "registry.Correction" and obj.enterprise_id == user.enterprise_id
     return False
@@ -150,6 +230,7 @@ def may(user: User, action: str) -> bool:
         "read_audit": (Role.ZONE_ADMIN, Role.PLATFORM_ADMIN),
         "manage_users": (Role.PLATFORM_ADMIN,),
         "view_zone": (Role.ZONE_ADMIN, Role.CLERK, Role.PLATFORM_ADMIN),
+        **_ACTIONS,
     }
     return bool(user and user.is_authenticated and role in allowed.get(action, ()))
 

@@ -26,6 +26,9 @@ from ninja.renderers import JSONRenderer
 from gaoxin.web.api import enterprises, lists, me, scores
 from gaoxin.web.api.auth import AUTH
 from gaoxin.web.api.docs import LocalSwagger
+from gaoxin.web.command.api import router as command_router
+from gaoxin.web.cultivation.api import router as cultivation_router
+from gaoxin.web.finance.api import router as finance_router
 
 log = logging.getLogger("gaoxin.api")
 
@@ -60,6 +63,9 @@ api.add_router("", me.router)
 api.add_router("", enterprises.router)
 api.add_router("", scores.router)
 api.add_router("", lists.router)
+api.add_router("/cultivation", cultivation_router)
+api.add_router("/finance", finance_router)
+api.add_router("/command", command_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -29,6 +29,7 @@ from gaoxin.web.registry.corrections import (
     submit_correction,
 )
 from gaoxin.web.registry.models import Correction, Enterprise, Zone
+from gaoxin.web.registry.panels import panels as profile_panels
 
 PAGE_SIZE = 50
 
@@ -100,7 +101,11 @@ def enterprises(request):
 def enterprise(request, pk: int):
     ent = get_object_or_404(visible(request.user, Enterprise).select_related("zone"), pk=pk)
     audit(request, "view_enterprise", ent)
-    return render(request, "registry/enterprise.html", {"p": pages.profile(request.user, ent)})
+    return render(
+        request,
+        "registry/enterprise.html",
+        {"p": pages.profile(request.user, ent), "panels": profile_panels(request.user, ent)},
+    )
 
 
 @login_required
@@ -134,6 +139,7 @@ def my_enterprise(request):
         "registry/my_enterprise.html",
         {
             "p": pages.profile(user, ent),
+            "panels": profile_panels(user, ent),
             "form": form,
             "error": error,
             "choices": pages.correction_choices(years),
