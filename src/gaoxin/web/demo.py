@@ -48,9 +48,15 @@ DEPARTMENTS = (
 Say = Callable[[str], None]
 
 # The later apps each add their part of the demo (``populate(ctx: DemoContext)`` in their demo.py), in
-# this order: the ladder reads the register, finance needs the published list and the firm user, the
+# this order: the ladder reads the register, the firm consents before it applies for a loan, the
 # command centre counts what the others made.
-DEMO_STEPS = ("gaoxin.web.cultivation.demo", "gaoxin.web.finance.demo", "gaoxin.web.command.demo")
+DEMO_STEPS = (
+    "gaoxin.web.cultivation.demo",
+    "gaoxin.web.consent.demo",
+    "gaoxin.web.finance.demo",
+    "gaoxin.web.investment.demo",
+    "gaoxin.web.command.demo",
+)
 
 
 @dataclass

@@ -81,7 +81,9 @@ INSTALLED_APPS = [
     "gaoxin.web.credit",
     "gaoxin.web.api",
     "gaoxin.web.cultivation",
+    "gaoxin.web.consent",
     "gaoxin.web.finance",
+    "gaoxin.web.investment",
     "gaoxin.web.command",
 ]
 

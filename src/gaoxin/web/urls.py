@@ -12,7 +12,9 @@ urlpatterns = [
     path("registry/", include("gaoxin.web.registry.urls")),
     path("credit/", include("gaoxin.web.credit.urls")),
     path("cultivation/", include("gaoxin.web.cultivation.urls")),
+    path("consent/", include("gaoxin.web.consent.urls")),
     path("finance/", include("gaoxin.web.finance.urls")),
+    path("investment/", include("gaoxin.web.investment.urls")),
     path("command/", include("gaoxin.web.command.urls")),
     path("api/", include("gaoxin.web.api.urls")),
 ]

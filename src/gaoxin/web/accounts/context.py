@@ -18,6 +18,7 @@ NAV = [
     ("credit:models", _("Models"), "view_zone"),
     ("registry:corrections", _("Corrections"), "view_zone"),
     ("command:home", _("Command centre"), "view_zone"),
+    ("investment:home", _("Investment and chains"), "view_zone"),
     ("cultivation:home", _("Cultivation"), "view_zone"),
     ("finance:overview", _("Finance"), "view_zone"),
     ("accounts:audit", _("Audit log"), "read_audit"),
@@ -25,6 +26,7 @@ NAV = [
     ("credit:bank_lists", _("White-lists"), "bank"),
     ("finance:workspace", _("Bank workspace"), "bank"),
     ("finance:my_financing", _("Financing"), "submit_corrections"),
+    ("consent:mine", _("Data authorisation"), "submit_corrections"),
 ]
 
 

@@ -27,8 +27,10 @@ from gaoxin.web.api import enterprises, lists, me, scores
 from gaoxin.web.api.auth import AUTH
 from gaoxin.web.api.docs import LocalSwagger
 from gaoxin.web.command.api import router as command_router
+from gaoxin.web.consent.api import router as consent_router
 from gaoxin.web.cultivation.api import router as cultivation_router
 from gaoxin.web.finance.api import router as finance_router
+from gaoxin.web.investment.api import router as investment_router
 
 log = logging.getLogger("gaoxin.api")
 
@@ -64,7 +66,9 @@ api.add_router("", enterprises.router)
 api.add_router("", scores.router)
 api.add_router("", lists.router)
 api.add_router("/cultivation", cultivation_router)
+api.add_router("/consent", consent_router)
 api.add_router("/finance", finance_router)
+api.add_router("/investment", investment_router)
 api.add_router("/command", command_router)
 
 

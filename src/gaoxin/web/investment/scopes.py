@@ -1,0 +1,1 @@
+"""Scoping rules for this app's models, registered with ``accounts.scoping.register`` (see its docstring)."""
