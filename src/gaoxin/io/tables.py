@@ -1,0 +1,345 @@
+"""Small typed tables in and out of Excel: the zone's own registers (targets, projects, talents, …).
+
+The registry's importer (``read.py``) is built for hundreds of thousands of report rows; the command
+centre's tables are a few hundred hand-kept rows each, with their own columns. This module gives them
+the same promises at that scale:
+
+- ``read_table(source, columns)`` reads the first sheet (or a named one) of an xlsx, or a CSV (UTF-8,
+  with or without BOM, or GB18030), matches headers by Chinese or English name (case, spaces and a
+  trailing unit in brackets ignored), converts each cell to its column's kind, and returns the rows
+  *and every problem at once* — file, sheet, row as the spreadsheet numbers it, column as written,
+  the value as written, the reason in Chinese (English gloss alongside). A caller applies the rows
+  only when there are no errors, in one transaction, so a refused file changes nothing.
+- ``write_table(target, sheets)`` writes one or more sheets with Chinese headers, a frozen, filterable
+  header row and fitted widths; ``template(columns)`` is an empty sheet to fill in.
+
+Values: text → ``str``; int → ``int``; decimal → ``Decimal`` (exact: money in 万元); date →
+``datetime.date`` (Excel dates, ``2025-03-01``, ``2025/3/1``, ``2025年3月1日``); bool → ``True``/``False``
+(是/否, Y/N, 1/0, true/false); enum → the stored value, accepted as the value itself or its Chinese
+label. Empty cells are ``None``; a required column with an empty cell is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import BinaryIO
+
+from gaoxin.io.problems import ERROR, Problem, msg
+
+KINDS = ("text", "int", "decimal", "date", "bool", "enum")
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    zh: str
+    en: str
+    kind: str = "text"
+    required: bool = False
+    choices: Mapping[str, str] | None = None  # enum: stored value → Chinese label
+    width: int | None = None  # column width in the written sheet (characters); fitted when None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"column {self.id}: kind {self.kind!r} is not one of {', '.join(KINDS)}")
+        if self.kind == "enum" and not self.choices:
+            raise ValueError(f"column {self.id}: an enum column needs choices")
+
+
+@dataclass
+class TableRead:
+    rows: list[dict] = field(default_factory=list)  # each with "_row": the spreadsheet row number
+    problems: list[Problem] = field(default_factory=list)
+    sheet: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Mapping]  # values by column id; enums written as their Chinese label
+
+
+R_NO_SHEET = msg("工作簿中没有名为该名称的工作表", "the workbook has no sheet of that name")
+R_UNREADABLE = msg(
+    "无法读取文件：不是 xlsx 或 CSV 文件，或文件已损坏", "cannot read: not an xlsx or CSV file, or damaged"
+)
+R_EMPTY = msg("文件中没有表头行", "the file has no header row")
+R_MISSING_COLUMN = msg("缺少必填列", "a required column is missing")
+R_UNKNOWN_COLUMN = msg("无法识别的列，已忽略", "unknown column, ignored")
+R_DUPLICATE_COLUMN = msg("同一列出现了两次", "the same column appears twice")
+R_REQUIRED = msg("必填项为空", "required value is empty")
+R_INT = msg("应为整数", "must be a whole number")
+R_DECIMAL = msg("应为数字", "must be a number")
+R_DATE = msg("应为日期，如 2025-03-01", "must be a date such as 2025-03-01")
+R_BOOL = msg("应为“是”或“否”", "must be yes or no")
+R_ENUM = msg("不是允许的取值", "not one of the allowed values")
+
+_UNIT = re.compile(r"[（(][^）)]*[）)]\s*$")
+_SPACE = re.compile(r"\s+")
+_TRUE = {"是", "y", "yes", "true", "1", "有", "√"}
+_FALSE = {"否", "n", "no", "false", "0", "无", "×"}
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _key(text: object) -> str:
+    s = _SPACE.sub("", str(text or "")).casefold()
+    return _UNIT.sub("", s)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _convert(col: Column, value: object) -> tuple[object, str | None]:
+    """(converted value, None) or (None, reason)."""
+    text = _cell_text(value)
+    if text == "":
+        return None, (R_REQUIRED if col.required else None)
+    if col.kind == "text":
+        return text, None
+    if col.kind in ("int", "decimal"):
+        if isinstance(value, bool):
+            return None, R_INT if col.kind == "int" else R_DECIMAL
+        try:
+            number = Decimal(text.replace(",", "").replace("，", ""))
+        except InvalidOperation:
+            return None, R_INT if col.kind == "int" else R_DECIMAL
+        if not number.is_finite():
+            return None, R_DECIMAL
+        if col.kind == "int":
+            return (int(number), None) if number == number.to_integral_value() else (None, R_INT)
+        return number, None
+    if col.kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date(), None
+        if isinstance(value, dt.date):
+            return value, None
+        m = _DATE_TEXT.match(text)
+        if m:
+            try:
+                return dt.date(*map(int, m.groups())), None
+            except ValueError:
+                pass
+        return None, R_DATE
+    if col.kind == "bool":
+        k = text.casefold()
+        if k in _TRUE:
+            return True, None
+        if k in _FALSE:
+            return False, None
+        return None, R_BOOL
+    # enum: the stored value or its Chinese label
+    for stored, label in (col.choices or {}).items():
+        if text in (stored, label) or _key(text) == _key(stored):
+            return stored, None
+    return None, R_ENUM
+
+
+def _grid(source: Path | bytes | BinaryIO, sheet: str | None) -> tuple[list[list], str | None]:
+    """The cells of the sheet as rows of Python values, and the sheet's name (None for CSV)."""
+    data = (
+        source.read_bytes()
+        if isinstance(source, Path)
+        else source
+        if isinstance(source, bytes)
+        else source.read()
+    )
+    if data[:2] == b"PK":  # a zip: xlsx
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = wb.sheet_names
+        chosen = sheet if sheet is not None else names[0]
+        if chosen not in names:
+            raise LookupError(chosen)
+        return wb.get_sheet_by_name(chosen).to_python(skip_empty_area=False), chosen
+    if b"\x00" in data:
+        raise ValueError("binary")  # neither a workbook nor text
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("undecodable")
+    return [row for row in csv.reader(io.StringIO(text))], None
+
+
+def read_table(
+    source: Path | bytes | BinaryIO, columns: Sequence[Column], *, name: str = "", sheet: str | None = None
+) -> TableRead:
+    """Rows and problems of one table; see the module docstring for what is accepted."""
+    name = name or (source.name if isinstance(source, Path) else "upload")
+    out = TableRead(sheet=sheet)
+
+    def problem(row, column, value, reason, severity=ERROR):
+        out.problems.append(Problem(name, row, column, value, reason, out.sheet, severity, _en(reason)))
+
+    try:
+        grid, out.sheet = _grid(source, sheet)
+    except LookupError:
+        problem(None, None, sheet, R_NO_SHEET)
+        return out
+    except Exception:  # any unreadable upload is the same answer to a clerk
+        problem(None, None, None, R_UNREADABLE)
+        return out
+    skipped = 0  # leading blank rows: the header is the first row with anything in it
+    while grid and all(_cell_text(v) == "" for v in grid[0]):
+        grid, skipped = grid[1:], skipped + 1
+    if not grid:
+        problem(None, None, None, R_EMPTY)
+        return out
+    header_row = skipped + 1
+    lookup = {}
+    for col in columns:
+        for k in (col.id, col.zh, col.en):
+            lookup[_key(k)] = col
+    positions: dict[str, int] = {}
+    for i, raw in enumerate(grid[0]):
+        text = _cell_text(raw)
+        if text == "":
+            continue
+        col = lookup.get(_key(text))
+        if col is None:
+            problem(header_row, text, None, R_UNKNOWN_COLUMN, "warning")
+        elif col.id in positions:
+            problem(header_row, text, None, R_DUPLICATE_COLUMN)
+        else:
+            positions[col.id] = i
+    headers = {cid: _cell_text(grid[0][i]) for cid, i in positions.items()}
+    for col in columns:
+        if col.required and col.id not in positions:
+            problem(None, col.zh, None, R_MISSING_COLUMN)
+    if out.errors:
+        return out
+    for r, cells in enumerate(grid[1:], start=header_row + 1):
+        if all(_cell_text(v) == "" for v in cells):
+            continue
+        row: dict = {"_row": r}
+        for col in columns:
+            if col.id not in positions:
+                row[col.id] = None
+                continue
+            i = positions[col.id]
+            value = cells[i] if i < len(cells) else None
+            converted, reason = _convert(col, value)
+            if reason:
+                problem(r, headers[col.id], _cell_text(value), reason)
+            row[col.id] = converted
+        out.rows.append(row)
+    return out
+
+
+def _en(reason: str) -> str:
+    from gaoxin.io.problems import EN
+
+    return EN.get(reason, "")
+
+
+def _display(col: Column, value: object) -> object:
+    if value is None:
+        return None
+    if col.kind == "enum":
+        return (col.choices or {}).get(value, value)
+    if col.kind == "bool":
+        return "是" if value else "否"
+    if col.kind == "decimal":
+        return float(value) if abs(Decimal(value)) < Decimal(10) ** 15 else str(value)
+    return value
+
+
+def write_table(target: Path | BinaryIO, sheets: Sequence[Sheet]) -> None:
+    """An xlsx with one sheet per ``Sheet``: Chinese headers, frozen header row, autofilter."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), {"in_memory": True})
+    try:
+        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        text = wb.add_format({"num_format": "@"})
+        for sheet in sheets:
+            ws = wb.add_worksheet(sheet.title[:31])
+            ws.write_row(0, 0, [c.zh for c in sheet.columns], head)
+            for r, row in enumerate(sheet.rows, start=1):
+                for c, col in enumerate(sheet.columns):
+                    v = _display(col, row.get(col.id))
+                    if v is None:
+                        continue
+                    if isinstance(v, dt.date):
+                        ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date)
+                    elif isinstance(v, bool):
+                        ws.write_string(r, c, "是" if v else "否")
+                    elif isinstance(v, (int, float)):
+                        ws.write_number(r, c, v)
+                    else:
+                        ws.write_string(r, c, str(v), text)
+            for c, col in enumerate(sheet.columns):
+                longest = max(
+                    [
+                        len(col.zh) * 2,
+                        *(len(str(_display(col, row.get(col.id)) or "")) for row in sheet.rows[:500]),
+                    ]
+                )
+                ws.set_column(c, c, col.width or min(max(longest + 2, 8), 50))
+            ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.columns) - 1)
+    finally:
+        wb.close()
+
+
+def template(columns: Sequence[Column], title: str = "模板") -> bytes:
+    """An empty sheet with the headers (and, for enums, a data-validation list of the Chinese labels)."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    try:
+        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        ws = wb.add_worksheet(title[:31])
+        for c, col in enumerate(columns):
+            ws.write_string(0, c, col.zh, head)
+            if col.required:
+                ws.write_comment(0, c, "必填")
+            ws.set_column(c, c, col.width or max(len(col.zh) * 2 + 2, 10))
+            if col.kind == "enum":
+                ws.data_validation(
+                    1, c, 1000, c, {"validate": "list", "source": list((col.choices or {}).values())}
+                )
+            elif col.kind == "bool":
+                ws.data_validation(1, c, 1000, c, {"validate": "list", "source": ["是", "否"]})
+        ws.freeze_panes(1, 0)
+    finally:
+        wb.close()
+    return buf.getvalue()
+
+
+def to_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """``write_table`` into memory (for an HTTP response)."""
+    buf = io.BytesIO()
+    write_table(buf, sheets)
+    return buf.getvalue()
