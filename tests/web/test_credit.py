@@ -711,3 +711,24 @@ def test_a_list_published_to_two_banks_reaches_both(platform):
         assert published.pk in [p.pk for p in c.get(reverse("credit:bank_lists")).context["page"]]
         assert c.get(reverse("credit:list_export", args=[published.pk, "xlsx"])).status_code == 200
     assert Enterprise.objects.filter(list_entries__published_list=published).exists()
+
+
+def test_a_finished_runs_explanations_are_cached_by_the_values_file(platform, monkeypatch):
+    import polars as pl
+
+    run = platform.run_a
+    uscc = platform.listed.uscc
+    first = services.explain_in_run(run, uscc).explanation
+    expected = services.explain_values(services.run_model(run), services.run_values(run), run.year, uscc)
+    assert first == expected  # the cache returns what the engine computes
+    monkeypatch.setattr(pl, "read_parquet", lambda *a, **k: pytest.fail("read the values again"))
+    assert services.explain_in_run(run, uscc).explanation is first  # second view: from the cache
+    # A rewritten values file (another deployment's, or a rolled-back id reused) is a different key.
+    monkeypatch.undo()
+    path = services._values_path(run)
+    frame = pl.read_parquet(path)
+    frame.with_columns(pl.lit(None).alias("_touch")).drop("_touch").write_parquet(path)
+    import os
+
+    os.utime(path, ns=(1, 1))
+    assert services.explain_in_run(run, uscc).explanation is not first

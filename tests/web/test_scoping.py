@@ -83,3 +83,34 @@ def test_writes(platform):
         u["enterprise"], Correction(enterprise=platform.other)
     )
     assert not can_write(u["bank"], platform.listed)
+
+
+def test_apps_extend_the_rules_only_through_the_helper(platform, monkeypatch):
+    from django.db.models import Q
+
+    from gaoxin.web.accounts import scoping
+    from gaoxin.web.accounts.models import Role
+
+    with pytest.raises(ScopeError, match="already scoped"):
+        scoping.register("registry.Enterprise", zone="zone")
+    with pytest.raises(ScopeError, match="only bank and enterprise"):
+        scoping.grant("registry.Enterprise", Role.ZONE_ADMIN, lambda user: Q())
+    # A grant widens a bank's view by exactly the rows it selects, and nothing for other banks.
+    monkeypatch.setattr(
+        scoping, "_GRANTS", {k: {r: list(v) for r, v in d.items()} for k, d in scoping._GRANTS.items()}
+    )
+    bank, bank_b = platform.users["bank"], platform.users["bank_b"]
+    before = set(visible(bank, Enterprise).values_list("pk", flat=True))
+    assert platform.unlisted.pk not in before
+    scoping.grant(
+        "registry.Enterprise",
+        Role.BANK,
+        lambda user: Q(pk=platform.unlisted.pk) if user.bank_id == platform.bank_a.pk else Q(pk__in=[]),
+    )
+    after = set(visible(bank, Enterprise).values_list("pk", flat=True))
+    assert after == before | {platform.unlisted.pk}
+    assert platform.unlisted.pk not in set(visible(bank_b, Enterprise).values_list("pk", flat=True))
+    # An action registered by an app is granted to the roles named, and only to them.
+    monkeypatch.setattr(scoping, "_ACTIONS", dict(scoping._ACTIONS))
+    scoping.register_action("try_it", Role.ENTERPRISE)
+    assert scoping.may(platform.users["enterprise"], "try_it") and not scoping.may(bank, "try_it")

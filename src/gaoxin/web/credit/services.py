@@ -153,8 +153,36 @@ def explain_in_run(run: ScoreRun, uscc: str, levers: int = 3) -> RunExplanation:
 
     Raises ``UnknownEnterprise`` when the firm was not scored in the run. The caller checks access.
     """
-    found = explain_values(run_model(run), run_values(run), run.year, uscc, levers=levers)
+    path = _values_path(run)
+    if run.status == ScoreRun.Status.DONE and path.exists():
+        st = path.stat()
+        # A finished run's values file is never rewritten, so its explanations are values too: cache
+        # them per process, keyed by the file's identity (path, mtime, size), never by the run's id
+        # alone (ids are reused after a rollback, and MEDIA_ROOT differs between deployments).
+        found = _cached_explanation(
+            str(path),
+            st.st_mtime_ns,
+            st.st_size,
+            run.model_source,
+            f"{run.model_id} v{run.model_version}",
+            run.year,
+            uscc,
+            levers,
+        )
+    else:
+        found = explain_values(run_model(run), run_values(run), run.year, uscc, levers=levers)
     return RunExplanation(found, data_changed_since(run))
+
+
+@lru_cache(maxsize=4096)
+def _cached_explanation(path, mtime_ns, size, model_source, model_name, year, uscc, levers):
+    model = parsed_model(model_source, model_name)
+    return explain_values(model, _cached_values(path, mtime_ns, size), year, uscc, levers=levers)
+
+
+@lru_cache(maxsize=8)
+def _cached_values(path: str, mtime_ns: int, size: int) -> pl.DataFrame:
+    return pl.read_parquet(path)
 
 
 def run_model(run: ScoreRun) -> Model:
