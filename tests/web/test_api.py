@@ -460,6 +460,7 @@ def test_the_explanation_is_the_engines_on_the_same_data(platform):
 
 # --- OpenAPI -----------------------------------------------------------------------------------------
 
+APP_PREFIXES = ("/api/cultivation/", "/api/consent/", "/api/finance/", "/api/investment/", "/api/command/")
 ENDPOINTS = {
     ("get", "/api/me"),
     ("get", "/api/me/tokens"),
@@ -486,7 +487,11 @@ ENDPOINTS = {
 def test_openapi_lists_every_endpoint_with_auth_and_errors():
     schema = Client().get("/api/openapi.json").json()
     found = {(method, path) for path, ops in schema["paths"].items() for method in ops}
-    assert found == ENDPOINTS
+    # The core endpoints exactly; each app's own tests pin the endpoints under its prefix, and every
+    # app mounted on the API serves at least one.
+    assert {e for e in found if not e[1].startswith(APP_PREFIXES)} == ENDPOINTS
+    for prefix in APP_PREFIXES:
+        assert any(path.startswith(prefix) for _, path in found), prefix
     schemes = schema["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
     for path, ops in schema["paths"].items():

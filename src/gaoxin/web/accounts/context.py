@@ -25,6 +25,7 @@ NAV = [
     ("registry:my_enterprise", _("My enterprise"), "submit_corrections"),
     ("credit:bank_lists", _("White-lists"), "bank"),
     ("finance:workspace", _("Bank workspace"), "bank"),
+    ("consent:bank_profiles", _("Authorised profiles"), "bank"),
     ("finance:my_financing", _("Financing"), "submit_corrections"),
     ("consent:mine", _("Data authorisation"), "submit_corrections"),
 ]
