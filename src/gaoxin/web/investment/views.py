@@ -1,0 +1,492 @@
+"""Investment pages: the home page (funnel, stalled projects, gaps), projects (list, detail with stage
+changes), chains (the chain map, a node's drill-down), imports, exports and templates, settings.
+
+Views authorize (``may``, ``visible``, ``can_write``), call ``services`` or ``tables`` and render. Zone
+staff and the platform administrator only (others: 403); an object outside the user's zone is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gaoxin import investment as core
+from gaoxin.web.accounts.scoping import audit, can_write, may, visible
+from gaoxin.web.investment import services, tables
+from gaoxin.web.investment.models import STAGE_CHOICES, Chain, ChainNode, NodeFirm, Project, TableImport
+from gaoxin.web.registry.models import Zone
+
+PAGE_SIZE = 50
+STALLED_SHOWN = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = dict(TableImport.Kind.choices)
+
+
+def _require(user, action: str = "view_zone") -> None:
+    if not may(user, action):
+        raise PermissionDenied
+
+
+def _zone(request) -> tuple[Zone | None, list[Zone]]:
+    """Zone staff: their zone; the platform administrator picks one with ?zone=CODE (first by default)."""
+    user = request.user
+    if user.is_zone_staff:
+        return user.zone, []
+    choices = list(visible(user, Zone).order_by("code"))
+    wanted = request.GET.get("zone", "").strip()
+    if not wanted:
+        return (choices[0] if choices else None), choices
+    zone = next((z for z in choices if z.code == wanted), None)
+    if zone is None:
+        raise Http404
+    return zone, choices
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _with_zone(url: str, zone: Zone | None, zones) -> str:
+    return f"{url}?{urlencode({'zone': zone.code})}" if zones and zone is not None else url
+
+
+# --- home --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    _require(request.user)
+    zone, zones = _zone(request)
+    ctx = {"zone": zone, "zones": zones}
+    if zone is not None:
+        user = request.user
+        cfg = services.settings_for(zone)
+        f = services.funnel(zone, user=user)
+        stalled = services.stalled_projects(zone, user=user, cfg=cfg)
+        ctx.update(
+            funnel=f,
+            rows=[{"stage": s, "label": services.STAGE_NAMES[s.stage]} for s in f.stages],
+            chart=services.funnel_chart(f),
+            stalled=stalled[:STALLED_SHOWN],
+            stalled_total=len(stalled),
+            settings=cfg,
+            gaps=services.chain_gaps(zone, user=user, cfg=cfg),
+            amounts=services.amount_by_stage(zone, user=user),
+        )
+    return render(request, "investment/home.html", ctx)
+
+
+# --- projects ----------------------------------------------------------------------------------------
+
+
+def _project_filters(request, zone: Zone) -> tuple[dict, object]:
+    f = {
+        "q": request.GET.get("q", "").strip(),
+        "stage": request.GET.get("stage", ""),
+        "status": request.GET.get("status", ""),
+        "chain": request.GET.get("chain", ""),
+        "node": request.GET.get("node", ""),
+        "stalled": request.GET.get("stalled", ""),
+    }
+    qs = services.projects(zone, user=request.user).select_related("node", "node__chain", "enterprise")
+    if f["q"]:
+        qs = qs.filter(
+            Q(name__icontains=f["q"])
+            | Q(code__icontains=f["q"])
+            | Q(investor__icontains=f["q"])
+            | Q(official__icontains=f["q"])
+        )
+    if f["stage"] in services.STAGE_NAMES:
+        qs = qs.filter(stage=f["stage"])
+    if f["status"] in Project.Status.values:
+        qs = qs.filter(status=f["status"])
+    if f["chain"].isdigit():
+        qs = qs.filter(node__chain_id=int(f["chain"]))
+    if f["node"].isdigit():
+        qs = qs.filter(node_id=int(f["node"]))
+    if f["stalled"]:
+        qs = qs.filter(pk__in=services.stalled_ids(zone, user=request.user))
+    return f, qs.order_by("-amount", "code")
+
+
+@login_required
+@require_GET
+def project_list(request):
+    _require(request.user)
+    zone, zones = _zone(request)
+    if zone is None:
+        raise Http404
+    filters, qs = _project_filters(request, zone)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    stalled = set(services.stalled_ids(zone, user=request.user))
+    for p in page:
+        p.is_stalled = p.pk in stalled
+    return render(
+        request,
+        "investment/projects.html",
+        {
+            "zone": zone,
+            "zones": zones,
+            "page": page,
+            "f": filters,
+            "stages": STAGE_CHOICES,
+            "statuses": Project.Status.choices,
+            "chains": list(visible(request.user, Chain).filter(zone=zone).order_by("order", "name")),
+            "export_url": reverse("investment:export", args=["projects"]) + "?" + request.GET.urlencode(),
+            "can_import": may(request.user, "import_investment"),
+        },
+    )
+
+
+def _project(request, pk: int) -> Project:
+    _require(request.user)
+    qs = visible(request.user, Project).select_related("zone", "node", "node__chain", "enterprise")
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+@require_GET
+def project_detail(request, pk: int):
+    project = _project(request, pk)
+    stalled = {s.project.pk: s for s in services.stalled_projects(project.zone, user=request.user)}
+    later = [
+        (s, label) for s, label in STAGE_CHOICES if core.stage_index(s) > core.stage_index(project.stage)
+    ]
+    return render(
+        request,
+        "investment/project.html",
+        {
+            "p": project,
+            "dates": [(label, project.stage_date(s), s == project.stage) for s, label in STAGE_CHOICES],
+            "history": _history_rows(services.history(project, user=request.user)[:100]),
+            "later": later,
+            "stalled": stalled.get(project.pk),
+            "can_write": can_write(request.user, project),
+            "today": services.today().isoformat(),
+            "stage_names": services.STAGE_NAMES,
+        },
+    )
+
+
+def _history_rows(changes) -> list:
+    names = services.STAGE_NAMES
+    rows = list(changes)
+    for h in rows:
+        if h.status == Project.Status.DROPPED and h.from_stage == h.stage:
+            h.label = _("dropped at %(stage)s") % {"stage": names.get(h.stage, h.stage)}
+        elif h.from_stage and h.from_stage != h.stage:
+            h.label = f"{names.get(h.from_stage, h.from_stage)} → {names.get(h.stage, h.stage)}"
+        elif not h.from_stage:
+            h.label = _("recorded at %(stage)s") % {"stage": names.get(h.stage, h.stage)}
+        else:
+            h.label = _("revived")
+    return rows
+
+
+@login_required
+@require_POST
+def project_action(request, pk: int):
+    project = _project(request, pk)
+    if not can_write(request.user, project):
+        raise PermissionDenied
+    action = request.POST.get("action", "")
+    on = _date(request.POST.get("on", ""))
+    note = request.POST.get("note", "").strip()
+    try:
+        with transaction.atomic():
+            if action == "advance":
+                services.advance(project, request.POST.get("stage", ""), on, request.user, note)
+                messages.success(
+                    request,
+                    _("The project moved to %(stage)s.") % {"stage": services.STAGE_NAMES[project.stage]},
+                )
+            elif action == "drop":
+                services.drop(project, on, request.user, note)
+                messages.success(request, _("The project was marked dropped."))
+            elif action == "revive":
+                services.revive(project, on, request.user, note)
+                messages.success(request, _("The project is active again."))
+            elif action == "link":
+                ent = services.find_enterprise(request.user, project.zone, request.POST.get("enterprise", ""))
+                services.link_enterprise(project, ent, request.user)
+                messages.success(request, _("The project is linked to %(name)s.") % {"name": ent.name})
+            elif action == "unlink":
+                services.link_enterprise(project, None, request.user)
+                messages.success(request, _("The link to the enterprise was removed."))
+            else:
+                raise services.InvestmentError(_("Unknown action."))
+            audit(request, f"project_{action}", project, stage=project.stage, status=project.status)
+    except services.InvestmentError as exc:
+        messages.error(request, str(exc))
+    return redirect("investment:project", pk=project.pk)
+
+
+# --- chains ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def chains(request):
+    _require(request.user)
+    zone, zones = _zone(request)
+    cfg = services.settings_for(zone) if zone is not None else None
+    maps = services.chain_maps(zone, user=request.user, cfg=cfg) if zone is not None else []
+    return render(
+        request,
+        "investment/chains.html",
+        {
+            "zone": zone,
+            "zones": zones,
+            "maps": maps,
+            "charts": {f"chain-{m.chain.pk}": m.chart for m in maps},
+            "settings": cfg,
+            "can_import": may(request.user, "import_investment"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def node_detail(request, pk: int):
+    _require(request.user)
+    node = get_object_or_404(
+        visible(request.user, ChainNode).select_related("chain", "chain__zone", "parent"), pk=pk
+    )
+    detail = services.node_detail(node, user=request.user)
+    return render(
+        request,
+        "investment/node.html",
+        {
+            "node": node,
+            **detail,
+            "reasons": services.REASONS,
+            "can_write": can_write(request.user, NodeFirm(node=node)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def node_firms(request, pk: int):
+    """Map a firm of the zone to the node (by USCC or full name), or remove a mapping."""
+    _require(request.user)
+    node = get_object_or_404(visible(request.user, ChainNode).select_related("chain", "chain__zone"), pk=pk)
+    if not can_write(request.user, NodeFirm(node=node)):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            if request.POST.get("action") == "remove":
+                mapping = get_object_or_404(
+                    visible(request.user, NodeFirm), pk=request.POST.get("mapping") or 0, node=node
+                )
+                services.unmap_firm(mapping)
+                messages.success(
+                    request, _("%(name)s was removed from the node.") % {"name": mapping.enterprise.name}
+                )
+            else:
+                ent = services.find_enterprise(
+                    request.user, node.chain.zone, request.POST.get("enterprise", "")
+                )
+                services.map_firm(node, ent)
+                messages.success(request, _("%(name)s was added to the node.") % {"name": ent.name})
+            audit(request, "chain_node_firms", node, change=request.POST.get("action") or "add")
+    except services.InvestmentError as exc:
+        messages.error(request, str(exc))
+    return redirect("investment:node", pk=node.pk)
+
+
+# --- imports, exports, templates ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    user = request.user
+    _require(user, "import_investment")
+    zone, zones = _zone(request)
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        upload = request.FILES.get("file")
+        if kind not in KINDS or upload is None:
+            messages.error(request, _("Choose the table and the file to import."))
+            return redirect(_with_zone(reverse("investment:import"), zone, zones))
+        if zone is None or not can_write(user, TableImport(zone=zone)):
+            raise PermissionDenied
+        data = tables.file_bytes(upload)
+        with transaction.atomic():
+            outcome = tables.import_table(kind, data, upload.name, zone, user, services.today())
+        audit(
+            request,
+            "investment_import",
+            outcome.record,
+            kind=kind,
+            status=outcome.record.status,
+            rows=outcome.record.rows,
+        )
+        return redirect("investment:import_detail", pk=outcome.record.pk)
+    recent = visible(user, TableImport).filter(zone=zone).select_related("user")[:20] if zone else []
+    return render(
+        request,
+        "investment/import.html",
+        {"zone": zone, "zones": zones, "kinds": KINDS.items(), "recent": recent},
+    )
+
+
+def _import(request, pk: int) -> TableImport:
+    _require(request.user, "import_investment")
+    return get_object_or_404(visible(request.user, TableImport).select_related("zone", "user"), pk=pk)
+
+
+@login_required
+@require_GET
+def import_detail(request, pk: int):
+    record = _import(request, pk)
+    errors = [p for p in record.problems if p.get("severity") == "error"]
+    warnings = [p for p in record.problems if p.get("severity") != "error"]
+    return render(
+        request,
+        "investment/import_detail.html",
+        {
+            "record": record,
+            "errors": errors,
+            "warnings": warnings,
+            "kind": KINDS.get(record.kind, record.kind),
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_errors(request, pk: int):
+    record = _import(request, pk)
+    if not record.problems:
+        raise Http404
+    return _xlsx(tables.error_report(record), f"{tables.TITLES[record.kind]}-错误报告.xlsx")
+
+
+@login_required
+@require_GET
+def template(request, kind: str):
+    _require(request.user, "import_investment")
+    if kind not in KINDS:
+        raise Http404
+    return _xlsx(tables.template_bytes(kind), f"{tables.TITLES[kind]}-模板.xlsx")
+
+
+@login_required
+@require_GET
+def export(request, kind: str):
+    _require(request.user)
+    if kind not in KINDS:
+        raise Http404
+    zone, _zones = _zone(request)
+    if zone is None:
+        raise Http404
+    user = request.user
+    if kind == "projects":
+        _filters, qs = _project_filters(request, zone)
+        rows = tables.project_rows(qs)
+    elif kind == "nodes":
+        rows = tables.node_rows(visible(user, ChainNode).filter(chain__zone=zone))
+    else:
+        rows = tables.firm_rows(visible(user, NodeFirm).filter(node__chain__zone=zone))
+    audit(request, "export", zone, what=f"investment_{kind}", rows=len(rows))
+    return _xlsx(tables.export(kind, rows), f"{zone.code}-{tables.TITLES[kind]}.xlsx")
+
+
+# --- settings ----------------------------------------------------------------------------------------
+
+
+def _decimal(
+    text: str, low: Decimal | None = None, high: Decimal | None = None
+) -> tuple[Decimal | None, bool]:
+    text = (text or "").strip()
+    if not text:
+        return None, True
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None, False
+    if not value.is_finite() or (low is not None and value < low) or (high is not None and value > high):
+        return None, False
+    return value, True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    _require(request.user, "investment_settings")
+    zone, zones = _zone(request)
+    if zone is None:
+        raise Http404
+    current = services.settings_for(zone)
+    if not can_write(request.user, current):
+        raise PermissionDenied
+    errors = []
+    if request.method == "POST":
+        days, ok_days = _decimal(request.POST.get("stalled_days", ""), Decimal(0), Decimal(3650))
+        firms, ok_firms = _decimal(request.POST.get("weak_min_firms", ""), Decimal(0), Decimal(100000))
+        revenue, ok_rev = _decimal(request.POST.get("weak_min_revenue", ""), Decimal(0))
+        share, ok_share = _decimal(request.POST.get("weak_min_hightech_share", ""), Decimal(0), Decimal(1))
+        score, ok_score = _decimal(request.POST.get("weak_min_score", ""), Decimal(0), Decimal(1000))
+        if not ok_days or days is None or days != days.to_integral_value():
+            errors.append(_("Days before a project is stalled: a whole number from 0 to 3650."))
+        if not ok_firms or (firms is not None and firms != firms.to_integral_value()):
+            errors.append(_("Fewest firms: a whole number, or empty for no threshold."))
+        if not ok_rev:
+            errors.append(_("Revenue threshold: a number of 万元 of zero or more, or empty."))
+        if not ok_share:
+            errors.append(_("High-tech share threshold: a number from 0 to 1, or empty."))
+        if not ok_score:
+            errors.append(_("Score threshold: a number from 0 to 1000, or empty."))
+        if not errors:
+            with transaction.atomic():
+                saved = services.save_settings(
+                    zone,
+                    request.user,
+                    stalled_days=int(days),
+                    weak_min_firms=int(firms) if firms is not None else None,
+                    weak_min_revenue=revenue,
+                    weak_min_hightech_share=share,
+                    weak_min_score=score,
+                )
+                audit(request, "investment_settings", saved, stalled_days=saved.stalled_days)
+            messages.success(request, _("The settings were saved."))
+            return redirect(_with_zone(reverse("investment:home"), zone, zones))
+        current = services.InvestmentSettings(
+            zone=zone,
+            stalled_days=request.POST.get("stalled_days", ""),
+            weak_min_firms=request.POST.get("weak_min_firms", ""),
+            weak_min_revenue=request.POST.get("weak_min_revenue", ""),
+            weak_min_hightech_share=request.POST.get("weak_min_hightech_share", ""),
+            weak_min_score=request.POST.get("weak_min_score", ""),
+        )
+    return render(
+        request,
+        "investment/settings.html",
+        {"zone": zone, "zones": zones, "s": current, "errors": errors},
+        status=400 if errors else 200,
+    )
