@@ -834,6 +834,11 @@ def describe_filters(model: Model, filters: dict) -> str:
     return "; ".join(parts) if parts else _("all firms (vetoed firms excluded)")
 
 
+# Called inside the publishing transaction with the new list (the finance app refreshes its product
+# matches here): what depends on a published list changes with it or not at all.
+PUBLISH_HOOKS: list = []
+
+
 def publish_list(run: ScoreRun, *, title: str, filters: dict, banks: Iterable, user) -> PublishedList:
     """Freeze the run's scores that match ``filters`` into a list for ``banks``; never changed after.
 
@@ -864,6 +869,8 @@ def publish_list(run: ScoreRun, *, title: str, filters: dict, banks: Iterable, u
             ],
             batch_size=BATCH,
         )
+        for hook in PUBLISH_HOOKS:
+            hook(published)
     return published
 
 

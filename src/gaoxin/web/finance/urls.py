@@ -1,2 +1,4 @@
+from gaoxin.web.finance import views
+
 app_name = "finance"
-urlpatterns: list = []
+urlpatterns = [*views.urls]
