@@ -188,3 +188,21 @@ def test_the_command_rewrites_a_stale_mo(tmp_path, monkeypatch):
     assert i18n.main(["--check"]) == 0
     monkeypatch.setattr(i18n, "used_messages", lambda: [i18n.Message("Zone"), i18n.Message("Bank")])
     assert i18n.main(["--check"]) == 1  # an untranslated message fails the check
+
+
+def test_a_message_reads_the_same_in_every_catalogue():
+    # Django serves the first catalogue that has a msgid: two apps translating it differently would
+    # make the word depend on the app order, silently.
+    seen: dict[tuple, tuple[str, str]] = {}
+    clashes = []
+    for po in i18n.po_paths():
+        for e in i18n.parse_po(po.read_text(encoding="utf-8"), str(po)):
+            if not e.msgid or not e.translated:
+                continue
+            text = e.msgstr.get(0, "")
+            first = seen.setdefault(e.key, (text, po.parent.parent.parent.parent.name))
+            if first[0] != text:
+                clashes.append(
+                    f"{e.msgid!r}: {first[0]!r} ({first[1]}) vs {text!r} ({po.parent.parent.parent.parent.name})"
+                )
+    assert not clashes, "\n".join(clashes)
