@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PORT ?= 8000
 
-.PHONY: setup demo test test-sqlite test-pg lint format bench bench-web clean
+.PHONY: setup demo test test-sqlite test-pg lint format bench bench-web bench-qualify clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -61,6 +61,10 @@ format: setup
 
 bench: setup
 	$(UV) run python -m bench.run
+
+# The cultivation ladder (gaoxin.rules.qualify) on 20,000 and 200,000 synthetic firms.
+bench-qualify: setup
+	$(UV) run python -m bench.qualify
 
 # The web platform with 100,000 firms: import throughput, page server times and queries, and
 # PostgreSQL + gunicorn under concurrent readers (needs DATABASE_URL=postgres://… for that part).

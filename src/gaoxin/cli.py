@@ -1,4 +1,4 @@
-"""The ``gaoxin`` command: score, explain, models, synth, demo.
+"""The ``gaoxin`` command: score, explain, qualify, models, synth, demo, import.
 
 A thin shell: it reads files with ``gaoxin.io``, scores with ``gaoxin.scoring`` and writes with
 ``gaoxin.io.write``; no number is computed here. Help is bilingual (中文 / English). Errors are one
@@ -44,6 +44,30 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--uscc", required=True, help="统一社会信用代码 / the enterprise's USCC")
     e.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行 / skip invalid rows")
     e.add_argument("inputs", nargs="+", metavar="INPUT", help="数据文件 / data files")
+
+    q = sub.add_parser(
+        "qualify",
+        help="梯度培育对标：每家企业每个层级的状态与差距 / cultivation ladder: status and gaps per firm and tier",
+        description=(
+            "按科技型中小企业、高新技术企业、创新型/专精特新/小巨人、瞪羚、独角兽、科技领军企业的认定规则，\n"
+            "判断每家企业的状态（已持有、符合条件、接近达标、差距较大、不具备资格）并列出差距。\n"
+            "Judges every firm against every tier's rules (holds, qualifies, near, far, ineligible) and\n"
+            "lists what it lacks. YEAR is the last completed fiscal year."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    q.add_argument(
+        "--year", required=True, type=int, help="最近一个完整会计年度 / last completed fiscal year"
+    )
+    q.add_argument("--out", required=True, help="输出文件 .csv/.xlsx/.parquet / output file")
+    q.add_argument("--config", help="园区设置 YAML（接近阈值、规则版本等）/ zone settings (YAML)")
+    q.add_argument(
+        "--on",
+        help="判断资质是否有效的日期，默认 YEAR-12-31 / date titles are judged valid on (default YEAR-12-31)",
+    )
+    q.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行 / skip invalid rows")
+    q.add_argument("--errors", help="错误报告 xlsx 路径 / where to write the error report (xlsx)")
+    q.add_argument("inputs", nargs="+", metavar="INPUT", help="数据文件 csv/xlsx/parquet / data files")
 
     m = sub.add_parser("models", help="内置模型：列出、查看、校验 / shipped models: list, show, validate")
     msub = m.add_subparsers(dest="action", required=True, metavar="list|show|validate")

@@ -217,6 +217,59 @@ def render_explanation(ex, model) -> str:
     return "\n".join(head) + body + "\n" + "\n".join(tail)
 
 
+# --- qualify ---------------------------------------------------------------------------------------
+
+
+def cmd_qualify(args: Namespace, progress: Progress) -> int:
+    """Read the inputs, run the cultivation ladder, write the wide frame (and the xlsx's candidate
+    sheets), print the counts per tier and status."""
+    import datetime as dt
+
+    from gaoxin.dictionary import QUALIFICATION_KINDS
+    from gaoxin.io.qualify_write import STATUS_ZH, SUFFIXES, summary, write_ladder
+    from gaoxin.rules import ConfigError, load_config, qualify
+
+    out = Path(args.out)
+    if out.suffix.lower() not in SUFFIXES:
+        raise CliError(
+            f"输出文件须为 {'/'.join(SUFFIXES)} / --out must end in {', '.join(SUFFIXES)}", EXIT_BAD_INPUT
+        )
+    try:
+        config = load_config(args.config) if args.config else None
+    except ConfigError as exc:
+        lines = "\n".join(f"  - {f}" for f in exc.faults)
+        raise CliError(f"园区设置有误 / the config was refused:\n{lines}", EXIT_BAD_INPUT) from None
+    on = None
+    if args.on:
+        try:
+            on = dt.date.fromisoformat(args.on)
+        except ValueError:
+            raise CliError(
+                f"--on 应为 YYYY-MM-DD / --on must be YYYY-MM-DD, got {args.on!r}", EXIT_BAD_INPUT
+            ) from None
+    errors = Path(args.errors) if args.errors else out.with_name(out.stem + "-errors.xlsx")
+    result = read(args.inputs, args.skip_invalid, errors, progress)
+    reports = result.dataset.reports
+    if reports.filter(pl.col("year") == args.year).height == 0:
+        raise CliError(f"没有 {args.year} 年度的年报 / no annual report for {args.year}", EXIT_BAD_INPUT)
+    with progress.step("对标 / judging"):
+        ladder = qualify(result.dataset, args.year, config, on)
+    with progress.step("写出 / writing"):
+        written = write_ladder(ladder, out)
+    counts = summary(ladder)
+    rows = [
+        [QUALIFICATION_KINDS[r["tier"]], ladder.rule_sets[r["tier"]].id, *[r[s] for s in STATUS_ZH]]
+        for r in counts.iter_rows(named=True)
+    ]
+    print(
+        f"梯度培育对标 {args.year} 年度：{ladder.wide.height} 家企业（资质按 {ladder.on:%Y-%m-%d} 判断）"
+        f" / ladder for {args.year}: {ladder.wide.height} firms"
+    )
+    print(table(["层级", "规则", *STATUS_ZH.values()], rows, right={2, 3, 4, 5, 6}))
+    print("结果 / written: " + ", ".join(str(p) for p in written))
+    return 0
+
+
 # --- models ----------------------------------------------------------------------------------------
 
 

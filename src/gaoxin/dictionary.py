@@ -46,6 +46,10 @@ TECH_FIELDS = (
 )
 LISTED_BOARDS = ("主板", "创业板", "科创板", "北交所", "港交所", "境外")
 RD_INSTITUTION_LEVELS = ("无", "市级", "省级", "国家级")
+# The main product's place in the industrial chain (专精特新 "main-product field" and 小巨人 链):
+# none; a 工业“六基” field, a 中华老字号 or a supplier of a key chain's leading firm (3 points in the 2022
+# 专精特新 table); 补短板/锻长板/填空白 at a key link of a key chain (5 points). qualification-rules §3.2–3.3.
+CHAIN_ROLES = ("无", "六基或龙头配套", "补短板锻长板填空白")
 
 QUALIFICATION_KINDS: dict[str, str] = {
     "tech_sme": "科技型中小企业",
@@ -175,6 +179,136 @@ FIELDS: tuple[Field, ...] = (
         "report",
         "bool",
         en="Major safety, quality or environmental incident",
+    ),
+    # --- fields the cultivation ladder needs (gaoxin.rules; qualification-rules.md) ---
+    _F(
+        "class1_ip_high_value",
+        "其中高价值I类知识产权数",
+        "report",
+        "int",
+        "件",
+        min=0,
+        en="High-value class I IP",
+    ),
+    _F(
+        "national_award_rank",
+        "当年获国家级科技奖励的单位排名（未获奖为0）",
+        "report",
+        "int",
+        "名",
+        min=0,
+        en="Rank among the winning organisations of a national S&T award received in the year (0: none)",
+    ),
+    _F(
+        "provincial_award_rank",
+        "当年获省级科技奖励的单位排名（未获奖为0）",
+        "report",
+        "int",
+        "名",
+        min=0,
+        en="Rank among the winning organisations of a provincial S&T award received in the year (0: none)",
+    ),
+    _F(
+        "standards_participated",
+        "参与制定的国家、行业标准数",
+        "report",
+        "int",
+        "项",
+        min=0,
+        en="Standards participated in",
+    ),
+    _F(
+        "digital_level",
+        "中小企业数字化水平等级",
+        "report",
+        "int",
+        "级",
+        min=1,
+        max=4,
+        en="SME digitalisation level (1–4)",
+    ),
+    _F(
+        "quality_certified",
+        "通过质量管理体系认证或发达国家产品认证",
+        "report",
+        "bool",
+        en="Quality-management or developed-country product certification",
+    ),
+    _F("own_brand", "拥有自主品牌", "report", "bool", en="Own brand"),
+    _F("quality_award", "获省级以上质量奖", "report", "bool", en="Provincial+ quality award"),
+    _F(
+        "strategic_emerging",
+        "主导产品属于战略性新兴产业",
+        "report",
+        "bool",
+        en="Main product in a strategic emerging industry",
+    ),
+    _F(
+        "key_field",
+        "主导产品属于工业六基、制造强国或网络强国重点领域",
+        "report",
+        "bool",
+        en="Main product in a key field (six industrial foundations, manufacturing or cyber power)",
+    ),
+    _F(
+        "chain_role",
+        "产业链配套地位",
+        "report",
+        "enum",
+        choices=CHAIN_ROLES,
+        en="Role in the industrial chain",
+    ),
+    _F(
+        "market_rank",
+        "主导产品全国细分市场排名（无排名为0）",
+        "report",
+        "int",
+        "名",
+        min=0,
+        en="National niche market rank (0: not ranked)",
+    ),
+    _F(
+        "maker_china_rank",
+        "当年创客中国大赛全国排名（未入榜为0）",
+        "report",
+        "int",
+        "名",
+        min=0,
+        en="Rank in the Maker China national contest in the year (0: not listed)",
+    ),
+    _F(
+        "development_score",
+        "专精特新发展评价得分",
+        "report",
+        "int",
+        "分",
+        min=0,
+        max=100,
+        en="Specialised-SME development score (0–100)",
+    ),
+    _F(
+        "valuation",
+        "企业估值（最近一轮融资或评估）",
+        "report",
+        "money",
+        "万元",
+        min=0,
+        en="Valuation (latest round or appraisal)",
+    ),
+    _F("abnormal_operation", "列入经营异常名录", "report", "bool", en="On the abnormal-operation list"),
+    _F(
+        "prohibited_industry",
+        "属于国家禁止、限制或淘汰类产业",
+        "report",
+        "bool",
+        en="In a prohibited, restricted or phase-out category",
+    ),
+    _F(
+        "innovation_title",
+        "持有国家级技术创新示范企业或知识产权优势（示范）企业称号",
+        "report",
+        "bool",
+        en="National technology-innovation demonstration or IP advantage/demonstration enterprise",
     ),
     # --- qualifications: one row per enterprise, kind and period ---
     _F(

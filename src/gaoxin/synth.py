@@ -268,7 +268,8 @@ def synthesize(
     report(0.85)
     qualifications = _qualifications(rng, firms, truth, enterprises_frame, y0)
     report(1.0)
-    return Dataset(enterprises=enterprises_frame, reports=pl.concat(frames), qualifications=qualifications)
+    reports = _cultivation_fields(pl.concat(frames), uscc, firms, qualifications, seed, missing)
+    return Dataset(enterprises=enterprises_frame, reports=reports, qualifications=qualifications)
 
 
 def write(dataset: Dataset, out_dir: Path, fmt: str = "csv") -> list[Path]:
@@ -517,7 +518,8 @@ def _reports(
     emit("serious_dishonesty", dishonesty)
     emit("major_incident", incident)
 
-    frame = pl.DataFrame([columns[name] for name in dtypes])
+    # the cultivation fields (gaoxin.rules) are added afterwards from their own random stream
+    frame = pl.DataFrame([columns[name] for name in dtypes if name in columns])
     truth = {
         "alive": alive, "revenue": revenue, "growth": growth, "employees": employees,
         "tech_share": tech_staff / employees, "rd_staff": rd_staff, "rd_expense": rd_expense,
@@ -527,6 +529,98 @@ def _reports(
         "veto": dishonesty | incident,
     }  # fmt: skip
     return frame, truth
+
+
+# --------------------------------------------------------------------------------------------------
+# The cultivation fields (the ones gaoxin.rules reads beyond the first dictionary): drawn after every
+# other column from a random stream of their own (seed, _CULTIVATION_STREAM), so that adding them left
+# every other value of a given seed unchanged. Rates are assumptions, set so that a zone of a few
+# thousand firms has firms in every status of every tier (docs/en/synth.md).
+_CULTIVATION_STREAM = 0x6C61  # "la"(dder)
+CULTIVATION_FIELDS = (
+    "class1_ip_high_value", "national_award_rank", "provincial_award_rank", "standards_participated",
+    "digital_level", "quality_certified", "own_brand", "quality_award", "strategic_emerging", "key_field",
+    "chain_role", "market_rank", "maker_china_rank", "development_score", "valuation", "abnormal_operation",
+    "prohibited_industry", "innovation_title",
+)  # fmt: skip
+
+
+def _cultivation_fields(
+    reports: pl.DataFrame,
+    uscc: pl.Series,
+    firms: dict[str, np.ndarray],
+    qualifications: pl.DataFrame,
+    seed: int,
+    missing: float,
+) -> pl.DataFrame:
+    from gaoxin.dictionary import CHAIN_ROLES
+
+    rng = np.random.default_rng([abs(int(seed)), _CULTIVATION_STREAM])
+    n = len(uscc)
+    dtypes = schema("report")
+    idx = (
+        reports.select("uscc")
+        .join(
+            pl.DataFrame({"uscc": uscc, "_i": np.arange(n, dtype=np.int64)}),
+            on="uscc",
+            how="left",
+            maintain_order="left",
+        )["_i"]
+        .to_numpy()
+    )
+    rows = reports.height
+    tech = (firms["field"] != _NONE)[idx]
+    # 专精特新 firms look the part: a key field, a better development score, a niche rank
+    niche_firm = uscc.is_in(
+        qualifications.filter(pl.col("kind").is_in(["specialized_sme", "little_giant"]))["uscc"].implode()
+    ).to_numpy()[idx]
+
+    def num(name: str) -> np.ndarray:
+        return reports[name].fill_null(0).to_numpy().astype(np.float64)
+
+    revenue, class1 = num("revenue"), num("invention_patents") + num("other_class1_ip")
+    size = np.clip(np.log1p(revenue) / np.log1p(_MEDIAN_REVENUE), 0.2, 3.0)  # ~1 at the median firm
+    out: dict[str, np.ndarray] = {}
+    hv_rate = rng.beta(2.0, 5.0, n)[idx]
+    out["class1_ip_high_value"] = rng.binomial(class1.astype(np.int64), hv_rate)
+    out["national_award_rank"] = np.where(rng.random(rows) < 0.002 * size**2, rng.integers(1, 9, rows), 0)
+    out["provincial_award_rank"] = np.where(rng.random(rows) < 0.015 * size**2, rng.integers(1, 11, rows), 0)
+    out["standards_participated"] = rng.poisson(0.08 * size**2)
+    digital = np.clip(np.round(rng.normal(1.3, 0.8, n))[idx] + (size > 1.3), 1, 4)
+    out["digital_level"] = digital.astype(np.int64)
+    out["quality_certified"] = rng.random(n)[idx] < 0.15 + 0.35 * np.clip(size - 0.5, 0, 1)
+    out["own_brand"] = rng.random(n)[idx] < 0.35 + 0.3 * np.clip(size - 0.5, 0, 1)
+    out["quality_award"] = rng.random(rows) < 0.01 * size**2
+    out["strategic_emerging"] = rng.random(n)[idx] < np.where(tech, 0.6, 0.1)
+    out["key_field"] = rng.random(n)[idx] < np.where(niche_firm, 0.7, np.where(tech, 0.3, 0.05))
+    out["chain_role"] = np.searchsorted(np.array([0.7, 0.9]), rng.random(n), side="right")[idx]
+    share = reports["niche_market_share"].fill_null(0.0).to_numpy()
+    ranked = (share >= 0.05) | (rng.random(rows) < np.where(niche_firm, 0.3, 0.01))
+    out["market_rank"] = np.where(
+        ranked, np.clip(np.round(0.3 / np.maximum(share, 0.01) + rng.normal(0, 1, rows)), 1, 50), 0
+    ).astype(np.int64)
+    out["maker_china_rank"] = np.where(rng.random(rows) < 0.004, rng.integers(1, 501, rows), 0)
+    rd = num("rd_expense")
+    intensity = np.where(revenue > 0, rd / np.maximum(revenue, 1e-9), 0.0)
+    dev = 25 + 12 * size + 250 * np.minimum(intensity, 0.1) + 12 * niche_firm
+    dev = dev + rng.normal(0, 8, n)[idx] + rng.normal(0, 3, rows)
+    out["development_score"] = np.clip(np.round(dev), 0, 100).astype(np.int64)
+    raised = reports.select(pl.col("equity_financing").fill_null(0).cum_sum().over("uscc"))[
+        "equity_financing"
+    ].to_numpy()
+    multiple = np.exp(rng.normal(np.log(1.5), 0.7, n))[idx]
+    out["valuation"] = _money(np.maximum(revenue * multiple, raised * rng.uniform(4.0, 12.0, n)[idx]))
+    out["abnormal_operation"] = rng.random(rows) < 0.003
+    out["prohibited_industry"] = (rng.random(n) < 0.002)[idx]
+    out["innovation_title"] = rng.random(rows) < 0.006 * size**2
+    columns = []
+    for name in CULTIVATION_FIELDS:
+        values = out[name]
+        s = pl.Series(CHAIN_ROLES).gather(values) if name == "chain_role" else pl.Series(values)
+        if missing > 0:
+            s = s.set(pl.Series(rng.random(rows, dtype=np.float32) < missing), None)
+        columns.append(s.cast(dtypes[name]).alias(name))
+    return reports.with_columns(columns).select(list(dtypes))
 
 
 def _money(x: np.ndarray) -> np.ndarray:

@@ -36,7 +36,15 @@ EXAMPLE_ROWS = 500  # rows below the header that get drop-down lists and formats
 # Which columns each department usually supplies (a suggestion for partial templates, not a rule:
 # any file may carry any column).
 DEPARTMENT_FIELDS: dict[str, tuple[str, ...]] = {
-    "市场监管局": ("established", "industry", "listed_board", "admin_penalties", "serious_dishonesty"),
+    "市场监管局": (
+        "established",
+        "industry",
+        "listed_board",
+        "admin_penalties",
+        "serious_dishonesty",
+        "abnormal_operation",
+        "prohibited_industry",
+    ),
     "税务局": (
         "revenue",
         "main_revenue",
@@ -56,6 +64,7 @@ DEPARTMENT_FIELDS: dict[str, tuple[str, ...]] = {
         "design_patents",
         "software_copyrights",
         "class1_ip_self_developed",
+        "class1_ip_high_value",
     ),
     "科技局": (
         "tech_field",
@@ -69,10 +78,30 @@ DEPARTMENT_FIELDS: dict[str, tuple[str, ...]] = {
         "gov_projects",
         "standards_led",
         "equity_financing",
+        "national_award_rank",
+        "provincial_award_rank",
+        "standards_participated",
+        "innovation_title",
+        "valuation",
         "qualification",
     ),
     "统计局": ("employees", "graduates_hired", "revenue", "main_revenue"),
-    "工信局": ("niche_years", "niche_market_share", "major_incident", "qualification"),
+    "工信局": (
+        "niche_years",
+        "niche_market_share",
+        "major_incident",
+        "digital_level",
+        "chain_role",
+        "key_field",
+        "strategic_emerging",
+        "market_rank",
+        "maker_china_rank",
+        "development_score",
+        "quality_certified",
+        "own_brand",
+        "quality_award",
+        "qualification",
+    ),
 }
 
 _EXAMPLE_FIRST17 = "91110108MA01ABCD1"
