@@ -1,0 +1,327 @@
+"""Cultivation pages: the zone's ladder (counts, pipeline to targets), candidates per tier, assessments,
+settings.
+
+Each view authorizes through ``accounts.scoping`` (``may`` for the role, ``visible`` for every query,
+``can_write`` for the zone acted on), calls ``cultivation.services`` and renders; no number is computed
+here. An object outside the user's scope is a 404; a page the role has no business on is a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gaoxin.dictionary import TECH_FIELDS
+from gaoxin.web.accounts.scoping import audit, can_write, may, visible
+from gaoxin.web.cultivation import services
+from gaoxin.web.cultivation.models import LadderEntry, LadderRun, LadderSettings
+from gaoxin.web.registry.models import AnnualReport, Qualification, Zone
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZES = (25, 50, 100, 200)
+RUN_DEFERRED = ("config",)
+
+
+def _require(user, action: str) -> None:
+    if not may(user, action):
+        raise PermissionDenied
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _zone_choice(request, data=None) -> tuple[Zone | None, list[Zone]]:
+    """The zone a page is about: zone staff their own; a platform administrator picks with ?zone=."""
+    user = request.user
+    if user.is_zone_staff:
+        return user.zone, []
+    data = request.GET if data is None else data
+    wanted = (data.get("zone") or "").strip()
+    choices = list(visible(user, Zone).order_by("code"))
+    if not wanted:
+        return (choices[0] if choices else None), choices
+    zone = next((z for z in choices if z.code == wanted or str(z.pk) == wanted), None)
+    if zone is None:
+        raise Http404
+    return zone, choices
+
+
+def _runs(user):
+    return visible(user, LadderRun).select_related("zone").defer(*RUN_DEFERRED)
+
+
+def _chosen_run(user, zone: Zone, wanted) -> LadderRun | None:
+    """The run a page reads: ``?run=`` (a done run of the zone the user may see) or the latest."""
+    if wanted in (None, ""):
+        return services.latest_run(_runs(user), zone)
+    return get_object_or_404(_runs(user).filter(zone=zone, status=LadderRun.Status.DONE), pk=_int(wanted))
+
+
+def _years(user, zone: Zone) -> list[int]:
+    years = visible(user, AnnualReport).filter(enterprise__zone=zone).order_by("-year")
+    return list(years.values_list("year", flat=True).distinct())
+
+
+def _zone_query(zone: Zone, zones) -> str:
+    return f"zone={zone.code}" if zones else ""
+
+
+# --- the cultivation page -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    user = request.user
+    _require(user, "view_zone")
+    zone, zones = _zone_choice(request)
+    context = {"zone": zone, "zones": zones}
+    if zone is None:
+        return render(request, "cultivation/home.html", context)
+    run = services.latest_run(_runs(user), zone)
+    statuses = services.status_counts(visible(user, LadderEntry), run) if run else None
+    counts = services.tier_counts(zone, services.trend_years(), visible(user, Qualification))
+    target_model = services.target_model()
+    found_targets = (
+        services.tier_targets(visible(user, target_model), zone) if target_model is not None else []
+    )
+    pipes = services.pipelines(found_targets, zone, statuses, qualifications=visible(user, Qualification))
+    context |= {
+        "run": run,
+        "counts": services.counts_table(counts),
+        "ladder": [
+            {
+                "tier": t,
+                "name": services.tier_name(t),
+                "counts": statuses[t],
+                "candidates": statuses[t]["qualifies"] + statuses[t]["near"],
+            }
+            for t in services.TIERS
+        ]
+        if statuses
+        else [],
+        "pipelines": pipes,
+        "targets_available": target_model is not None,
+        "can_run": may(user, "run_ladder") and can_write(user, zone),
+        "can_settings": may(user, "ladder_settings") and can_write(user, zone),
+        "years": _years(user, zone) if may(user, "run_ladder") else [],
+        "zone_query": _zone_query(zone, zones),
+        "running": _runs(user).filter(zone=zone, status=LadderRun.Status.RUNNING).order_by("-id").first(),
+    }
+    return render(request, "cultivation/home.html", context)
+
+
+# --- candidates per tier ----------------------------------------------------------------------------
+
+
+def _filters(request) -> dict:
+    status = request.GET.get("status") or "candidates"
+    if status not in services.STATUS_FILTERS:
+        status = "candidates"
+    tech_field = request.GET.get("tech_field") or ""
+    if tech_field not in TECH_FIELDS:
+        tech_field = ""
+    return {"status": status, "q": (request.GET.get("q") or "").strip()[:100], "tech_field": tech_field}
+
+
+def _tier_or_404(tier: str) -> str:
+    if tier not in services.TIERS:
+        raise Http404
+    return tier
+
+
+@login_required
+@require_GET
+def tier(request, tier: str):
+    user = request.user
+    _require(user, "view_zone")
+    tier = _tier_or_404(tier)
+    zone, zones = _zone_choice(request)
+    if zone is None:
+        raise Http404
+    run = _chosen_run(user, zone, request.GET.get("run"))
+    filters = _filters(request)
+    size = _int(request.GET.get("size"))
+    size = size if size in PAGE_SIZES else 50
+    context = {
+        "tier": tier,
+        "tier_name": services.tier_name(tier),
+        "tiers": [(t, services.tier_name(t)) for t in services.TIERS],
+        "zone": zone,
+        "zones": zones,
+        "run": run,
+        "filters": filters,
+        "size": size,
+        "sizes": PAGE_SIZES,
+        "statuses": [
+            (s, services.status_label(s))
+            for s in services.STATUS_FILTERS
+            if s not in ("candidates", "renewal")
+        ],
+        "tech_fields": TECH_FIELDS,
+        "zone_query": _zone_query(zone, zones),
+    }
+    if run is not None:
+        qs = services.candidates(visible(user, LadderEntry), run, tier, **filters)
+        page = Paginator(qs, size).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["run"] = run.pk
+        if zones:
+            query["zone"] = zone.code
+        context |= {
+            "page": page,
+            "rows": [services.entry_view(e) for e in page],
+            "runs": list(_runs(user).filter(zone=zone, status=LadderRun.Status.DONE).order_by("-id")[:50]),
+            "export_url": f"{reverse('cultivation:tier_export', args=[tier])}?{query.urlencode()}",
+        }
+    return render(request, "cultivation/tier.html", context)
+
+
+@login_required
+@require_GET
+def tier_export(request, tier: str):
+    user = request.user
+    _require(user, "view_zone")
+    tier = _tier_or_404(tier)
+    zone, _zones = _zone_choice(request)
+    if zone is None:
+        raise Http404
+    run = _chosen_run(user, zone, request.GET.get("run"))
+    if run is None:
+        raise Http404
+    filters = _filters(request)
+    qs = services.candidates(visible(user, LadderEntry), run, tier, **filters)
+    content = services.export_candidates(run, tier, qs, services.describe(**filters))
+    audit(request, "export", run, what="ladder_candidates", tier=tier, filters=filters)
+    filename = f"培育候选-{services.QUALIFICATION_KINDS[tier]}-{run.zone.code}-{run.year}-{run.pk}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- assessments ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def runs(request):
+    user = request.user
+    _require(user, "view_zone")
+    if request.method == "POST":
+        _require(user, "run_ladder")
+        zone, zones = _zone_choice(request, request.POST)
+        if zone is None or not can_write(user, zone):
+            raise PermissionDenied
+        query = f"?{_zone_query(zone, zones)}" if zones else ""
+        year = _int(request.POST.get("year"))
+        if year is None or year not in _years(user, zone):
+            messages.error(request, _("Choose a year the zone has annual reports for."))
+            return redirect(reverse("cultivation:home") + query)
+        try:
+            run = services.submit_assessment(zone, year, user)
+        except services.SettingsError as exc:  # the stored settings no longer pass the rules' check
+            messages.error(request, str(exc))
+            return redirect(reverse("cultivation:settings") + query)
+        audit(request, "run_ladder", run, year=year, config=run.config_sha256)
+        messages.success(request, _("Ladder assessment #%(pk)s started.") % {"pk": run.pk})
+        return redirect("cultivation:run", pk=run.pk)
+    qs = _runs(user).select_related("created_by").order_by("-created", "-id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "cultivation/runs.html", {"page": page})
+
+
+def _run(user, pk: int) -> LadderRun:
+    return get_object_or_404(visible(user, LadderRun).select_related("zone", "created_by", "job"), pk=pk)
+
+
+@login_required
+@require_GET
+def run_detail(request, pk: int):
+    user = request.user
+    _require(user, "view_zone")
+    run = _run(user, pk)
+    done = run.status == LadderRun.Status.DONE
+    statuses = services.status_counts(visible(user, LadderEntry), run) if done else None
+    return render(
+        request,
+        "cultivation/run_detail.html",
+        {
+            "run": run,
+            "done": done,
+            "progress": services.run_progress(run),
+            "ladder": [
+                {"tier": t, "name": services.tier_name(t), "counts": statuses[t]} for t in services.TIERS
+            ]
+            if statuses
+            else [],
+            "rule_sets": [(services.tier_name(k), v) for k, v in run.rule_sets.items()],
+            "config_text": services.settings_text(run.config),
+        },
+    )
+
+
+@login_required
+@require_GET
+def run_status(request, pk: int):
+    _require(request.user, "view_zone")
+    run = get_object_or_404(visible(request.user, LadderRun).select_related("job"), pk=pk)
+    return JsonResponse(services.run_progress(run))
+
+
+# --- settings ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    user = request.user
+    _require(user, "view_zone")
+    data = request.POST if request.method == "POST" else request.GET
+    zone, zones = _zone_choice(request, data)
+    if zone is None:
+        raise Http404
+    can_edit = may(user, "ladder_settings") and can_write(user, zone)
+    stored = visible(user, LadderSettings).filter(zone=zone).select_related("updated_by").first()
+    text = services.settings_text(stored.config if stored else {})
+    error = ""
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        text = request.POST.get("config", "")
+        try:
+            config = services.parse_settings(text)
+        except services.SettingsError as exc:
+            error = str(exc)
+        else:
+            services.save_settings(zone, config, user)
+            audit(request, "ladder_settings", zone, config=services.config_hash(config))
+            messages.success(request, _("The ladder settings were checked and saved."))
+            return redirect(
+                f"{reverse('cultivation:settings')}?zone={zone.code}" if zones else "cultivation:settings"
+            )
+    return render(
+        request,
+        "cultivation/settings.html",
+        {
+            "zone": zone,
+            "zones": zones,
+            "stored": stored,
+            "text": text,
+            "error": error,
+            "can_edit": can_edit,
+            "defaults": services.settings_text(services.default_settings()),
+        },
+    )
