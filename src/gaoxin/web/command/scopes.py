@@ -1,1 +1,46 @@
-"""Scoping rules for this app's models, registered with ``accounts.scoping.register`` (see its docstring)."""
+"""Scoping rules for the command centre's tables (applied by ``accounts.scoping``).
+
+- zone staff (administrator and data clerk) see their zone's targets, actuals, talents, platforms,
+  plans and tasks; the platform administrator sees every zone's;
+- enterprises and banks see none of it;
+- the zone administrator writes everything of the zone (targets, plans, and the rest);
+- the data clerk keeps the *facts* up to date — enters and imports actuals, talents, platforms and
+  task progress (status, evidence) — but does not set or change the targets and plans themselves.
+"""
+
+from __future__ import annotations
+
+from gaoxin.web.accounts import scoping
+from gaoxin.web.accounts.models import Role
+
+
+def _same_zone(path: str):
+    def writer(user, obj) -> bool:
+        target = obj
+        for part in path.split("__"):
+            target = getattr(target, part, None)
+            if target is None:
+                return False
+        return user.zone_id is not None and target == user.zone_id
+
+    return writer
+
+
+scoping.register("command.Target", zone="zone")
+scoping.register(
+    "command.TargetActual", zone="target__zone", writers={Role.CLERK: _same_zone("target__zone_id")}
+)
+scoping.register("command.Talent", zone="zone", writers={Role.CLERK: _same_zone("zone_id")})
+scoping.register("command.Platform", zone="zone", writers={Role.CLERK: _same_zone("zone_id")})
+scoping.register("command.ActionPlan", zone="zone")
+scoping.register("command.Task", zone="plan__zone", writers={Role.CLERK: _same_zone("plan__zone_id")})
+
+
+def _register_panel() -> None:
+    from gaoxin.web.command.panels import talents_platforms_panel
+    from gaoxin.web.registry import panels
+
+    panels.register("command", talents_platforms_panel)
+
+
+_register_panel()

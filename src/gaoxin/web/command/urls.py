@@ -1,2 +1,4 @@
+from gaoxin.web.command import views
+
 app_name = "command"
-urlpatterns: list = []
+urlpatterns = [*views.urls]

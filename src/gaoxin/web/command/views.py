@@ -1,0 +1,526 @@
+"""Command-centre pages: the command page, targets (list, detail, entering an actual), talents,
+platforms, action plans and tasks, Excel import and export of every table, the monthly report.
+
+Each view authorizes through ``accounts.scoping`` (``may`` for the page, ``visible`` for every query,
+``can_write`` for each change), calls ``command.services`` or ``command.tables`` and renders. An object
+outside the user's zone is a 404; a role with no business here (enterprise, bank) gets a 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gaoxin.command.metrics import metric_choices
+from gaoxin.command.periods import Period
+from gaoxin.web.accounts.scoping import audit, can_write, may, visible
+from gaoxin.web.command import services, tables
+from gaoxin.web.command.models import (
+    ActionPlan,
+    Level,
+    Platform,
+    PlatformKind,
+    Talent,
+    Target,
+    TargetActual,
+    Task,
+    level_rank,
+)
+from gaoxin.web.registry.models import Zone
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+PROBLEMS_KEY = "command_import_problems"
+PROBLEMS_KEPT = 2000
+
+
+def _require(user) -> None:
+    if not may(user, "view_zone"):
+        raise PermissionDenied
+
+
+def _zone(request) -> tuple[Zone | None, list[Zone]]:
+    """The zone a page is about: zone staff their own; a platform administrator picks with ?zone=."""
+    user = request.user
+    _require(user)
+    if user.is_zone_staff:
+        return user.zone, []
+    choices = list(visible(user, Zone).order_by("code"))
+    wanted = (request.GET.get("zone") or request.POST.get("zone") or "").strip()
+    if not wanted:
+        return (choices[0] if choices else None), choices
+    zone = next((z for z in choices if z.code == wanted or str(z.pk) == wanted), None)
+    if zone is None:
+        raise Http404
+    return zone, choices
+
+
+def _zone_query(zone: Zone | None, zones) -> str:
+    return "?" + urlencode({"zone": zone.code}) if zone is not None and zones else ""
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _ctx(request, zone, zones, **extra) -> dict:
+    return {"zone": zone, "zones": zones, "zq": _zone_query(zone, zones), **extra}
+
+
+# --- the command page --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    zone, zones = _zone(request)
+    board = services.board(request.user, zone) if zone is not None else None
+    return render(request, "command/home.html", _ctx(request, zone, zones, board=board))
+
+
+# --- targets -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def targets(request):
+    zone, zones = _zone(request)
+    views = services.target_views(visible(request.user, Target), zone) if zone else []
+    return render(
+        request,
+        "command/targets.html",
+        _ctx(
+            request,
+            zone,
+            zones,
+            views=views,
+            glance=services.glance(views),
+            can_admin=_can_admin(request.user, zone),
+        ),
+    )
+
+
+def _can_admin(user, zone) -> bool:
+    return zone is not None and can_write(user, Target(zone=zone))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target(request, pk: int):
+    _require(request.user)
+    found = get_object_or_404(
+        visible(request.user, Target).select_related("zone").prefetch_related("actuals"), pk=pk
+    )
+    may_enter = can_write(request.user, TargetActual(target=found))
+    form = {"period": "", "value": "", "source": ""}
+    error = ""
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        try:
+            from gaoxin.command.periods import parse_period
+
+            try:
+                period = parse_period(form["period"])
+            except ValueError:
+                raise services.CommandError(
+                    _("“%(value)s” is not a year (2025) or a month (2026-06).") % {"value": form["period"]}
+                ) from None
+            value = services.parse_value(form["value"])
+            with transaction.atomic():
+                actual = services.enter_actual(found, period, value, form["source"], request.user)
+                audit(
+                    request,
+                    "enter_actual",
+                    found,
+                    period=period.label,
+                    value=str(value),
+                    source=actual.source,
+                )
+        except services.CommandError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("The actual for %(period)s was recorded.") % {"period": period.label})
+            return redirect("command:target", pk=found.pk)
+    view = services.target_view(found)
+    rows = [
+        {
+            "point": p,
+            "label": services.STATUS_LABELS[p.status],
+            "css": services.STATUS_CSS[p.status],
+            "source": view.sources.get(p.period, ""),
+        }
+        for p in reversed(view.points)
+    ]
+    return render(
+        request,
+        "command/target.html",
+        {
+            "view": view,
+            "rows": rows,
+            "chart": view.chart(),
+            "may_enter": may_enter and not view.metric.computed,
+            "may_edit": can_write(request.user, found),
+            "form": form,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, pk: int | None = None):
+    """Add a target to the zone, or change one (zone administrator)."""
+    from gaoxin.web.command.forms import TargetForm
+
+    if pk is None:
+        zone, zones = _zone(request)
+        if zone is None:
+            raise Http404
+        instance = Target(zone=zone)
+    else:
+        _require(request.user)
+        instance = get_object_or_404(visible(request.user, Target).select_related("zone"), pk=pk)
+        zone, zones = instance.zone, []
+    if not can_write(request.user, instance):
+        raise PermissionDenied
+    form = TargetForm(request.POST or None, instance=instance, zone=zone)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            audit(request, "edit_target" if pk else "add_target", saved, name=saved.name)
+        messages.success(request, _("Target “%(name)s” saved.") % {"name": saved.name})
+        return redirect("command:target", pk=saved.pk)
+    return render(
+        request,
+        "command/target_form.html",
+        {"form": form, "zone": zone, "zones": zones, "target": instance if pk else None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- talents and platforms ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def talents(request):
+    zone, zones = _zone(request)
+    level = request.GET.get("level", "")
+    qs = visible(request.user, Talent).filter(zone=zone).select_related("enterprise")
+    if level in Level.values:
+        qs = qs.filter(level=level)
+    page = Paginator(qs.order_by(level_rank(), "name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    views = (
+        services.target_views(visible(request.user, Target).filter(metric__startswith="talents:"), zone)
+        if zone
+        else []
+    )
+    levels = services.level_table(zone, views) if zone else None
+    return render(
+        request,
+        "command/talents.html",
+        _ctx(request, zone, zones, page=page, level=level, levels=levels, level_choices=Level.choices),
+    )
+
+
+@login_required
+@require_GET
+def platforms(request):
+    zone, zones = _zone(request)
+    level = request.GET.get("level", "")
+    kind = request.GET.get("kind", "")
+    qs = visible(request.user, Platform).filter(zone=zone).select_related("enterprise")
+    if level in Level.values:
+        qs = qs.filter(level=level)
+    if kind in PlatformKind.values:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs.order_by(level_rank(), "kind", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    views = (
+        services.target_views(visible(request.user, Target).filter(metric__startswith="platforms:"), zone)
+        if zone
+        else []
+    )
+    levels = services.level_table(zone, views) if zone else None
+    return render(
+        request,
+        "command/platforms.html",
+        _ctx(
+            request,
+            zone,
+            zones,
+            page=page,
+            level=level,
+            kind=kind,
+            levels=levels,
+            level_choices=Level.choices,
+            kind_choices=PlatformKind.choices,
+        ),
+    )
+
+
+# --- plans and tasks ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plans(request):
+    zone, zones = _zone(request)
+    user = request.user
+    tasks = visible(user, Task).filter(plan__zone=zone)
+    plan_qs = visible(user, ActionPlan).filter(zone=zone).order_by("order", "id")
+    only_overdue = request.GET.get("overdue") == "1"
+    chosen = None
+    wanted = request.GET.get("plan", "")
+    shown = tasks
+    if wanted:
+        chosen = get_object_or_404(plan_qs, pk=wanted) if wanted.isdigit() else None
+        if chosen is None:
+            raise Http404
+        shown = shown.filter(plan=chosen)
+    if only_overdue:
+        shown = services.overdue(shown)
+    shown = shown.select_related("plan").order_by("plan__order", "plan_id", "order", "id")
+    page = Paginator(shown, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "command/plans.html",
+        _ctx(
+            request,
+            zone,
+            zones,
+            plans=services.plan_rows(plan_qs, tasks),
+            rows=services.task_rows(page),
+            page=page,
+            chosen=chosen,
+            only_overdue=only_overdue,
+            statuses=Task.Status.choices,
+            overdue_count=services.overdue(tasks).count(),
+            may_update=zone is not None and can_write(user, Task(plan=ActionPlan(zone=zone))),
+        ),
+    )
+
+
+def _date(text: str):
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise services.CommandError(
+            _("“%(value)s” is not a date such as 2026-03-01.") % {"value": text}
+        ) from None
+
+
+@login_required
+@require_POST
+def task(request, pk: int):
+    _require(request.user)
+    found = get_object_or_404(visible(request.user, Task).select_related("plan", "plan__zone"), pk=pk)
+    if not can_write(request.user, found):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            services.update_task(
+                found,
+                status=request.POST.get("status", ""),
+                evidence=request.POST.get("evidence", ""),
+                evidence_link=request.POST.get("evidence_link", ""),
+                completed_on=_date(request.POST.get("completed_on", "")),
+            )
+            audit(request, "update_task", found, status=found.status)
+    except (services.CommandError, ValidationError) as exc:
+        text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, _("Task not updated: %(reason)s") % {"reason": text})
+    else:
+        messages.success(request, _("Task “%(name)s” updated.") % {"name": found.name})
+    back = request.POST.get("next", "")
+    if back.startswith("/command/"):
+        return redirect(back)
+    return redirect(reverse("command:plans") + f"?plan={found.plan_id}")
+
+
+# --- tables: import and export ------------------------------------------------------------------------
+
+
+def _table(key: str) -> tables.Table:
+    table = tables.TABLES.get(key)
+    if table is None:
+        raise Http404
+    return table
+
+
+def _prototype(table: tables.Table, zone: Zone):
+    """An unsaved row of the table in ``zone``: who may import into it is who may write it."""
+    if table.model is TargetActual:
+        return TargetActual(target=Target(zone=zone))
+    if table.model is Task:
+        return Task(plan=ActionPlan(zone=zone))
+    return table.model(zone=zone)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tables_page(request):
+    zone, zones = _zone(request)
+    user = request.user
+    rows = [
+        {"table": t, "may_import": zone is not None and can_write(user, _prototype(t, zone))}
+        for t in tables.TABLES.values()
+    ]
+    outcome = None
+    chosen = ""
+    if request.method == "POST":
+        chosen = request.POST.get("table", "")
+        table = _table(chosen)
+        if zone is None or not can_write(user, _prototype(table, zone)):
+            raise PermissionDenied
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file to import."))
+        else:
+            data = upload.read()
+            try:
+                with transaction.atomic():
+                    outcome = tables.import_table(table, zone, user, data, upload.name, services.today())
+                    if not outcome.ok:
+                        raise _Refused
+                    audit(
+                        request,
+                        "import_table",
+                        zone,
+                        table=table.key,
+                        file=upload.name,
+                        created=outcome.created,
+                        updated=outcome.updated,
+                    )
+            except _Refused:
+                pass
+            problems = tables.problem_dicts(outcome.problems)
+            request.session[PROBLEMS_KEY] = problems[:PROBLEMS_KEPT]
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("Imported %(file)s: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")
+                    % {
+                        "file": upload.name,
+                        "created": outcome.created,
+                        "updated": outcome.updated,
+                        "unchanged": outcome.unchanged,
+                    },
+                )
+    problems = tables.problem_dicts(outcome.problems) if outcome else []
+    return render(
+        request,
+        "command/tables.html",
+        _ctx(
+            request,
+            zone,
+            zones,
+            metrics=metric_choices(),
+            rows=rows,
+            outcome=outcome,
+            problems=problems[:500],
+            chosen=chosen,
+            problem_total=len(problems),
+            refused=outcome is not None and not outcome.ok,
+        ),
+        status=400 if outcome is not None and not outcome.ok else 200,
+    )
+
+
+class _Refused(Exception):
+    """Raised inside the import's transaction so that a refused file rolls back whatever it did."""
+
+
+@login_required
+@require_GET
+def table_export(request, key: str):
+    table = _table(key)
+    zone, _zones = _zone(request)
+    if zone is None:
+        raise Http404
+    content = tables.export_table(table, zone, visible(request.user, table.model))
+    audit(request, "export", zone, what=f"command:{key}")
+    return _download(content, f"{table.title}-{zone.code}-{services.today():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_GET
+def table_template(request, key: str):
+    _require(request.user)
+    table = _table(key)
+    return _download(tables.template_for(table), f"{table.title}-模板.xlsx")
+
+
+@login_required
+@require_GET
+def table_problems(request):
+    _require(request.user)
+    problems = request.session.get(PROBLEMS_KEY)
+    if not problems:
+        raise Http404
+    return _download(tables.problems_xlsx(problems), "导入问题.xlsx")
+
+
+# --- the monthly report --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def report(request):
+    zone, zones = _zone(request)
+    if zone is None:
+        raise Http404
+    try:
+        month = services.report_month(request.GET.get("month"))
+    except services.CommandError as exc:
+        messages.error(request, str(exc))
+        month = services.report_month(None)
+    data = services.monthly_report(request.user, zone, month)
+    audit(request, "view_report", zone, month=month.label)
+    months = _recent_months(12)
+    return render(request, "command/report.html", _ctx(request, zone, zones, r=data, months=months))
+
+
+def _recent_months(n: int) -> list[Period]:
+    from gaoxin.command.periods import month_of, previous_month
+
+    out = [previous_month(month_of(services.today()))]
+    for _i in range(n - 1):
+        out.append(previous_month(out[-1]))
+    return out
+
+
+urls = [
+    path("", home, name="home"),
+    path("targets/", targets, name="targets"),
+    path("targets/new/", target_edit, name="target_new"),
+    path("targets/<int:pk>/", target, name="target"),
+    path("targets/<int:pk>/edit/", target_edit, name="target_edit"),
+    path("talents/", talents, name="talents"),
+    path("platforms/", platforms, name="platforms"),
+    path("plans/", plans, name="plans"),
+    path("tasks/<int:pk>/", task, name="task"),
+    path("tables/", tables_page, name="tables"),
+    path("tables/problems.xlsx", table_problems, name="table_problems"),
+    path("tables/<slug:key>/export.xlsx", table_export, name="table_export"),
+    path("tables/<slug:key>/template.xlsx", table_template, name="table_template"),
+    path("report/", report, name="report"),
+]
