@@ -33,10 +33,16 @@ LIST_FILTERS = {"stage": "growth", "grade_min": "B"}
 # username, role, Chinese label, English label, what to try first
 ACCOUNTS = (
     ("admin", "platform_admin", "平台管理员", "Platform administrator", "全部园区、用户 / all zones, users"),
-    ("zone_admin", "zone_admin", "园区管理员", "Zone administrator", "评分、发布榜单 / score, publish"),
+    (
+        "zone_admin",
+        "zone_admin",
+        "园区管理员",
+        "Zone administrator",
+        "指挥中心、评分、梯度培育 / command centre, scores, ladder",
+    ),
     ("clerk", "clerk", "数据专员", "Data clerk", "导入部门数据 / import files"),
-    ("firm", "enterprise", "企业用户", "Enterprise user", "本企业得分与解释 / own score, why"),
-    ("bank", "bank", "银行用户", "Bank user", "下载白名单 / download lists"),
+    ("firm", "enterprise", "企业用户", "Enterprise user", "得分与差距、融资、授权 / score, gaps, loans"),
+    ("bank", "bank", "银行用户", "Bank user", "白名单、审批放款 / lists, approve loans"),
 )
 
 # Which department reports which part of the data (one import batch each, per zone).

@@ -160,7 +160,9 @@ def test_consent_opens_a_firms_detail_to_the_bank_and_revocation_or_expiry_close
     client = fin.p.client("bank_b")
     assert 'id="no-consent"' in client.get(url).content.decode()
     assert client.get(api).json()["score_total"] is None
-    granted = consent.grant(fin.p.users["enterprise"], fin.p.bank_b, timezone.localdate() + dt.timedelta(days=30), "贷款")
+    granted = consent.grant(
+        fin.p.users["enterprise"], fin.p.bank_b, timezone.localdate() + dt.timedelta(days=30), "贷款"
+    )
     assert services.bank_may_see(bank_b, fin.p.unlisted)
     assert 'id="no-consent"' not in client.get(url).content.decode()
     assert client.get(api).json()["score_total"] is not None
@@ -173,6 +175,11 @@ def test_consent_opens_a_firms_detail_to_the_bank_and_revocation_or_expiry_close
     # an expired consent is as closed as none
     from gaoxin.web.consent.models import Consent
 
-    Consent.objects.create(enterprise=fin.p.unlisted, bank=fin.p.bank_b, starts_at=timezone.now() - dt.timedelta(days=40),
-                           expires_at=timezone.now() - dt.timedelta(days=1), purpose="过期")
+    Consent.objects.create(
+        enterprise=fin.p.unlisted,
+        bank=fin.p.bank_b,
+        starts_at=timezone.now() - dt.timedelta(days=40),
+        expires_at=timezone.now() - dt.timedelta(days=1),
+        purpose="过期",
+    )
     assert not services.bank_may_see(bank_b, fin.p.unlisted)

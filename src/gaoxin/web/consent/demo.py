@@ -59,7 +59,7 @@ def populate(ctx) -> None:
         for n, look in enumerate(looks):  # spread over the last days, as real looks would be
             AccessLog.objects.filter(pk=look.pk).update(at=now - (len(looks) - n) * dt.timedelta(hours=5))
     ctx.report.append(
-        f"数据授权：{ctx.firm.name} 已授权 {ctx.bank.name} 查看企业详情一年；另有 {len(others)} 家企业的授权"
+        f"  数据授权 consent: {ctx.firm.name} 已授权 {ctx.bank.name} 查看企业详情一年；另有 {len(others)} 家企业的授权"
         "（有效 / 已撤销 / 已过期）。 / Data authorisation: the demo firm authorises the demo bank for a year; "
         f"{len(others)} more firms show the live, revoked and expired states."
     )
