@@ -229,6 +229,11 @@ def test_pages_are_chinese_by_default_and_english_on_request(platform):
     client = platform.client("zone_admin")
     page = client.get(DASHBOARD).content.decode()
     assert "园区概览" in page and "按阶段和等级的企业分布" in page and "Zone dashboard" not in page
+    # a browser that asks for English first (every fresh Chromium does) still gets Chinese
+    page = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "园区概览" in page and "Zone dashboard" not in page
+    login = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in login and "Sign in" not in login
     client.post("/i18n/setlang/", {"language": "en", "next": DASHBOARD})
     page = client.get(DASHBOARD).content.decode()
     assert "Zone dashboard" in page and "Enterprises by stage and grade" in page

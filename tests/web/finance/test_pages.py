@@ -38,7 +38,7 @@ def test_overview_shows_the_loans_and_the_pool_with_pinned_queries(fin, django_a
     assert r.status_code == 200
     assert 'id="approved">100.00<' in html and 'id="disbursed">100.00<' in html
     assert f'id="pool-{fin.pool.pk}" data-status="breached"' in html
-    assert "3.50%" in html and 'class="owed-guarantor">2.100000<' in html
+    assert "3.50%" in html and 'class="owed-guarantor">2.10<' in html
 
 
 def test_overview_warns_before_the_ceiling(fin):
@@ -49,7 +49,7 @@ def test_overview_warns_before_the_ceiling(fin):
     services.act(bank, fin.app_a, L.DEFAULT)  # loss 2.5 of 100: 2.5 % ≥ 2.4 %, < 3 %
     html = fin.p.client("zone_admin").get(reverse("finance:overview")).content.decode()
     assert 'data-status="warning"' in html and "2.50%" in html
-    assert 'class="owed-government">0.500000<' in html and 'class="owed-guarantor">1.500000<' in html
+    assert 'class="owed-government">0.50<' in html and 'class="owed-guarantor">1.50<' in html
 
 
 def test_overview_is_for_zone_staff_only(fin):

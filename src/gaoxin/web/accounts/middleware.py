@@ -20,3 +20,19 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class ChineseUnlessChosenMiddleware:
+    """The platform speaks Chinese unless the user chose English with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and many browsers (and
+    every fresh Chromium) ask for English first: a zone clerk would meet an English sign-in page. The
+    choice is the switch's cookie alone; this runs before LocaleMiddleware and hides the header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -681,6 +681,7 @@ def export_candidates(run: LadderRun, tier: str, qs: QuerySet, described: str) -
     bold = wb.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     top = wb.add_format({"valign": "top"})
+    pct = wb.add_format({"valign": "top", "num_format": "0.00%"})  # ratios read as on the page: 12.39%
     ws = wb.add_worksheet("候选企业")
     headers = [
         "序号",
@@ -712,8 +713,9 @@ def export_candidates(run: LadderRun, tier: str, qs: QuerySet, described: str) -
             QUALIFICATION_KINDS.get(e.next_tier, e.next_tier),
             *[_finite((e.numbers or {}).get(k)) for k in number_keys],
         ]
+        ratio_cols = {9 + i for i, k in enumerate(number_keys) if k in RATIO_NUMBERS}
         for c, v in enumerate(values):
-            ws.write(n, c, "" if v is None else v, wrap if c == 7 else top)
+            ws.write(n, c, "" if v is None else v, wrap if c == 7 else pct if c in ratio_cols else top)
     widths = [6, 22, 36, 14, 10, 10, 8, 70, 18] + [16] * len(number_keys)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)

@@ -92,7 +92,11 @@ def home(request):
         return render(request, "cultivation/home.html", context)
     run = services.latest_run(_runs(user), zone)
     statuses = services.status_counts(visible(user, LadderEntry), run) if run else None
-    counts = services.tier_counts(zone, services.trend_years(), visible(user, Qualification))
+    # Years before the zone's register begins would show as zeros (a fake jump on the chart).
+    first = visible(user, AnnualReport).filter(enterprise__zone=zone).order_by("year").values("year")[:1]
+    first_year = first[0]["year"] if first else None
+    years = [y for y in services.trend_years() if first_year is None or y >= first_year]
+    counts = services.tier_counts(zone, years, visible(user, Qualification))
     target_model = services.target_model()
     found_targets = (
         services.tier_targets(visible(user, target_model), zone) if target_model is not None else []

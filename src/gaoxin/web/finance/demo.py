@@ -118,34 +118,52 @@ def _history(services, Application, Match, product, bank_user, skip) -> int:
         .order_by("-total", "enterprise__uscc")[:24]
     )
     made, disbursed, to_default = 0, Decimal(0), []
+
+    def stamp(app, day: dt.date, hour: int = 10) -> None:
+        """Date the application's newest step (and its own dates) as it would have happened."""
+        at = dt.datetime.combine(day, dt.time(hour), dt.UTC)
+        step = app.history.order_by("-pk").first()
+        type(step).objects.filter(pk=step.pk).update(at=at)
+        if step.action == "apply":
+            Application.objects.filter(pk=app.pk).update(applied_at=at)
+        elif step.action in ("approve", "reject"):
+            Application.objects.filter(pk=app.pk).update(decided_at=at)
+
     for n, m in enumerate(firms):
+        on = today - dt.timedelta(days=300 - n * 7)  # the disbursement day (or when it would have been)
         amount = Decimal(min(m.line or Decimal(100), Decimal(300)))
         app = services.apply(bank_user, product, m.enterprise, amount, 12, "流动资金")
+        stamp(app, on - dt.timedelta(days=21))
         made += 1
         if n % 8 == 7:
-            services.act(bank_user, app, "reject", note="经营数据待补充")
+            stamp(services.act(bank_user, app, "reject", note="经营数据待补充"), on - dt.timedelta(days=10))
             continue
-        services.act(bank_user, app, "approve", amount=amount, rate=Decimal("3.45"), term=12)
+        app = services.act(bank_user, app, "approve", amount=amount, rate=Decimal("3.45"), term=12)
+        stamp(app, on - dt.timedelta(days=10))
         if n % 8 == 6:
             continue  # approved, not yet disbursed
-        on = today - dt.timedelta(days=300 - n * 7)
-        Application.objects.filter(pk=app.pk).update(decided_at=dt.datetime.combine(on, dt.time(9), dt.UTC))
         app.refresh_from_db()
         app = services.act(bank_user, app, "disburse", on=on)
+        stamp(app, on)
         disbursed += amount
         if n in (3, 11):
             to_default.append((app, on))
         elif n % 3 == 0:
-            services.act(bank_user, app, "repay", on=min(today, on + dt.timedelta(days=240)))
+            day = min(today, on + dt.timedelta(days=240))
+            stamp(services.act(bank_user, app, "repay", on=day), day)
         elif n % 3 == 1:
             part = (amount / 4).quantize(Decimal("0.000001"))
-            services.act(bank_user, app, "repay", amount=part, on=min(today, on + dt.timedelta(days=60)))
+            day = min(today, on + dt.timedelta(days=60))
+            stamp(services.act(bank_user, app, "repay", amount=part, on=day), day)
     # Two defaults whose losses bring the pool to about 2.7 % (its warning starts at 2.4 %, the ceiling is
     # 3 %): each borrower repaid part of the principal first, the rest is lost.
     loss_each = (disbursed * Decimal("0.027") / max(1, len(to_default))).quantize(Decimal("0.000001"))
     for app, on in to_default:
         repaid = app.outstanding - loss_each
         if repaid > 0:
-            app = services.act(bank_user, app, "repay", amount=repaid, on=on + dt.timedelta(days=90))
-        services.act(bank_user, app, "default", on=on + dt.timedelta(days=200), note="逾期超过 90 天")
+            day = on + dt.timedelta(days=90)
+            app = services.act(bank_user, app, "repay", amount=repaid, on=day)
+            stamp(app, day)
+        day = on + dt.timedelta(days=200)
+        stamp(services.act(bank_user, app, "default", on=day, note="逾期超过 90 天"), day)
     return made

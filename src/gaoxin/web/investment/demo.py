@@ -212,21 +212,34 @@ def build(zone, today: dt.date, user=None, projects: int = PROJECTS, seed: int =
         )
     Project.objects.bulk_create(rows)
     made_rows = list(
-        Project.objects.filter(zone=zone).only("pk", "stage", "status", *(f"{s}_on" for s in core.STAGES))
+        Project.objects.filter(zone=zone).only(
+            "pk", "stage", "status", "dropped_on", *(f"{s}_on" for s in core.STAGES)
+        )
     )
-    StageChange.objects.bulk_create(
-        [
-            StageChange(
-                project=p,
-                stage=p.stage,
-                status=p.status,
-                on=p.stage_date(p.stage),
-                note="演示数据",
-                user=user,
+    changes = []
+    for p in made_rows:  # the history a project would have: each stage reached, then the drop
+        previous = ""
+        for s in core.STAGES[: core.STAGES.index(p.stage) + 1]:
+            day = p.stage_date(s)
+            if day is None:
+                continue  # a skipped stage
+            changes.append(
+                StageChange(project=p, from_stage=previous, stage=s, on=day, note="演示数据", user=user)
             )
-            for p in made_rows
-        ]
-    )
+            previous = s
+        if p.status == Project.Status.DROPPED:
+            changes.append(
+                StageChange(
+                    project=p,
+                    from_stage=p.stage,
+                    stage=p.stage,
+                    status=p.status,
+                    on=p.dropped_on,
+                    note="演示数据：项目终止",
+                    user=user,
+                )
+            )
+    StageChange.objects.bulk_create(changes)
     return {
         "projects": len(rows),
         "stalled": len(services.stalled_ids(zone, on=today)),
