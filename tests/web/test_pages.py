@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from gaoxin.dictionary import REPORT_FIELDS
 from gaoxin.scoring.explain import explain
@@ -400,3 +401,30 @@ def test_profile_query_count_is_pinned_and_flat_as_data_grow(platform, django_as
         client.get(url)
     p = client.get(url).context["p"]
     assert len(p.changes) == 100 and p.changes_total == 300 and len(p.years) == 5
+
+
+def test_the_audit_log_reads_in_words_and_filters_by_code(platform):
+    from gaoxin.web.accounts.audit_labels import ACTIONS
+
+    client = platform.client("zone_admin")
+    assert client.get(profile_url(platform.listed)).status_code == 200  # audited as view_enterprise
+    page = client.get(reverse("accounts:audit")).content.decode()
+    assert '<td title="view_enterprise">查看企业</td>' in page and "企业 " + str(platform.listed.pk) in page
+    only = client.get(reverse("accounts:audit"), {"action": "view_enterprise"}).context["page"]
+    assert only.object_list and all(e.action == "view_enterprise" for e in only.object_list)
+    # every code the code base records has a label (a new audit() call without one fails here)
+    import ast
+    from pathlib import Path
+
+    import gaoxin.web
+
+    codes = set()
+    for path in Path(gaoxin.web.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            f = getattr(node, "func", None)
+            name = getattr(f, "id", None) or getattr(f, "attr", None)
+            if name == "audit" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+                codes.add(node.args[1].value)
+    assert codes and not codes - set(ACTIONS), codes - set(ACTIONS)

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gaoxin.web.accounts.audit_labels import action_label, object_label
 from gaoxin.web.accounts.models import AuditEvent, Role
 from gaoxin.web.accounts.scoping import audit, may, visible
 from gaoxin.web.accounts.services import LockedOut, sign_in
@@ -87,4 +88,6 @@ def audit_log(request):
     if action:
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for e in page:
+        e.action_label, e.object_label = action_label(e.action), object_label(e.object_type)
     return render(request, "accounts/audit.html", {"page": page, "action": action or ""})
