@@ -189,6 +189,27 @@ def _enterprise_filter(label: str, user: User) -> Q | None:
     return None
 
 
+def chosen_zone(user: User, wanted: str | None) -> tuple[Model | None, list[Model]]:
+    """The zone a page is about, and the zones to choose from.
+
+    Zone staff: their own zone (and no choice, whatever they ask for). Others pick one of the zones
+    they may see by code or id (``?zone=``), the first by code when they ask for none; a zone they may
+    not see, or that does not exist, is a 404, like any object outside a user's scope.
+    """
+    from django.http import Http404
+
+    if user.is_zone_staff:
+        return user.zone, []
+    choices = list(visible(user, _model("registry.Zone")).order_by("code"))
+    wanted = (wanted or "").strip()
+    if not wanted:
+        return (choices[0] if choices else None), choices
+    zone = next((z for z in choices if wanted in (z.code, str(z.pk))), None)
+    if zone is None:
+        raise Http404
+    return zone, choices
+
+
 def can_write(user: User, obj: Model) -> bool:
     """Whether ``user`` may change ``obj`` (or create it in its zone)."""
     if not user or not user.is_authenticated or not user.is_active:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gaoxin.command.metrics import metric_choices
 from gaoxin.command.periods import Period
-from gaoxin.web.accounts.scoping import audit, can_write, may, visible
+from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
 from gaoxin.web.command import services, tables
 from gaoxin.web.command.models import (
     ActionPlan,
@@ -51,19 +51,8 @@ def _require(user) -> None:
 
 
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
-    """The zone a page is about: zone staff their own; a platform administrator picks with ?zone=."""
-    user = request.user
-    _require(user)
-    if user.is_zone_staff:
-        return user.zone, []
-    choices = list(visible(user, Zone).order_by("code"))
-    wanted = (request.GET.get("zone") or request.POST.get("zone") or "").strip()
-    if not wanted:
-        return (choices[0] if choices else None), choices
-    zone = next((z for z in choices if z.code == wanted or str(z.pk) == wanted), None)
-    if zone is None:
-        raise Http404
-    return zone, choices
+    _require(request.user)
+    return chosen_zone(request.user, request.GET.get("zone") or request.POST.get("zone"))
 
 
 def _zone_query(zone: Zone | None, zones) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gaoxin.dictionary import TECH_FIELDS
-from gaoxin.web.accounts.scoping import audit, can_write, may, visible
+from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
 from gaoxin.web.cultivation import services
 from gaoxin.web.cultivation.models import LadderEntry, LadderRun, LadderSettings
 from gaoxin.web.registry.models import AnnualReport, Qualification, Zone
@@ -43,19 +43,7 @@ def _int(value) -> int | None:
 
 
 def _zone_choice(request, data=None) -> tuple[Zone | None, list[Zone]]:
-    """The zone a page is about: zone staff their own; a platform administrator picks with ?zone=."""
-    user = request.user
-    if user.is_zone_staff:
-        return user.zone, []
-    data = request.GET if data is None else data
-    wanted = (data.get("zone") or "").strip()
-    choices = list(visible(user, Zone).order_by("code"))
-    if not wanted:
-        return (choices[0] if choices else None), choices
-    zone = next((z for z in choices if z.code == wanted or str(z.pk) == wanted), None)
-    if zone is None:
-        raise Http404
-    return zone, choices
+    return chosen_zone(request.user, (request.GET if data is None else data).get("zone"))
 
 
 def _runs(user):

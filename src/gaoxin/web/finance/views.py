@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gaoxin.finance import loans as L
 from gaoxin.finance.products import ProductError
 from gaoxin.web.accounts.models import Role
-from gaoxin.web.accounts.scoping import audit, may, visible
+from gaoxin.web.accounts.scoping import audit, chosen_zone, may, visible
 from gaoxin.web.credit.models import PublishedList
 from gaoxin.web.finance import forms as F
 from gaoxin.web.finance import services
@@ -48,14 +48,7 @@ def _url(name: str, *args) -> str | None:
 
 
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
-    """Zone staff: their zone; a platform administrator picks with ?zone= (default: the first)."""
-    user = request.user
-    if user.is_zone_staff:
-        return user.zone, []
-    zones = list(visible(user, Zone))
-    wanted = request.GET.get("zone")
-    chosen = next((z for z in zones if str(z.pk) == wanted or z.code == wanted), zones[0] if zones else None)
-    return chosen, zones
+    return chosen_zone(request.user, request.GET.get("zone"))
 
 
 # --- zone overview ---------------------------------------------------------------------------------------

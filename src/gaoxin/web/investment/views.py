@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaoxin import investment as core
-from gaoxin.web.accounts.scoping import audit, can_write, may, visible
+from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
 from gaoxin.web.investment import services, tables
 from gaoxin.web.investment.models import STAGE_CHOICES, Chain, ChainNode, NodeFirm, Project, TableImport
 from gaoxin.web.registry.models import Zone
@@ -41,18 +41,7 @@ def _require(user, action: str = "view_zone") -> None:
 
 
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
-    """Zone staff: their zone; the platform administrator picks one with ?zone=CODE (first by default)."""
-    user = request.user
-    if user.is_zone_staff:
-        return user.zone, []
-    choices = list(visible(user, Zone).order_by("code"))
-    wanted = request.GET.get("zone", "").strip()
-    if not wanted:
-        return (choices[0] if choices else None), choices
-    zone = next((z for z in choices if z.code == wanted), None)
-    if zone is None:
-        raise Http404
-    return zone, choices
+    return chosen_zone(request.user, request.GET.get("zone"))
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gaoxin.dictionary import TECH_FIELDS
-from gaoxin.web.accounts.scoping import audit, may, visible
+from gaoxin.web.accounts.scoping import audit, chosen_zone, may, visible
 from gaoxin.web.registry import pages
 from gaoxin.web.registry.corrections import (
     CorrectionError,
@@ -35,19 +35,7 @@ PAGE_SIZE = 50
 
 
 def _zone_choice(request) -> tuple[Zone | None, list[Zone]]:
-    """The zone a page is about: zone staff their own; a platform administrator picks with ?zone=."""
-    user = request.user
-    zones = visible(user, Zone)
-    if user.is_zone_staff:
-        return user.zone, []
-    wanted = request.GET.get("zone", "").strip()
-    choices = list(zones.order_by("code"))
-    if not wanted:
-        return (choices[0] if choices else None), choices
-    zone = next((z for z in choices if z.code == wanted or str(z.pk) == wanted), None)
-    if zone is None:
-        raise Http404
-    return zone, choices
+    return chosen_zone(request.user, request.GET.get("zone"))
 
 
 def _require(user, action: str) -> None:

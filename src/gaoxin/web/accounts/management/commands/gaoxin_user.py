@@ -5,7 +5,7 @@
     manage.py gaoxin_user create <username> --role platform_admin  [--name 显示名]
     manage.py gaoxin_user create <username> --role zone_admin --zone Z001
     manage.py gaoxin_user create <username> --role clerk --zone Z001
-    manage.py gaoxin_user create <username> --role enterprise --uscc 91430100MA4L0XXXX0
+    manage.py gaoxin_user create <username> --role enterprise --uscc 91110108MA01ABCD1E
     manage.py gaoxin_user create <username> --role bank --bank demo-bank
     manage.py gaoxin_user password <username>
     manage.py gaoxin_user deactivate <username>
