@@ -36,20 +36,12 @@ from typing import Any
 
 import yaml
 
+from gaoxin.dictionary import QUALIFICATION_KINDS
 from gaoxin.finance.money import MoneyError, to_decimal
 
 KINDS = ("loan", "guarantee", "fund", "subsidy", "pool")
 PARTIES = ("government", "guarantor", "bank")
-QUALIFICATIONS = (
-    "tech_sme",
-    "hightech",
-    "innovative_sme",
-    "specialized_sme",
-    "little_giant",
-    "gazelle",
-    "unicorn",
-    "leading",
-)
+QUALIFICATIONS = tuple(QUALIFICATION_KINDS)  # the ladder's tiers, as the data dictionary names them
 
 
 @dataclass(frozen=True)

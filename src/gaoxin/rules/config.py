@@ -25,16 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-TIERS: tuple[str, ...] = (
-    "tech_sme",
-    "hightech",
-    "innovative_sme",
-    "specialized_sme",
-    "little_giant",
-    "gazelle",
-    "unicorn",
-    "leading",
-)
+from gaoxin.dictionary import QUALIFICATION_KINDS
+
+TIERS: tuple[str, ...] = tuple(QUALIFICATION_KINDS)  # the ladder's tiers, as the data dictionary names them
 SME_RULES = ("auto", "2022", "2026")
 CAPABILITY_BASES = ("min", "mid", "max")
 DEFAULT_NEAR = 0.25

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 import polars as pl
 
 from gaoxin.dataset import Dataset
-from gaoxin.dictionary import QUALIFICATION_KINDS
 from gaoxin.rules import growth, hightech_2016, sme_2022, sme_2026, tech_sme_2017
 from gaoxin.rules.common import Condition, Ctx, RuleSet, features, materialised
 from gaoxin.rules.config import TIERS, LadderConfig
@@ -66,7 +65,6 @@ GAP_DTYPE = pl.Struct(
 HIGHTECH_COLUMNS = hightech_2016.OUTPUTS
 WIDE_NUMBERS = ("tech_sme_score", *HIGHTECH_COLUMNS, "innovative_sme_score", "specialized_sme_score")
 
-assert tuple(QUALIFICATION_KINDS) == TIERS
 # The gap structs are built on the few rows that show them, without common-subexpression elimination:
 # Polars 1.44 panics ("bitmap_ops.rs: left == right") on some of them with it (a gap text next to its
 # condition), and on so few rows it saves nothing.
