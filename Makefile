@@ -19,7 +19,7 @@ $(CURDIR)/.tools/bin/uv:
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 .venv/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --locked --all-groups
 	@touch $@
 
 setup: .venv/.synced
@@ -62,7 +62,7 @@ format: setup
 bench: setup
 	$(UV) run python -m bench.run
 
-# The cultivation ladder (gaoxin.rules.qualify) on 20,000 and 200,000 synthetic firms.
+# The cultivation ladder (gaoxin.cultivation.qualify) on 20,000 and 200,000 synthetic firms.
 bench-qualify: setup
 	$(UV) run python -m bench.qualify
 

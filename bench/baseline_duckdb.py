@@ -294,7 +294,7 @@ def score(
 
 
 def score_dataset(model: Model, data, year: int, con: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
-    """Score a ``gaoxin.dataset.Dataset`` (Polars frames) registered as DuckDB views."""
+    """Score a ``gaoxin.data.dataset.Dataset`` (Polars frames) registered as DuckDB views."""
     con = con or duckdb.connect()
     con.register("enterprises", data.enterprises.to_arrow())
     con.register("reports", data.reports.to_arrow())

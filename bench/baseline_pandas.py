@@ -271,7 +271,7 @@ def score(
 
 
 def score_dataset(model: Model, data, year: int) -> pd.DataFrame:
-    """Score a ``gaoxin.dataset.Dataset`` (Polars frames), converting it to pandas first."""
+    """Score a ``gaoxin.data.dataset.Dataset`` (Polars frames), converting it to pandas first."""
     return score(
         model, data.enterprises.to_pandas(), data.reports.to_pandas(), data.qualifications.to_pandas(), year
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gaoxin.dictionary import SCORABLE_FIELDS
+from gaoxin.data.dictionary import SCORABLE_FIELDS
 from gaoxin.scoring.expr import Binary, Bool, Call, Name, Node, Num, Unary
 from gaoxin.scoring.model import Model
 

@@ -1,4 +1,4 @@
-"""The cultivation ladder (``gaoxin.rules.qualify``) on a synthetic zone and on a province-sized population.
+"""The cultivation ladder (``gaoxin.cultivation.qualify``) on a synthetic zone and on a province-sized population.
 
     python -m bench.qualify [--sizes 20000,200000] [--repeat 3] [--seed 0]
 
@@ -27,7 +27,7 @@ YEAR = 2025
 
 
 def _population(n: int, seed: int) -> Path:
-    from gaoxin import synth
+    from gaoxin.data import synth
 
     out = DATA / f"qualify-{n}-{seed}"
     if not (out / "reports.parquet").exists():
@@ -39,8 +39,8 @@ def _population(n: int, seed: int) -> Path:
 def _child(path: str) -> None:
     import polars as pl
 
-    from gaoxin.dataset import Dataset
-    from gaoxin.rules import qualify
+    from gaoxin.cultivation import qualify
+    from gaoxin.data.dataset import Dataset
 
     data = Dataset(
         enterprises=pl.read_parquet(f"{path}/enterprises.parquet"),

@@ -2,7 +2,7 @@
 
     python -m bench.run [--enterprises 2000000] [--zones 180] [--repeat 3] [--quick]
 
-1. Generate a synthetic population once with ``gaoxin.synth`` and cache it as parquet under
+1. Generate a synthetic population once with ``gaoxin.data.synth`` and cache it as parquet under
    ``bench/data/`` (keyed by size, zones, seed and the hash of synth.py).
 2. Score it with the national-2024 model: the engine, pandas and DuckDB, each in a fresh subprocess
    per repeat so that the peak RSS (VmHWM of the child) belongs to one implementation. Wall time is
@@ -70,7 +70,7 @@ def work(kind: str, data: Path, model_id: str, year: int, save: Path | None) -> 
     """One measured run in this (fresh) process; returns what the parent records."""
     result: dict = {"kind": kind}
     if kind == "synth":
-        from gaoxin import synth
+        from gaoxin.data import synth
 
         n, zones, seed = (int(x) for x in model_id.split(","))
         t0 = time.perf_counter()
@@ -90,7 +90,7 @@ def work(kind: str, data: Path, model_id: str, year: int, save: Path | None) -> 
     if kind.startswith("engine"):
         import polars as pl
 
-        from gaoxin.dataset import Dataset
+        from gaoxin.data.dataset import Dataset
         from gaoxin.scoring import engine
         from gaoxin.scoring.model import load_model
 
@@ -171,8 +171,8 @@ def work(kind: str, data: Path, model_id: str, year: int, save: Path | None) -> 
         import tempfile
 
         from gaoxin.io.read import read_inputs
+        from gaoxin.io.runinfo import RunInfo
         from gaoxin.io.write import write_scores
-        from gaoxin.runinfo import RunInfo
         from gaoxin.scoring import engine
         from gaoxin.scoring.model import load_model
 
@@ -211,7 +211,7 @@ def _profile_engine(model, paths: dict[str, Path], year: int, result: dict) -> d
     seconds per step."""
     import polars as pl
 
-    from gaoxin.dataset import Dataset
+    from gaoxin.data.dataset import Dataset
     from gaoxin.scoring import engine
 
     steps: dict[str, list[float]] = {}
@@ -362,7 +362,7 @@ def _measured(cmd: list[str], env: dict | None = None) -> tuple[subprocess.Compl
 
 
 def _synth_key() -> str:
-    return hashlib.sha256((ROOT / "src/gaoxin/synth.py").read_bytes()).hexdigest()[:10]
+    return hashlib.sha256((ROOT / "src/gaoxin/data/synth.py").read_bytes()).hexdigest()[:10]
 
 
 def ensure_data(n: int, zones: int, seed: int, fmt: str = "parquet") -> tuple[Path, dict]:
@@ -378,7 +378,7 @@ def ensure_data(n: int, zones: int, seed: int, fmt: str = "parquet") -> tuple[Pa
     if fmt == "parquet":
         meta = _run_worker("synth", data, f"{n},{zones},{seed}", 0)
     else:
-        from gaoxin import synth
+        from gaoxin.data import synth
 
         ds = synth.synthesize(n, zones=zones, seed=seed)
         synth.write(ds, data, fmt=fmt)
@@ -576,7 +576,7 @@ def zone_timings(model: str, year: int, repeat: int, seed: int) -> dict:
             if proc.returncode == 0:
                 out["cli_bytecode"].append(seen | {"wall_s": seen["process_s"]})
                 _log(f"gaoxin score with bytecode cached, run {rep + 1}/{repeat}: {seen['process_s']:.2f} s")
-        _, seen = _measured([sys.executable, "-c", "import gaoxin.cli, gaoxin.commands, polars"])
+        _, seen = _measured([sys.executable, "-c", "import gaoxin.cli, gaoxin.cli.commands, polars"])
         out["startup"].append(seen | {"wall_s": seen["process_s"]})
         try:
             r = _run_worker("zone-inprocess", data, model, year)
@@ -618,7 +618,7 @@ def render(args, facts: dict, meta: dict, runs: dict, cmp: dict, profile: dict, 
         "",
         "### Data",
         "",
-        f"`gaoxin.synth.synthesize({args.enterprises}, zones={args.zones}, seed={args.seed})`: "
+        f"`gaoxin.data.synth.synthesize({args.enterprises}, zones={args.zones}, seed={args.seed})`: "
         f"{meta['enterprises']:,} enterprises, {meta['reports']:,} annual reports (2021–2025), "
         f"{meta['qualifications']:,} qualifications; {meta['bytes'] / 1e6:,.0f} MB of parquet. "
         f"Scored: {cmp['rows']:,} enterprises in {cmp['cohorts']:,} cohorts (zone × stage), "
@@ -707,7 +707,7 @@ def render(args, facts: dict, meta: dict, runs: dict, cmp: dict, profile: dict, 
         )
     if startup:
         lines.append(
-            f"Interpreter start-up plus `import gaoxin.cli, gaoxin.commands, polars`: "
+            f"Interpreter start-up plus `import gaoxin.cli, gaoxin.cli.commands, polars`: "
             f"{_median(startup):.2f} s (median of {len(startup)})."
         )
     if zone.get("meta"):

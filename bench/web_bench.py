@@ -82,8 +82,8 @@ def phase(firms: int, zones: int, requests: int, sessions: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from gaoxin import synth
-    from gaoxin.dataset import Dataset, empty
+    from gaoxin.data import synth
+    from gaoxin.data.dataset import Dataset, empty
     from gaoxin.scoring import load_model
     from gaoxin.web.accounts.models import Role, User
     from gaoxin.web.credit.services import run_scores

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from bench import baseline_duckdb, baseline_pandas, compare
-from gaoxin.dataset import Dataset, schema
+from gaoxin.data.dataset import Dataset, schema
 from gaoxin.scoring.engine import score
 from gaoxin.scoring.model import load_model, loads, shipped
 
@@ -39,7 +39,7 @@ def assert_same(model, data: Dataset, name: str, year: int = YEAR) -> pl.DataFra
 
 @pytest.fixture(scope="module")
 def population() -> Dataset:
-    synth = pytest.importorskip("gaoxin.synth")
+    synth = pytest.importorskip("gaoxin.data.synth")
     return synth.synthesize(3000, zones=5, years=(2021, 2025), seed=7, missing=0.05)
 
 

@@ -13,7 +13,7 @@ from gaoxin.command.metrics import (
     metric_choices,
     parse_metric,
 )
-from gaoxin.dictionary import QUALIFICATION_KINDS
+from gaoxin.data.dictionary import QUALIFICATION_KINDS
 
 
 def test_keys_round_trip_and_describe():

@@ -16,7 +16,7 @@ from gaoxin.command.progress import (
     tally,
     worst_first,
 )
-from gaoxin.targets import Status
+from gaoxin.command.targets import Status
 
 # 2,046 at the end of 2022 → 4,000 by the end of 2027: +390.8 a year; the whole change is 1,954,
 # so "at risk" is short of the path by at most 5 % × 1,954 = 97.7.

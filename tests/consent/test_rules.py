@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gaoxin import consent as rules
+from gaoxin.consent import rules
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2025, 11, 25, 14, 30, tzinfo=TZ)

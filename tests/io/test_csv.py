@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from gaoxin.dataset import schema
+from gaoxin.data.dataset import schema
 from gaoxin.io.read import read_file
 from tests.io.helpers import code, csv_text, where, write_csv
 

@@ -3,8 +3,8 @@ choices, the rank fields' 0 = none, and the bounds."""
 
 from __future__ import annotations
 
+from gaoxin.cultivation import qualify
 from gaoxin.io.read import read_inputs
-from gaoxin.rules import qualify
 from tests.io.helpers import code, write_csv
 
 HEADERS = [

@@ -85,7 +85,7 @@ def test_unknown(text: str) -> None:
 
 
 def test_every_dictionary_id_and_label_maps_to_its_field() -> None:
-    from gaoxin.dictionary import FIELDS, field
+    from gaoxin.data.dictionary import FIELDS, field
 
     for f in FIELDS:
         for text in (f.id, f.zh, f" {f.zh} "):

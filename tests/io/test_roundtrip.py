@@ -11,8 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from gaoxin.dataset import schema
-from gaoxin.dictionary import BY_ID, LISTED_BOARDS, QUALIFICATION_KINDS, RD_INSTITUTION_LEVELS, TECH_FIELDS
+from gaoxin.data.dataset import schema
+from gaoxin.data.dictionary import (
+    BY_ID,
+    LISTED_BOARDS,
+    QUALIFICATION_KINDS,
+    RD_INSTITUTION_LEVELS,
+    TECH_FIELDS,
+)
 from gaoxin.io.read import read_inputs
 from tests.io.helpers import code, write_csv, write_xlsx
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gaoxin.dictionary import BY_ID, NOT_GREATER_THAN
+from gaoxin.data.dictionary import BY_ID, NOT_GREATER_THAN
 from gaoxin.io.read import read_file
 from tests.io.helpers import code, write_csv
 

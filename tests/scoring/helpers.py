@@ -7,7 +7,7 @@ import textwrap
 
 import polars as pl
 
-from gaoxin.dataset import Dataset, schema
+from gaoxin.data.dataset import Dataset, schema
 from gaoxin.scoring import loads
 from gaoxin.scoring.engine import score
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from gaoxin import synth
+from gaoxin.data import synth
 from gaoxin.scoring import load_model
 from gaoxin.web.accounts.models import Bank, Role, User
 from gaoxin.web.credit.models import PublishedList, ScoreRun

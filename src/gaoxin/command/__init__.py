@@ -1,4 +1,4 @@
 """The zone command centre's pure core (no Django): periods, computed metrics, target history,
 overdue tasks and counts against targets. The straight path and the status come from
-``gaoxin.targets`` so that "on track" means one thing everywhere.
+``gaoxin.command.targets`` so that "on track" means one thing everywhere.
 """

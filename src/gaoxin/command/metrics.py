@@ -4,7 +4,7 @@ A target names its metric as a string:
 
 - ``entered``: actuals are entered (or imported) with their source;
 - ``tier_count:<tier>``: firms holding a valid qualification of that tier at the end of the year (the
-  tiers are the keys of ``gaoxin.dictionary.QUALIFICATION_KINDS``: ``tier_count:hightech`` counts the
+  tiers are the keys of ``gaoxin.data.dictionary.QUALIFICATION_KINDS``: ``tier_count:hightech`` counts the
   zone's 高新技术企业);
 - ``rd_total``: total R&D expenditure (研发费用, 万元) of the zone's firms in the year's annual reports;
 - ``firms``: firms that filed an annual report for the year;
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from gaoxin.dictionary import QUALIFICATION_KINDS
+from gaoxin.data.dictionary import QUALIFICATION_KINDS
 
 ENTERED = "entered"
 
@@ -42,6 +42,19 @@ PLATFORM_KINDS: dict[str, tuple[str, str]] = {
     "maker_space": ("众创空间", "maker space"),
     "other": ("其他平台", "other platform"),
 }
+
+
+# Computed metrics another app provides (key "<app>:<name>" → (Chinese, English description)); the app
+# registers each with ``provide`` and gives its values through ``gaoxin.web.command.services``'s
+# ``METRIC_PROVIDERS`` (the green app: ``green:energy_intensity`` and its siblings).
+PROVIDED: dict[str, tuple[str, str]] = {}
+
+
+def provide(key: str, zh: str, en: str) -> None:
+    """Name a computed metric another app provides (``key`` has a colon: ``green:energy_intensity``)."""
+    if ":" not in key or key.partition(":")[0] in ("tier_count", "talents", "platforms"):
+        raise MetricError(f"a provided metric is named <app>:<name>, got {key!r}")
+    PROVIDED[key] = (zh, en)
 
 
 class MetricError(ValueError):
@@ -74,6 +87,8 @@ class Metric:
         i = 1 if english else 0
         if self.kind == ENTERED:
             return "entered with a source" if english else "人工填报（注明来源）"
+        if self.kind in PROVIDED:
+            return PROVIDED[self.kind][i]
         if self.kind == "tier_count":
             name = QUALIFICATION_KINDS[self.tier]
             return (
@@ -107,7 +122,7 @@ def parse_metric(text: str) -> Metric:
     key = (text or "").strip()
     if not key or key == ENTERED:
         return Metric(ENTERED)
-    if key in ("rd_total", "firms"):
+    if key in ("rd_total", "firms") or key in PROVIDED:
         return Metric(key)
     head, _sep, rest = key.partition(":")
     if head == "tier_count":
@@ -137,6 +152,7 @@ def metric_choices() -> list[tuple[str, str]]:
     keys += [f"talents:{lv}" for lv in [*LEVELS, ALL]]
     keys += [f"platforms:{lv}" for lv in [*LEVELS, ALL]]
     keys += [f"platforms:{lv}:{k}" for lv in LEVELS for k in PLATFORM_KINDS]
+    keys += list(PROVIDED)
     return [(k, parse_metric(k).describe()) for k in keys]
 
 

@@ -1,6 +1,6 @@
 """Reporting periods: a year, or a month of a year.
 
-A period stands for its end (``gaoxin.targets.period_end``): the year 2025 is the end of 2025, the
+A period stands for its end (``gaoxin.command.targets.period_end``): the year 2025 is the end of 2025, the
 month 2026-06 is the end of June 2026 (2025.5 on the year-end scale). Annual figures (the register's
 counts, R&D totals) are annual periods; entered indicators may be monthly.
 """
@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from gaoxin.targets import period_end
+from gaoxin.command.targets import period_end
 
 
 @dataclass(frozen=True, order=True)
@@ -27,7 +27,7 @@ class Period:
 
     @property
     def when(self) -> float:
-        """The end of the period on the year-end scale of ``gaoxin.targets``."""
+        """The end of the period on the year-end scale of ``gaoxin.command.targets``."""
         return period_end(self.year, self.month or 12)
 
     @property

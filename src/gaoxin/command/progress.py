@@ -1,4 +1,4 @@
-"""A target's actuals against its straight path, period by period (through ``gaoxin.targets``).
+"""A target's actuals against its straight path, period by period (through ``gaoxin.command.targets``).
 
 The status of a target "as of" a time is the status of its latest actual whose period ended by then,
 judged against the path *at that period* (an annual count for 2025 is compared with where the path
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gaoxin.command.periods import Period
-from gaoxin.targets import DEFAULT_TOLERANCE, Path, Progress, Status, progress
+from gaoxin.command.targets import DEFAULT_TOLERANCE, Path, Progress, Status, progress
 
 STATUS_ZH = {
     Status.ACHIEVED: "达成",

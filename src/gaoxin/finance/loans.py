@@ -92,11 +92,28 @@ def check_decision(
     line: Decimal | None = None,
     product_rate: Decimal | None = None,
     max_term: int | None = None,
+    cap: Decimal | None = None,
+    requested: Decimal | None = None,
+    reason: str = "",
 ) -> None:
-    """An approval's terms: amount > 0 (not above the requested line when one is given is *not*
-    enforced — a bank may lend more than the indicative line), 0 ≤ rate ≤ 36 %, 1 ≤ term ≤ max term."""
+    """An approval's terms: 0 < amount ≤ the product's cap and ≤ the firm's credit line (both when
+    given; reaching them exactly is allowed); above the amount requested only with a written
+    ``reason``; 0 ≤ rate ≤ 36 %; 1 ≤ term ≤ max term."""
     if amount <= ZERO:
         raise LoanError("amount", f"amount {amount} must be greater than 0", amount=amount)
+    if cap is not None and amount > cap:
+        raise LoanError("over_cap", f"{amount} is above the product's cap {cap}", amount=amount, cap=cap)
+    if line is not None and amount > line:
+        raise LoanError(
+            "over_line", f"{amount} is above the firm's credit line {line}", amount=amount, line=line
+        )
+    if requested is not None and amount > requested and not (reason or "").strip():
+        raise LoanError(
+            "over_request",
+            f"{amount} is more than the {requested} requested: say why",
+            amount=amount,
+            requested=requested,
+        )
     if rate < ZERO or rate > Decimal(36):
         raise LoanError("rate", f"rate {rate} % must be between 0 and 36", rate=rate)
     if term < 1:

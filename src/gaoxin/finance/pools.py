@@ -6,11 +6,18 @@
   exactly). A party's total is the sum of its shares of each loss, so each claim stands on its own.
 - **Bad-loan ratio** = total losses ÷ total principal disbursed under the pool's products (cumulative),
   an exact ratio; 0 when nothing was disbursed.
-- **Status**: ``ok`` below the warning threshold (``warn_at`` × ceiling, e.g. 80 % of 3 % = 2.4 %),
-  ``warning`` from it up to the ceiling, ``breached`` above the ceiling (policy: the government's
-  share stops and new loans under the pool pause until the ratio is back under the ceiling).
+- **Status**: ``ok`` below the warning threshold (``warn_ratio`` when the pool sets it, else
+  ``warn_at`` × ceiling, e.g. 80 % of 3 % = 2.4 %), ``warning`` from it (≥) up to the ceiling,
+  ``breached`` above the ceiling (>: the government's share stops), ``halted`` from the pool's
+  circuit-breaker ratio on (≥ ``halt_ratio``, e.g. Hubei's 8 %). A breached or halted pool takes no new
+  loan until the ratio is back under the threshold.
 - **Fund**: the government's share is paid from the pool's fund; ``fund_left`` = size − government's
   total (negative means the fund is exhausted).
+- **Exposure**: the principal the pool backs now — outstanding principal of disbursed loans plus the
+  approved amounts not yet disbursed. **Coverage limit** = ``coverage_multiple`` × fund size (the
+  loans the pool may back); **borrower limit** = ``borrower_share`` × coverage limit (one firm's
+  exposure under the pool). ``check_new_loan`` refuses a loan that would pass either limit, or any new
+  loan while the pool is breached or halted: a large loan can no longer dilute the bad-loan ratio.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from gaoxin.finance.products import PARTIES, Product
 OK = "ok"
 WARNING = "warning"
 BREACHED = "breached"
+HALTED = "halted"
+STOPPED = frozenset({BREACHED, HALTED})  # no new loans under the pool
 
 
 def compensation(loss: Decimal, product: Product) -> dict[str, Decimal]:
@@ -44,6 +53,18 @@ class PoolState:
     status: str
     fund_size: Decimal
     fund_left: Decimal
+    halt_ratio: Decimal | None = None
+    coverage_limit: Decimal = ZERO
+    borrower_limit: Decimal = ZERO
+    exposure: Decimal = ZERO
+
+    @property
+    def accepts_new_loans(self) -> bool:
+        return self.status not in STOPPED
+
+    @property
+    def coverage_left(self) -> Decimal:
+        return max(ZERO, self.coverage_limit - self.exposure)
 
     @property
     def ratio_of_ceiling(self) -> Decimal:
@@ -55,16 +76,30 @@ class PoolState:
         return max(ZERO, self.ceiling * self.disbursed - self.losses)
 
 
-def status(ratio: Decimal, ceiling: Decimal, warn_at: Decimal) -> str:
+def warn_ratio(product: Product) -> Decimal:
+    if product.warn_ratio is not None:
+        return product.warn_ratio
+    return (product.ceiling or ZERO) * product.warn_at
+
+
+def status(
+    ratio: Decimal, ceiling: Decimal, warn_at: Decimal, *, warn: Decimal | None = None, halt=None
+) -> str:
+    """``halted`` ≥ halt; ``breached`` > ceiling; ``warning`` ≥ the warning ratio; else ``ok``."""
+    if halt is not None and ratio >= halt:
+        return HALTED
     if ratio > ceiling:
         return BREACHED
-    if ratio >= ceiling * warn_at:
+    if ratio >= (ceiling * warn_at if warn is None else warn):
         return WARNING
     return OK
 
 
-def pool_state(product: Product, disbursed: Decimal, losses: Iterable[Decimal]) -> PoolState:
-    """The pool's state from the total principal disbursed under it and the loss of each default."""
+def pool_state(
+    product: Product, disbursed: Decimal, losses: Iterable[Decimal], exposure: Decimal = ZERO
+) -> PoolState:
+    """The pool's state from the total principal disbursed under it, the loss of each default and the
+    principal it backs now (``exposure``)."""
     losses = list(losses)
     owed = {party: ZERO for party in PARTIES}
     for loss in losses:
@@ -73,6 +108,8 @@ def pool_state(product: Product, disbursed: Decimal, losses: Iterable[Decimal]) 
     total = sum(losses, ZERO)
     ratio = total / disbursed if disbursed > 0 else ZERO
     ceiling = product.ceiling or ZERO
+    fund = product.fund_size or ZERO
+    coverage = fund * product.coverage_multiple
     return PoolState(
         disbursed=disbursed,
         losses=total,
@@ -80,11 +117,57 @@ def pool_state(product: Product, disbursed: Decimal, losses: Iterable[Decimal]) 
         owed=owed,
         ratio=ratio,
         ceiling=ceiling,
-        warn_ratio=ceiling * product.warn_at,
-        status=status(ratio, ceiling, product.warn_at),
-        fund_size=product.fund_size or ZERO,
-        fund_left=(product.fund_size or ZERO) - owed["government"],
+        warn_ratio=warn_ratio(product),
+        status=status(ratio, ceiling, product.warn_at, warn=product.warn_ratio, halt=product.halt_ratio),
+        fund_size=fund,
+        fund_left=fund - owed["government"],
+        halt_ratio=product.halt_ratio,
+        coverage_limit=coverage,
+        borrower_limit=coverage * product.borrower_share,
+        exposure=exposure,
     )
+
+
+class PoolRefusal(ValueError):
+    """A new loan the pool may not back; ``code`` (halted, coverage, borrower) and ``params`` word it."""
+
+    def __init__(self, code: str, message: str, **params) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+def check_new_loan(state: PoolState, amount: Decimal, borrower_exposure: Decimal) -> None:
+    """Refuse a new loan of ``amount`` under the pool (``state.exposure`` and ``borrower_exposure``
+    exclude it): the circuit-breaker, then the coverage limit, then the single-borrower limit.
+    Reaching a limit exactly is allowed (≤)."""
+    if not state.accepts_new_loans:
+        raise PoolRefusal(
+            state.status,
+            f"the pool is {state.status} at a bad-loan ratio of {state.ratio}: no new loans",
+            ratio=state.ratio,
+            halt=state.halt_ratio if state.status == HALTED else state.ceiling,
+        )
+    if state.exposure + amount > state.coverage_limit:
+        raise PoolRefusal(
+            "coverage",
+            f"{amount} would take the pool's loans to {state.exposure + amount}, above its coverage "
+            f"limit {state.coverage_limit}",
+            amount=amount,
+            exposure=state.exposure,
+            limit=state.coverage_limit,
+            left=state.coverage_left,
+        )
+    if borrower_exposure + amount > state.borrower_limit:
+        raise PoolRefusal(
+            "borrower",
+            f"{amount} would take the firm's loans under the pool to {borrower_exposure + amount}, above "
+            f"the single-borrower limit {state.borrower_limit}",
+            amount=amount,
+            exposure=borrower_exposure,
+            limit=state.borrower_limit,
+            left=max(ZERO, state.borrower_limit - borrower_exposure),
+        )
 
 
 def subsidy(principal: Decimal, rate: Decimal, months: int, product: Product) -> Decimal:

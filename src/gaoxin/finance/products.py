@@ -15,7 +15,13 @@ Kinds (``KINDS``):
   size (smallest and largest investment);
 - ``subsidy`` — an interest subsidy: the share of the interest paid back, capped per firm;
 - ``pool`` — a risk-compensation pool: the loss split between government, guarantor and bank, the
-  ceiling on the bad-loan ratio, the warning threshold (a share of the ceiling) and the fund size.
+  ceiling on the bad-loan ratio, the warning threshold (a share of the ceiling, or ``warn_ratio`` as a
+  bad-loan ratio), the fund size, the coverage limit (``coverage_multiple``: the loans the pool may back
+  are at most this multiple of the fund, 10 unless set), the single-borrower concentration limit
+  (``borrower_share``: one firm's loans under the pool at most this share of the coverage limit, 0.05
+  unless set) and the circuit-breaker (``halt_ratio``: from this bad-loan ratio on, no new loan under
+  the pool; above the ceiling unless set). Hubei's rule, for instance, is ``warn_ratio: 0.05``,
+  ``halt_ratio: 0.08``.
 
 Example (YAML)::
 
@@ -36,7 +42,7 @@ from typing import Any
 
 import yaml
 
-from gaoxin.dictionary import QUALIFICATION_KINDS
+from gaoxin.data.dictionary import QUALIFICATION_KINDS
 from gaoxin.finance.money import MoneyError, to_decimal
 
 KINDS = ("loan", "guarantee", "fund", "subsidy", "pool")
@@ -105,6 +111,10 @@ class Product:
     ceiling: Decimal | None = None  # pool: bad-loan ratio ceiling (0.03)
     warn_at: Decimal = Decimal("0.8")  # pool: warn at this share of the ceiling
     fund_size: Decimal | None = None  # pool: the compensation fund
+    warn_ratio: Decimal | None = None  # pool: warn from this bad-loan ratio (else warn_at × ceiling)
+    halt_ratio: Decimal | None = None  # pool: circuit-breaker, no new loans from this ratio (else > ceiling)
+    coverage_multiple: Decimal = Decimal("10")  # pool: loans backed ≤ this multiple of the fund
+    borrower_share: Decimal = Decimal("0.05")  # pool: one firm's loans ≤ this share of the coverage limit
 
 
 # --- loading ---------------------------------------------------------------------------------------------
@@ -282,7 +292,16 @@ KIND_KEYS = {
     "guarantee": {"guarantee_share", "fee_rate", "max_amount"},
     "fund": {"ticket_min", "ticket_max"},
     "subsidy": {"subsidy_share", "subsidy_cap"},
-    "pool": {"split", "ceiling", "warn_at", "fund_size"},
+    "pool": {
+        "split",
+        "ceiling",
+        "warn_at",
+        "fund_size",
+        "warn_ratio",
+        "halt_ratio",
+        "coverage_multiple",
+        "borrower_share",
+    },
 }
 
 
@@ -350,6 +369,14 @@ def load_product(
         warn = r.decimal(raw, "warn_at", "", low=Decimal(0), high=one, low_open=True)
         kw["warn_at"] = warn if warn is not None else Decimal("0.8")
         kw["fund_size"] = r.decimal(raw, "fund_size", "", required=True, low=Decimal(0), low_open=True)
+        kw["warn_ratio"] = r.decimal(raw, "warn_ratio", "", low=Decimal(0), high=one, low_open=True)
+        kw["halt_ratio"] = r.decimal(raw, "halt_ratio", "", low=Decimal(0), high=one, low_open=True)
+        if kw["warn_ratio"] is not None and kw["halt_ratio"] is not None and kw["halt_ratio"] < kw["warn_ratio"]:
+            r.fault("halt_ratio", f"the halt ratio {kw['halt_ratio']} is below the warning ratio {kw['warn_ratio']}")
+        multiple = r.decimal(raw, "coverage_multiple", "", low=Decimal(0), low_open=True)
+        kw["coverage_multiple"] = multiple if multiple is not None else Decimal("10")
+        share = r.decimal(raw, "borrower_share", "", low=Decimal(0), high=one, low_open=True)
+        kw["borrower_share"] = share if share is not None else Decimal("0.05")
     if r.faults:
         raise ProductError(r.faults, name)
     return Product(kind=kind, eligibility=elig, **kw)
@@ -393,7 +420,7 @@ def dump_product(p: Product) -> dict:
                 ],
             }
         out |= {"line": line, "rate": str(p.rate), "term_months": p.term_months}
-    for key in KIND_KEYS[p.kind] - {"line", "rate", "term_months", "split"}:
+    for key in sorted(KIND_KEYS[p.kind] - {"line", "rate", "term_months", "split"}):
         value = getattr(p, key)
         if value is not None:
             out[key] = str(value)

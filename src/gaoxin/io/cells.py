@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gaoxin.dictionary import QUALIFICATION_KINDS, Field
+from gaoxin.data.dictionary import QUALIFICATION_KINDS, Field
 from gaoxin.io.headers import Header
 from gaoxin.io.problems import msg
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gaoxin.dataset import Dataset, empty, schema
+from gaoxin.data.dataset import Dataset, empty, schema
 from gaoxin.io.merge import merge
 from gaoxin.io.problems import Problem
 from gaoxin.io.validate import KEYS, Sheet, Sources, check_conflicts, check_relations, check_required

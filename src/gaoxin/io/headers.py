@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gaoxin.dictionary import FIELDS, Field
+from gaoxin.data.dictionary import FIELDS, Field
 
 # Money units and the power of ten that converts them to 万元.
 MONEY_UNITS = {"元": -4, "千元": -1, "万元": 0, "万": 0, "百万元": 2, "百万": 2, "亿元": 4, "亿": 4}

@@ -9,7 +9,7 @@ left out. In a workbook, a sheet without known headers (notes, lookup lists) is 
 
 from __future__ import annotations
 
-from gaoxin.dictionary import BY_ID
+from gaoxin.data.dictionary import BY_ID
 from gaoxin.io.headers import Header, parse_header
 from gaoxin.io.problems import ERROR, WARNING, Problem
 from gaoxin.io.validate import REQUIRED, Sheet

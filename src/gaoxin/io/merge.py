@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gaoxin.dictionary import BY_ID, NET_ASSETS_TOLERANCE, Field
+from gaoxin.data.dictionary import BY_ID, NET_ASSETS_TOLERANCE, Field
 
 
 def merge(parts: pl.DataFrame, key: list[str], fields: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -1,4 +1,4 @@
-"""Writing a cultivation-ladder result (``gaoxin.rules.qualify``): CSV, Parquet or an xlsx for zone officers.
+"""Writing a cultivation-ladder result (``gaoxin.cultivation.qualify``): CSV, Parquet or an xlsx for zone officers.
 
 CSV and Parquet carry the wide frame (one row per firm, English column ids, gaps in Chinese joined with
 "；"). The xlsx has a summary sheet (counts per tier and status), the wide frame with Chinese headers,
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gaoxin.dictionary import QUALIFICATION_KINDS
+from gaoxin.data.dictionary import QUALIFICATION_KINDS
 
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 STATUS_ZH = {

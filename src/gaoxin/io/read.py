@@ -19,8 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
-from gaoxin.dataset import Dataset
-from gaoxin.dictionary import FIELDS
+from gaoxin.data.dataset import Dataset
+from gaoxin.data.dictionary import FIELDS
 from gaoxin.io import entities
 from gaoxin.io.mapping import TABLES, map_columns
 from gaoxin.io.problems import ERROR, WARNING, Problem

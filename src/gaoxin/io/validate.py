@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from gaoxin.dictionary import BY_ID, FIELDS, NET_ASSETS_TOLERANCE, NOT_GREATER_THAN, Field
+from gaoxin.data.dictionary import BY_ID, FIELDS, NET_ASSETS_TOLERANCE, NOT_GREATER_THAN, Field
 from gaoxin.io import cells, uscc
 from gaoxin.io.headers import Header
 from gaoxin.io.merge import same

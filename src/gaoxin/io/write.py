@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gaoxin.runinfo import RunInfo
+from gaoxin.io.runinfo import RunInfo
 from gaoxin.scoring.model import Model
 
 FIXED_HEADERS = {

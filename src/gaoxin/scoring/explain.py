@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from gaoxin.dataset import Dataset
+from gaoxin.data.dataset import Dataset
 from gaoxin.scoring import engine
 from gaoxin.scoring.model import Indicator, Model
 

@@ -24,11 +24,12 @@ the evaluated year, ``prev:<field>`` for the year before, ``has:<kind>`` and ``a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from gaoxin.dictionary import QUALIFICATION_KINDS, SCORABLE_FIELDS
+from gaoxin.data.dictionary import QUALIFICATION_KINDS, SCORABLE_FIELDS
 
 NUM, BOOL = "number", "condition"
 
@@ -250,29 +251,50 @@ class Uses:
 
 
 FUNCTIONS = ("prev", "growth", "has")
+TEXT = "text"  # a declared text field of a unit model: it may form cohorts, not enter expressions
+# Names a unit model's field may not take: the derived names and functions, the keywords, and the
+# columns every unit table and output already has.
+RESERVED_NAMES = frozenset({"age_years", *FUNCTIONS, *_KEYWORDS, "id", "name", "year", "stage", "uscc"})
 
 
-def _field_type(name: str) -> str:
+def _field_type(name: str, fields: Mapping[str, str] | None = None) -> str:
+    if fields is not None:
+        return fields[name]
     return BOOL if SCORABLE_FIELDS[name].type == "bool" else NUM
 
 
-def _check(node: Node, uses: Uses) -> str:
-    """The node's type (NUM or BOOL); raises ExprError on unknown names and type faults."""
+def _known(name: str, fields: Mapping[str, str] | None) -> bool:
+    return name in fields if fields is not None else name in SCORABLE_FIELDS
+
+
+def _check(node: Node, uses: Uses, fields: Mapping[str, str] | None = None) -> str:
+    """The node's type (NUM or BOOL); raises ExprError on unknown names and type faults.
+
+    ``fields`` is a unit model's declared fields (id → NUM, BOOL or TEXT); None means the enterprise
+    fields of the data dictionary with ``age_years`` and ``has()``."""
     if isinstance(node, Num):
         return NUM
     if isinstance(node, Bool):
         return BOOL
     if isinstance(node, Name):
-        if node.name == "age_years":
+        if node.name == "age_years" and fields is None:
             uses.age = True
             return NUM
-        if node.name in SCORABLE_FIELDS:
+        if _known(node.name, fields):
+            if _field_type(node.name, fields) == TEXT:
+                raise ExprError(
+                    f"{node.name!r} is a text field: it may form a cohort, not enter an expression", node.pos
+                )
             uses.fields.add(node.name)
-            return _field_type(node.name)
+            return _field_type(node.name, fields)
         if node.name in FUNCTIONS:
             raise ExprError(f"{node.name} is a function: write {node.name}(…)", node.pos)
+        if fields is not None:
+            raise ExprError(f"unknown field {node.name!r} (not declared in the model's fields)", node.pos)
         raise ExprError(f"unknown field {node.name!r}", node.pos)
     if isinstance(node, Call):
+        if node.fn == "has" and fields is not None:
+            raise ExprError("has() reads enterprise qualifications; this model's unit has none", node.pos)
         if node.fn == "has":
             if node.arg not in QUALIFICATION_KINDS:
                 raise ExprError(
@@ -282,21 +304,23 @@ def _check(node: Node, uses: Uses) -> str:
             uses.kinds.add(node.arg)
             return BOOL
         if node.fn in ("prev", "growth"):
-            if node.arg not in SCORABLE_FIELDS:
+            if not _known(node.arg, fields):
                 raise ExprError(f"unknown field {node.arg!r} in {node.fn}()", node.pos)
-            if node.fn == "growth" and _field_type(node.arg) == BOOL:
+            if _field_type(node.arg, fields) == TEXT:
+                raise ExprError(f"{node.fn}() needs a number, {node.arg!r} is text", node.pos)
+            if node.fn == "growth" and _field_type(node.arg, fields) == BOOL:
                 raise ExprError(f"growth() needs a number, {node.arg!r} is yes/no", node.pos)
             uses.fields.add(node.arg)
             uses.prev.add(node.arg)
-            return _field_type(node.arg) if node.fn == "prev" else NUM
+            return _field_type(node.arg, fields) if node.fn == "prev" else NUM
         raise ExprError(f"unknown function {node.fn!r}; known: {', '.join(FUNCTIONS)}", node.pos)
     if isinstance(node, Unary):
-        t = _check(node.operand, uses)
+        t = _check(node.operand, uses, fields)
         if node.op == "not" and t != BOOL:
             raise ExprError(f"'not' needs a condition at position {node.pos + 1}", node.pos)
         return BOOL if node.op == "not" else NUM
     if isinstance(node, Binary):
-        lt, rt = _check(node.left, uses), _check(node.right, uses)
+        lt, rt = _check(node.left, uses, fields), _check(node.right, uses, fields)
         if node.op in ("and", "or"):
             if lt != BOOL or rt != BOOL:
                 raise ExprError(
@@ -321,22 +345,26 @@ class Expression:
     tree: Node
     type: str
     uses: Uses
+    fields: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
 
     def polars(self) -> pl.Expr:
         """The compiled expression (a condition compiles to a nullable Boolean)."""
-        return _compile(self.tree)
+        return _compile(self.tree, self.fields)
 
     def condition(self) -> pl.Expr:
         """As a condition: missing counts as false (stage `when`, penalties, veto)."""
-        return _compile(self.tree).fill_null(False)
+        return _compile(self.tree, self.fields).fill_null(False)
 
     def number(self) -> pl.Expr:
         """As a value: a condition becomes 1/0, missing stays missing."""
-        return _compile(self.tree).cast(pl.Float64)
+        return _compile(self.tree, self.fields).cast(pl.Float64)
 
 
-def parse(text: object, want: str | None = None) -> Expression:
-    """Parse and check ``text``; ``want`` is NUM or BOOL when the context requires one."""
+def parse(text: object, want: str | None = None, fields: Mapping[str, str] | None = None) -> Expression:
+    """Parse and check ``text``; ``want`` is NUM or BOOL when the context requires one.
+
+    ``fields`` (id → NUM, BOOL or TEXT) are a unit model's declared fields, the only names its
+    expressions may read (with ``prev`` and ``growth``); None means the enterprise fields."""
     if isinstance(text, bool):  # YAML `true` / `false` written without quotes
         text = "true" if text else "false"
     elif isinstance(text, int | float):
@@ -345,27 +373,27 @@ def parse(text: object, want: str | None = None) -> Expression:
         raise ExprError("expression is empty or not text")
     tree = _Parser(text).parse()
     uses = Uses()
-    typ = _check(tree, uses)
+    typ = _check(tree, uses, fields)
     if want == BOOL and typ != BOOL:
         raise ExprError(f"{text!r} is a number, but a condition is required (e.g. {text} > 0)")
-    return Expression(text, tree, typ, uses)
+    return Expression(text, tree, typ, uses, dict(fields) if fields is not None else None)
 
 
 # --- compiling -------------------------------------------------------------------------------------
 
 
-def _num(node: Node) -> pl.Expr:
-    expr = _compile(node)
-    return expr.cast(pl.Float64) if _is_bool(node) else expr
+def _num(node: Node, fields: Mapping[str, str] | None = None) -> pl.Expr:
+    expr = _compile(node, fields)
+    return expr.cast(pl.Float64) if _is_bool(node, fields) else expr
 
 
-def _is_bool(node: Node) -> bool:
+def _is_bool(node: Node, fields: Mapping[str, str] | None = None) -> bool:
     if isinstance(node, Bool):
         return True
     if isinstance(node, Name):
-        return node.name in SCORABLE_FIELDS and _field_type(node.name) == BOOL
+        return _known(node.name, fields) and _field_type(node.name, fields) == BOOL
     if isinstance(node, Call):
-        return node.fn == "has" or (node.fn == "prev" and _field_type(node.arg) == BOOL)
+        return node.fn == "has" or (node.fn == "prev" and _field_type(node.arg, fields) == BOOL)
     if isinstance(node, Unary):
         return node.op == "not"
     if isinstance(node, Binary):
@@ -383,7 +411,7 @@ def safe_divide(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     return pl.when(den != 0).then(num / den)
 
 
-def _compile(node: Node) -> pl.Expr:
+def _compile(node: Node, fields: Mapping[str, str] | None = None) -> pl.Expr:
     if isinstance(node, Num):
         return pl.lit(node.value, dtype=pl.Float64)
     if isinstance(node, Bool):
@@ -397,16 +425,16 @@ def _compile(node: Node) -> pl.Expr:
             return pl.col(f"prev:{node.arg}")
         return growth_expr(pl.col(node.arg), pl.col(f"prev:{node.arg}"))
     if isinstance(node, Unary):
-        return ~_compile(node.operand) if node.op == "not" else -_num(node.operand)
+        return ~_compile(node.operand, fields) if node.op == "not" else -_num(node.operand, fields)
     if isinstance(node, Binary):
         op = node.op
         if op in ("and", "or"):
-            left, right = _compile(node.left), _compile(node.right)
+            left, right = _compile(node.left, fields), _compile(node.right, fields)
             return left & right if op == "and" else left | right
-        if op in ("==", "!=") and _is_bool(node.left):
-            left, right = _compile(node.left), _compile(node.right)
+        if op in ("==", "!=") and _is_bool(node.left, fields):
+            left, right = _compile(node.left, fields), _compile(node.right, fields)
         else:
-            left, right = _num(node.left), _num(node.right)
+            left, right = _num(node.left, fields), _num(node.right, fields)
         match op:
             case "+":
                 return left + right

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from gaoxin.dictionary import ENTERPRISE_FIELDS
-from gaoxin.scoring.expr import BOOL, NUM, ExprError, Expression, Uses, parse
+from gaoxin.data.dictionary import ENTERPRISE_FIELDS
+from gaoxin.scoring.expr import BOOL, NUM, RESERVED_NAMES, TEXT, ExprError, Expression, Uses, parse
 
 MODELS_DIR = Path(__file__).with_name("models")
 METHODS = ("percentile", "minmax", "linear", "bands")
@@ -27,6 +27,27 @@ DIRECTIONS = ("higher", "lower")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COHORT_FIELDS = {f.id for f in ENTERPRISE_FIELDS} | {"stage"}
+AGGREGATIONS = ("points", "weighted_mean")
+MISSING = ("zero", "reweight")
+FIELD_TYPES = {"number": NUM, "bool": BOOL, "text": TEXT}
+# Units a declared field may carry: what the unit-table reader converts a bracketed header unit to.
+FIELD_UNITS = (
+    "万元",
+    "元",
+    "千元",
+    "百万元",
+    "亿元",
+    "家",
+    "个",
+    "人",
+    "件",
+    "项",
+    "次",
+    "年",
+    "ratio",
+    "percent",
+)
+_FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,18 @@ class Stage:
 class Category:
     id: str
     name: Label
+    parent: str | None = None  # composite-model.md: categories form a forest (weighted_mean only)
+    weight: float = 1.0  # relative weight within the parent (or among the top level); ignored under points
+
+
+@dataclass(frozen=True)
+class UnitField:
+    """A field a unit model (unit ≠ enterprise) declares: its unit table's columns."""
+
+    id: str
+    name: Label
+    unit: str = ""
+    type: str = "number"  # number | bool | text
 
 
 @dataclass(frozen=True)
@@ -123,6 +156,12 @@ class Model:
     lists: tuple[HonourList, ...] = ()
     grades: tuple[Grade, ...] = ()
     allow_unequal_stage_totals: bool = False
+    unit: str = "enterprise"
+    fields: tuple[UnitField, ...] = ()
+    aggregation: str = "points"
+    scale: float = 100.0
+    missing: str = "zero"
+    rank_cohort: tuple[str, ...] | None = None  # None: the same as ``cohort``
     path: str = ""
     sha256: str = ""
     source: str = field(default="", repr=False)
@@ -136,6 +175,50 @@ class Model:
             if ind.id == id:
                 return ind
         raise KeyError(id)
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.unit == "enterprise"
+
+    @property
+    def key(self) -> str:
+        """The column that identifies a scored row: ``uscc`` for enterprises, ``id`` otherwise."""
+        return "uscc" if self.is_enterprise else "id"
+
+    @property
+    def rank_keys(self) -> tuple[str, ...]:
+        """The groups rank and lists are computed within (``rank_cohort``, default ``cohort``)."""
+        return self.cohort if self.rank_cohort is None else self.rank_cohort
+
+    @property
+    def weighted(self) -> bool:
+        return self.aggregation == "weighted_mean"
+
+    def children(self, category: str) -> tuple[list[Indicator], list[Category]]:
+        """The base indicators and child categories of a category, in file order."""
+        inds = [i for i in self.indicators if i.category == category]
+        return inds, [c for c in self.categories if c.parent == category]
+
+    @property
+    def top_categories(self) -> tuple[Category, ...]:
+        return tuple(c for c in self.categories if c.parent is None)
+
+    def categories_bottom_up(self) -> list[Category]:
+        """Every category after all of its descendants (children first), ties in file order."""
+        depth: dict[str, int] = {}
+        by_id = {c.id: c for c in self.categories}
+        for c in self.categories:
+            d, p = 0, c.parent
+            while p is not None:
+                d, p = d + 1, by_id[p].parent
+            depth[c.id] = d
+        return sorted(self.categories, key=lambda c: -depth[c.id])
+
+    def field_types(self) -> dict[str, str] | None:
+        """Declared field id → expression type, or None for the enterprise dictionary."""
+        if self.is_enterprise:
+            return None
+        return {f.id: FIELD_TYPES[f.type] for f in self.fields}
 
     def stage_max(self, stage: str) -> float:
         return sum(i.weight(stage) for i in self.indicators)
@@ -230,7 +313,22 @@ def _with_source(model: Model, name: str, data: bytes) -> Model:
 
 
 _TOP_REQUIRED = ("id", "version", "name", "stages", "categories", "indicators")
-_TOP_OPTIONAL = ("cohort", "bonus", "penalties", "veto", "lists", "grades", "allow_unequal_stage_totals")
+_TOP_OPTIONAL = (
+    "cohort",
+    "bonus",
+    "penalties",
+    "veto",
+    "lists",
+    "grades",
+    "allow_unequal_stage_totals",
+    # composite-model.md
+    "unit",
+    "fields",
+    "aggregation",
+    "scale",
+    "missing",
+    "rank_cohort",
+)
 _IND_REQUIRED = ("id", "name", "category", "value", "method", "weight")
 _IND_OPTIONAL = ("direction", "description", "linear", "bands")
 
@@ -242,6 +340,8 @@ class _Checker:
         self.file = file
         self.faults: list[Fault] = []
         self.stage_ids: list[str] = []
+        self.ns: dict[str, str] | None = None  # a unit model's declared fields (expr types)
+        self.unit_fields: list[UnitField] = []
 
     def fault(self, where: str, text: str) -> None:
         self.faults.append(Fault(self.file, where, text))
@@ -289,7 +389,7 @@ class _Checker:
 
     def expr(self, where: str, what: str, text: Any, want: str) -> Expression | None:
         try:
-            return parse(text, want)
+            return parse(text, want, self.ns)
         except ExprError as exc:
             self.fault(where, f"{what}: {exc.message} in {text!r}")
             return None
@@ -326,6 +426,47 @@ class _Checker:
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             self.fault("version", f"version must be a whole number ≥ 1, got {version!r}")
         name = self.label("name", doc.get("name"))
+        unit = doc.get("unit", "enterprise")
+        if not isinstance(unit, str) or not _FIELD_ID.match(unit):
+            self.fault("unit", f"unit must be a name such as enterprise or zone, got {unit!r}")
+            unit = "enterprise"
+        if unit == "enterprise":
+            if "fields" in doc:
+                self.fault(
+                    "fields",
+                    "fields are declared only for a unit other than enterprise (the "
+                    "enterprise fields are the data dictionary's)",
+                )
+        elif "fields" not in doc:
+            self.fault("fields", f"a model with unit: {unit} must declare its fields")
+        else:
+            self.unit_fields = self.declared_fields(doc.get("fields"))
+            self.ns = {f.id: FIELD_TYPES[f.type] for f in self.unit_fields}
+        aggregation = doc.get("aggregation", "points")
+        if aggregation not in AGGREGATIONS:
+            self.fault(
+                "aggregation", f"aggregation must be one of {', '.join(AGGREGATIONS)}, got {aggregation!r}"
+            )
+            aggregation = "points"
+        missing = doc.get("missing", "zero")
+        if missing not in MISSING:
+            self.fault("missing", f"missing must be one of {', '.join(MISSING)}, got {missing!r}")
+            missing = "zero"
+        elif missing == "reweight" and aggregation == "points":
+            self.fault(
+                "missing",
+                "missing: reweight needs aggregation: weighted_mean (under points a "
+                "missing value earns nothing)",
+            )
+        scale = 100.0
+        if "scale" in doc:
+            if aggregation != "weighted_mean":
+                self.fault("scale", "scale applies only to aggregation: weighted_mean")
+            else:
+                got = self.number("scale", "scale", doc["scale"], minimum=0)
+                if got is not None and got <= 0:
+                    self.fault("scale", f"scale must be greater than 0, got {_fmt(got)}")
+                scale = got if got else 100.0
         stages = self.stages(doc.get("stages"))
         stage_ids = self.stage_ids  # every well-named stage, even one whose `when` is faulty
         categories = self.categories(doc.get("categories"))
@@ -339,12 +480,14 @@ class _Checker:
         veto = self.veto(doc.get("veto", []))
         lists = self.lists(doc.get("lists", []))
         grades = self.grades(doc.get("grades", []))
-        cohort = self.cohort(doc.get("cohort", ["zone"]))
+        cohort = self.cohort("cohort", doc.get("cohort", ["zone"] if unit == "enterprise" else []))
+        rank_cohort = self.cohort("rank_cohort", doc["rank_cohort"]) if "rank_cohort" in doc else None
+        self.tree(categories, indicators + bonus, aggregation)
         allow = doc.get("allow_unequal_stage_totals", False)
         if not isinstance(allow, bool):
             self.fault("allow_unequal_stage_totals", f"must be true or false, got {allow!r}")
             allow = False
-        if stages and indicators and not allow:
+        if stages and indicators and not allow and aggregation == "points":
             maxima = {s: sum(i.weight(s) for i in indicators) for s in stage_ids}
             if max(maxima.values()) - min(maxima.values()) > 1e-9:
                 shown = ", ".join(f"{s} = {_fmt(v)}" for s, v in maxima.items())
@@ -370,7 +513,102 @@ class _Checker:
             lists=tuple(lists),
             grades=tuple(grades),
             allow_unequal_stage_totals=allow,
+            unit=unit,
+            fields=tuple(self.unit_fields),
+            aggregation=aggregation,
+            scale=scale,
+            missing=missing,
+            rank_cohort=rank_cohort,
         )
+
+    def declared_fields(self, value: Any) -> list[UnitField]:
+        out: list[UnitField] = []
+        seen: set[str] = set()
+        for n, item in enumerate(self.seq("fields", value)):
+            where = f"fields[{n + 1}]"
+            if not isinstance(item, Mapping):
+                self.fault(where, "each field must be {id, name, unit, type}")
+                continue
+            if not self.keys(where, item, ("id", "name"), ("unit", "type")):
+                continue
+            fid = item["id"]
+            if not isinstance(fid, str) or not _FIELD_ID.match(fid):
+                self.fault(
+                    where, f"field id {fid!r} must start with a letter: lower-case letters, digits, '_'"
+                )
+                continue
+            where = f"field {fid}"
+            if fid in RESERVED_NAMES:
+                self.fault(
+                    where,
+                    f"field id {fid!r} collides with a derived name or a column every unit "
+                    "table has; choose another id",
+                )
+                continue
+            if fid in seen:
+                self.fault(where, f"duplicate field id '{fid}'")
+                continue
+            seen.add(fid)
+            typ = item.get("type", "number")
+            if typ not in FIELD_TYPES:
+                self.fault(where, f"type must be one of {', '.join(FIELD_TYPES)}, got {typ!r}")
+                continue
+            unit = item.get("unit", "")
+            if unit and (typ != "number" or unit not in FIELD_UNITS):
+                self.fault(
+                    where,
+                    f"unit {unit!r} is not one the readers know for a {typ} field "
+                    f"(known for numbers: {', '.join(FIELD_UNITS)})",
+                )
+                continue
+            out.append(UnitField(fid, self.label(where, item["name"]), str(unit or ""), typ))
+        return out
+
+    def tree(self, categories: list[Category], indicators: list[Indicator], aggregation: str) -> None:
+        """composite-model.md: a forest, no cycles, no childless category, no parent under points."""
+        by_id = {c.id: c for c in categories}
+        for c in categories:
+            if c.parent is None:
+                continue
+            if aggregation == "points":
+                self.fault(
+                    f"category {c.id}",
+                    "a parent is allowed only with aggregation: weighted_mean "
+                    "(under points categories are flat subtotals)",
+                )
+            elif c.parent not in by_id:
+                self.fault(f"category {c.id}", f"unknown parent {c.parent!r} (known: {', '.join(by_id)})")
+        if aggregation == "points":
+            for c in categories:
+                if not any(i.category == c.id for i in indicators):
+                    self.fault(f"category {c.id}", "the category has no indicator")
+            return
+        reported: set[str] = set()
+        for c in categories:
+            path, p = [c.id], c.parent
+            while p is not None and p in by_id:
+                if p in path:
+                    cycle = [*path[path.index(p) :], p]
+                    if not reported & set(cycle):
+                        self.fault(f"category {c.id}", f"categories form a cycle: {' → '.join(cycle)}")
+                        reported |= set(cycle)
+                    break
+                path.append(p)
+                p = by_id[p].parent
+        for c in categories:
+            base = [i for i in indicators if i.category == c.id and not i.bonus]
+            kids = [k for k in categories if k.parent == c.id]
+            if not base and not kids:
+                only_bonus = any(i.category == c.id for i in indicators)
+                self.fault(
+                    f"category {c.id}",
+                    "the category has no indicator and no child category"
+                    + (
+                        " (bonus indicators count on top of the base, not in a category's mean)"
+                        if only_bonus
+                        else ""
+                    ),
+                )
 
     def stages(self, value: Any) -> list[Stage]:
         out: list[Stage] = []
@@ -403,13 +641,23 @@ class _Checker:
         seen: set[str] = set()
         for n, item in enumerate(self.seq("categories", value)):
             where = f"categories[{n + 1}]"
-            if not isinstance(item, Mapping) or not self.keys(where, item, ("id", "name"), ()):
+            if not isinstance(item, Mapping) or not self.keys(
+                where, item, ("id", "name"), ("parent", "weight")
+            ):
                 if not isinstance(item, Mapping):
                     self.fault(where, "each category must be {id, name}")
                 continue
             cid = self.ident(where, item["id"], seen, "category")
+            parent = item.get("parent")
+            if parent is not None and not isinstance(parent, str):
+                self.fault(f"category {item['id']}", f"parent must be a category id, got {parent!r}")
+                parent = None
+            weight = 1.0
+            if "weight" in item:
+                got = self.number(f"category {item['id']}", "weight", item["weight"], minimum=0)
+                weight = 1.0 if got is None else got
             if cid:
-                out.append(Category(cid, self.label(f"category {cid}", item["name"])))
+                out.append(Category(cid, self.label(f"category {cid}", item["name"]), parent, weight))
         return out
 
     def indicators(
@@ -618,13 +866,21 @@ class _Checker:
             )
         return out
 
-    def cohort(self, value: Any) -> tuple[str, ...]:
-        items = self.seq("cohort", value, allow_empty=True)
+    def cohort(self, key: str, value: Any) -> tuple[str, ...]:
+        items = self.seq(key, value, allow_empty=True)
         for item in items:
-            if item not in COHORT_FIELDS:
-                self.fault("cohort", f"unknown cohort field {item!r} (an enterprise field or 'stage')")
+            if self.ns is None:
+                if item not in COHORT_FIELDS:
+                    self.fault(key, f"unknown cohort field {item!r} (an enterprise field or 'stage')")
+            elif item != "stage" and self.ns.get(item) not in (TEXT, BOOL):
+                self.fault(
+                    key,
+                    f"unknown cohort field {item!r} (a declared text or yes/no field, or 'stage')"
+                    if item not in self.ns
+                    else f"cohort field {item!r} is a number; cohorts are formed by text or yes/no fields",
+                )
         if len(set(items)) != len(items):
-            self.fault("cohort", "a cohort field is listed twice")
+            self.fault(key, "a cohort field is listed twice")
         return tuple(str(x) for x in items)
 
 

@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "gaoxin.web.finance",
     "gaoxin.web.investment",
     "gaoxin.web.command",
+    "gaoxin.web.policy",
+    "gaoxin.web.carriers",
+    "gaoxin.web.green",
+    "gaoxin.web.benchmark",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +125,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gaoxin.web.accounts.context.navigation",
             ],
+            # The shared filters (platform is not an app with models): {% load gaoxin_format %}.
+            "libraries": {"gaoxin_format": "gaoxin.web.platform.templatetags.gaoxin_format"},
         },
     }
 ]

@@ -16,9 +16,13 @@ urlpatterns = [
     path("finance/", include("gaoxin.web.finance.urls")),
     path("investment/", include("gaoxin.web.investment.urls")),
     path("command/", include("gaoxin.web.command.urls")),
+    path("policy/", include("gaoxin.web.policy.urls")),
+    path("carriers/", include("gaoxin.web.carriers.urls")),
+    path("green/", include("gaoxin.web.green.urls")),
+    path("benchmark/", include("gaoxin.web.benchmark.urls")),
     path("api/", include("gaoxin.web.api.urls")),
 ]
 
-handler403 = "gaoxin.web.errors.forbidden"
-handler404 = "gaoxin.web.errors.not_found"
-handler500 = "gaoxin.web.errors.server_error"
+handler403 = "gaoxin.web.platform.errors.forbidden"
+handler404 = "gaoxin.web.platform.errors.not_found"
+handler500 = "gaoxin.web.platform.errors.server_error"

@@ -162,7 +162,7 @@ def test_platform_admin_imports_into_the_chosen_zone(command):
     import io
 
     from gaoxin.io.tables import Sheet, to_bytes
-    from gaoxin.web.command import tables
+    from gaoxin.web.command import bulk_io as tables
     from gaoxin.web.command.models import Platform
 
     content = to_bytes(

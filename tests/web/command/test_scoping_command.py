@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from gaoxin.web.accounts.scoping import can_write, visible
-from gaoxin.web.command import tables
+from gaoxin.web.command import bulk_io as tables
 from gaoxin.web.command.models import ActionPlan, Platform, Talent, Target, TargetActual, Task
 
 MODELS = (Target, TargetActual, Talent, Platform, ActionPlan, Task)

@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from gaoxin.command import tasks as task_rules
 from gaoxin.command.periods import Period
-from gaoxin.targets import Status
+from gaoxin.command.targets import Status
 from gaoxin.web.command import services
 from gaoxin.web.command.models import ActionPlan, Platform, Talent, Target, TargetActual, Task
 from gaoxin.web.registry.models import AnnualReport

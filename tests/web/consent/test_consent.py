@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from gaoxin import consent as rules
+from gaoxin.consent import rules
 from gaoxin.web.accounts.models import AuditEvent
 from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.consent import services

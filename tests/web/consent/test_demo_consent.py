@@ -7,10 +7,10 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from gaoxin import consent as rules
+from gaoxin.consent import rules
 from gaoxin.web.consent import demo, services
 from gaoxin.web.consent.models import AccessLog, Consent
-from gaoxin.web.demo import DemoContext
+from gaoxin.web.platform.demo import DemoContext
 
 
 def test_demo_step_grants_and_shows_every_status(p):

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import polars as pl
 import pytest
 
-from gaoxin import rules
+from gaoxin import cultivation as rules
 from gaoxin.web.credit.models import Job
 from gaoxin.web.cultivation import services
 from gaoxin.web.cultivation.models import STATUS_ORDER, LadderEntry, LadderRun, LadderSettings

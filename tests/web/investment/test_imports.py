@@ -12,7 +12,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from gaoxin.io.tables import Sheet, to_bytes
-from gaoxin.web.investment import tables
+from gaoxin.web.investment import bulk_io as tables
 from gaoxin.web.investment.models import ChainNode, NodeFirm, Project, StageChange, TableImport
 
 

@@ -38,6 +38,11 @@ ACTIONS = {
     "enter_actual": _("Entered a target's actual"),
     "edit_target": _("Edited a target"),
     "update_task": _("Updated a task"),
+    "green_import": _("Imported energy data"),
+    "green_set_upload": _("Uploaded a coefficient set"),
+    "green_set_change": _("Changed the coefficient sets (recomputed)"),
+    "green_benchmarks": _("Imported the energy benchmark table"),
+    "green_publish": _("Published a green list"),
 }
 
 OBJECTS = {
@@ -53,6 +58,9 @@ OBJECTS = {
     "target": _("target"),
     "task": _("task"),
     "ladderrun": _("ladder assessment"),
+    "recompute": _("recomputation of green figures"),
+    "greenlist": _("green list"),
+    "coefficientfile": _("coefficient set"),
 }
 
 

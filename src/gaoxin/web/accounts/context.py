@@ -21,6 +21,10 @@ NAV = [
     ("investment:home", _("Investment and chains"), "view_zone"),
     ("cultivation:home", _("Cultivation"), "view_zone"),
     ("finance:overview", _("Finance"), "view_zone"),
+    ("policy:home", _("Policies and awards"), "view_zone"),
+    ("carriers:home", _("Innovation carriers"), "view_zone"),
+    ("green:home", _("Green and low-carbon"), "view_zone"),
+    ("benchmark:home", _("Zone benchmarking"), "view_zone"),
     ("accounts:audit", _("Audit log"), "read_audit"),
     ("registry:my_enterprise", _("My enterprise"), "submit_corrections"),
     ("credit:bank_lists", _("White-lists"), "bank"),
@@ -28,6 +32,8 @@ NAV = [
     ("consent:bank_profiles", _("Authorised profiles"), "bank"),
     ("finance:my_financing", _("Financing"), "submit_corrections"),
     ("consent:mine", _("Data authorisation"), "submit_corrections"),
+    ("policy:mine", _("Policies and awards"), "submit_corrections"),
+    ("green:mine", _("Green and low-carbon"), "submit_corrections"),
 ]
 
 

@@ -26,11 +26,15 @@ from ninja.renderers import JSONRenderer
 from gaoxin.web.api import enterprises, lists, me, scores
 from gaoxin.web.api.auth import AUTH
 from gaoxin.web.api.docs import LocalSwagger
+from gaoxin.web.benchmark.api import router as benchmark_router
+from gaoxin.web.carriers.api import router as carriers_router
 from gaoxin.web.command.api import router as command_router
 from gaoxin.web.consent.api import router as consent_router
 from gaoxin.web.cultivation.api import router as cultivation_router
 from gaoxin.web.finance.api import router as finance_router
+from gaoxin.web.green.api import router as green_router
 from gaoxin.web.investment.api import router as investment_router
+from gaoxin.web.policy.api import router as policy_router
 
 log = logging.getLogger("gaoxin.api")
 
@@ -70,6 +74,10 @@ api.add_router("/consent", consent_router)
 api.add_router("/finance", finance_router)
 api.add_router("/investment", investment_router)
 api.add_router("/command", command_router)
+api.add_router("/policy", policy_router)
+api.add_router("/carriers", carriers_router)
+api.add_router("/green", green_router)
+api.add_router("/benchmark", benchmark_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
-from gaoxin.dictionary import TECH_FIELDS
+from gaoxin.data.dictionary import TECH_FIELDS
 from gaoxin.web.api.common import (
     DEFAULT_LIMIT,
     ERRORS,

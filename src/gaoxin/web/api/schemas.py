@@ -13,7 +13,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from ninja import Schema
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema, create_model
 
-from gaoxin.dictionary import Field as DictField
+from gaoxin.data.dictionary import Field as DictField
 from gaoxin.web.registry.models import ENTERPRISE_COLUMNS, REPORT_COLUMNS
 
 T = TypeVar("T")

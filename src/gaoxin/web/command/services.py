@@ -2,7 +2,7 @@
 their targets, action-plan progress and overdue tasks, the command page and the monthly report.
 
 Every number comes from the pure core (``gaoxin.command``; the straight path and the status from
-``gaoxin.targets``) or from the investment app's services; this module reads rows, hands them to the
+``gaoxin.command.targets``) or from the investment app's services; this module reads rows, hands them to the
 core and lays the answers out. Callers pass querysets already scoped with ``accounts.scoping.visible``
 (or a zone the caller has authorized). Services never commit: writers expect the caller's transaction.
 """
@@ -32,7 +32,7 @@ from gaoxin.command.progress import (
     tally,
     worst_first,
 )
-from gaoxin.targets import Status
+from gaoxin.command.targets import Status
 from gaoxin.web.command.models import (
     ActionPlan,
     Level,
@@ -85,6 +85,11 @@ def tier_counts(zone: Zone, years) -> dict[int, dict[str, int]]:
     return cultivation_tier_counts(zone, years)
 
 
+# Computed metrics other apps provide (named in ``gaoxin.command.metrics.provide``): key →
+# fn(zone, last complete year) → {year: value}. The green app registers ``green:energy_intensity`` …
+METRIC_PROVIDERS: dict = {}
+
+
 @dataclass
 class RegisterFigures:
     """The zone's aggregates the computed metrics read, fetched once per page (few queries)."""
@@ -96,8 +101,11 @@ class RegisterFigures:
     firms: dict[int, int] = field(default_factory=dict)
     talents: list[tuple[str, str, int | None, int]] = field(default_factory=list)
     platforms: list[tuple[str, str, int | None, int]] = field(default_factory=list)
+    provided: dict[str, dict[int, object]] = field(default_factory=dict)  # METRIC_PROVIDERS' answers
 
     def values(self, metric: Metric, first_year: int, last_year: int) -> dict[int, object]:
+        if metric.kind in self.provided:
+            return {y: v for y, v in self.provided[metric.kind].items() if first_year <= y <= last_year}
         years = [y for y in self.years if first_year <= y <= last_year]
         if metric.kind in ("talents", "platforms"):
             years = list(range(first_year, last_year + 1))
@@ -136,6 +144,8 @@ def register_figures(zone: Zone, metrics: list[Metric], on: dt.date) -> Register
                 if r["given"]:
                     out.rd_totals[r["year"]] = r["rd"]
                 out.firms[r["year"]] = r["n"]
+    for kind in kinds & set(METRIC_PROVIDERS):
+        out.provided[kind] = METRIC_PROVIDERS[kind](zone, last_complete)
     if "talents" in kinds:
         rows = Talent.objects.filter(zone=zone).order_by().values("level", "year").annotate(n=Count("id"))
         out.talents = [(r["level"], "", r["year"], r["n"]) for r in rows]

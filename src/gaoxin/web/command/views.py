@@ -13,19 +13,18 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaoxin.command.metrics import metric_choices
 from gaoxin.command.periods import Period
-from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
-from gaoxin.web.command import services, tables
+from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, visible
+from gaoxin.web.command import bulk_io, services
 from gaoxin.web.command.models import (
     ActionPlan,
     Level,
@@ -37,32 +36,20 @@ from gaoxin.web.command.models import (
     Task,
     level_rank,
 )
+from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Zone
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PAGE_SIZE = 50
 PROBLEMS_KEY = "command_import_problems"
 PROBLEMS_KEPT = 2000
 
 
-def _require(user) -> None:
-    if not may(user, "view_zone"):
-        raise PermissionDenied
-
-
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
-    _require(request.user)
+    require(request.user)
     return chosen_zone(request.user, request.GET.get("zone") or request.POST.get("zone"))
 
 
 def _zone_query(zone: Zone | None, zones) -> str:
     return "?" + urlencode({"zone": zone.code}) if zone is not None and zones else ""
-
-
-def _download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 def _ctx(request, zone, zones, **extra) -> dict:
@@ -109,7 +96,7 @@ def _can_admin(user, zone) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def target(request, pk: int):
-    _require(request.user)
+    require(request.user)
     found = get_object_or_404(
         visible(request.user, Target).select_related("zone").prefetch_related("actuals"), pk=pk
     )
@@ -183,7 +170,7 @@ def target_edit(request, pk: int | None = None):
             raise Http404
         instance = Target(zone=zone)
     else:
-        _require(request.user)
+        require(request.user)
         instance = get_object_or_404(visible(request.user, Target).select_related("zone"), pk=pk)
         zone, zones = instance.zone, []
     if not can_write(request.user, instance):
@@ -214,7 +201,7 @@ def talents(request):
     qs = visible(request.user, Talent).filter(zone=zone).select_related("enterprise")
     if level in Level.values:
         qs = qs.filter(level=level)
-    page = Paginator(qs.order_by(level_rank(), "name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs.order_by(level_rank(), "name", "id"))
     views = (
         services.target_views(visible(request.user, Target).filter(metric__startswith="talents:"), zone)
         if zone
@@ -239,7 +226,7 @@ def platforms(request):
         qs = qs.filter(level=level)
     if kind in PlatformKind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs.order_by(level_rank(), "kind", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs.order_by(level_rank(), "kind", "name"))
     views = (
         services.target_views(visible(request.user, Target).filter(metric__startswith="platforms:"), zone)
         if zone
@@ -285,7 +272,7 @@ def plans(request):
     if only_overdue:
         shown = services.overdue(shown)
     shown = shown.select_related("plan").order_by("plan__order", "plan_id", "order", "id")
-    page = Paginator(shown, 100).get_page(request.GET.get("page"))
+    page = paginate(request, shown, 100)
     return render(
         request,
         "command/plans.html",
@@ -320,7 +307,7 @@ def _date(text: str):
 @login_required
 @require_POST
 def task(request, pk: int):
-    _require(request.user)
+    require(request.user)
     found = get_object_or_404(visible(request.user, Task).select_related("plan", "plan__zone"), pk=pk)
     if not can_write(request.user, found):
         raise PermissionDenied
@@ -348,14 +335,14 @@ def task(request, pk: int):
 # --- tables: import and export ------------------------------------------------------------------------
 
 
-def _table(key: str) -> tables.Table:
-    table = tables.TABLES.get(key)
+def _table(key: str) -> bulk_io.Table:
+    table = bulk_io.TABLES.get(key)
     if table is None:
         raise Http404
     return table
 
 
-def _prototype(table: tables.Table, zone: Zone):
+def _prototype(table: bulk_io.Table, zone: Zone):
     """An unsaved row of the table in ``zone``: who may import into it is who may write it."""
     if table.model is TargetActual:
         return TargetActual(target=Target(zone=zone))
@@ -371,7 +358,7 @@ def tables_page(request):
     user = request.user
     rows = [
         {"table": t, "may_import": zone is not None and can_write(user, _prototype(t, zone))}
-        for t in tables.TABLES.values()
+        for t in bulk_io.TABLES.values()
     ]
     outcome = None
     chosen = ""
@@ -387,7 +374,7 @@ def tables_page(request):
             data = upload.read()
             try:
                 with transaction.atomic():
-                    outcome = tables.import_table(table, zone, user, data, upload.name, services.today())
+                    outcome = bulk_io.import_table(table, zone, user, data, upload.name, services.today())
                     if not outcome.ok:
                         raise _Refused
                     audit(
@@ -401,7 +388,7 @@ def tables_page(request):
                     )
             except _Refused:
                 pass
-            problems = tables.problem_dicts(outcome.problems)
+            problems = bulk_io.problem_dicts(outcome.problems)
             request.session[PROBLEMS_KEY] = problems[:PROBLEMS_KEPT]
             if outcome.ok:
                 messages.success(
@@ -414,7 +401,7 @@ def tables_page(request):
                         "unchanged": outcome.unchanged,
                     },
                 )
-    problems = tables.problem_dicts(outcome.problems) if outcome else []
+    problems = bulk_io.problem_dicts(outcome.problems) if outcome else []
     return render(
         request,
         "command/tables.html",
@@ -445,27 +432,27 @@ def table_export(request, key: str):
     zone, _zones = _zone(request)
     if zone is None:
         raise Http404
-    content = tables.export_table(table, zone, visible(request.user, table.model))
+    content = bulk_io.export_table(table, zone, visible(request.user, table.model))
     audit(request, "export", zone, what=f"command:{key}")
-    return _download(content, f"{table.title}-{zone.code}-{services.today():%Y%m%d}.xlsx")
+    return download(content, f"{table.title}-{zone.code}-{services.today():%Y%m%d}.xlsx")
 
 
 @login_required
 @require_GET
 def table_template(request, key: str):
-    _require(request.user)
+    require(request.user)
     table = _table(key)
-    return _download(tables.template_for(table), f"{table.title}-模板.xlsx")
+    return download(bulk_io.template_for(table), f"{table.title}-模板.xlsx")
 
 
 @login_required
 @require_GET
 def table_problems(request):
-    _require(request.user)
+    require(request.user)
     problems = request.session.get(PROBLEMS_KEY)
     if not problems:
         raise Http404
-    return _download(tables.problems_xlsx(problems), "导入问题.xlsx")
+    return download(bulk_io.problems_xlsx(problems), "导入问题.xlsx")
 
 
 # --- the monthly report --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""This app's part of ``gaoxin demo`` (see ``gaoxin.web.demo.DEMO_STEPS``).
+"""This app's part of ``gaoxin demo`` (see ``gaoxin.web.platform.demo.DEMO_STEPS``).
 
 The demo firm authorises the demo bank for one year (through ``services.grant``, as on its page); three
 other firms of the demo zone show the other states: one live, one revoked, one expired. The bank has
@@ -12,7 +12,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from gaoxin import consent as rules
+from gaoxin.consent import rules
 from gaoxin.web.consent import services
 from gaoxin.web.consent.models import AccessLog, Channel, Consent
 from gaoxin.web.registry.models import Enterprise
@@ -21,7 +21,7 @@ PURPOSE = "创新积分贷授信审查"
 
 
 def populate(ctx) -> None:
-    """Add this app's demo data for ``ctx`` (a ``gaoxin.web.demo.DemoContext``)."""
+    """Add this app's demo data for ``ctx`` (a ``gaoxin.web.platform.demo.DemoContext``)."""
     now = timezone.now()
     today = timezone.localdate()
     tz = timezone.get_current_timezone()

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin import consent as rules
+from gaoxin.consent import rules
 
 
 def live_q(at: dt.datetime | None = None, prefix: str = "") -> Q:

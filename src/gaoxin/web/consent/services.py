@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gaoxin import consent as rules
+from gaoxin.consent import rules
 from gaoxin.web.accounts.models import Bank, Role, User
 from gaoxin.web.consent.models import AccessLog, Channel, Consent, live_q
 from gaoxin.web.registry.models import Enterprise

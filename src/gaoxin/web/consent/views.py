@@ -10,25 +10,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gaoxin import consent as rules
+from gaoxin.consent import rules
 from gaoxin.web.accounts.models import Role
 from gaoxin.web.accounts.scoping import audit, visible
 from gaoxin.web.consent import pages, services
 from gaoxin.web.consent.models import Channel, Consent
-from gaoxin.web.registry import pages as registry_pages
+from gaoxin.web.platform.views import CSV, download, paginate
 from gaoxin.web.registry.models import Enterprise
 from gaoxin.web.registry.panels import panels as profile_panels
-
-PAGE_SIZE = 50
+from gaoxin.web.registry.services import pages as registry_pages
 
 
 def _enterprise_user(user) -> Enterprise:
@@ -115,7 +112,7 @@ def revoke(request, pk: int):
 def bank_profiles(request):
     """The bank's list of firms with a live authorisation to it."""
     _bank_user(request.user)
-    page = Paginator(pages.bank_consents(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, pages.bank_consents(request.user))
     return render(request, "consent/bank_profiles.html", {"page": page})
 
 
@@ -154,9 +151,7 @@ def bank_profile_export(request, pk: int):
     )
     content = pages.profile_csv(registry_pages.profile(user, ent))
     services.log_access(request, ent, "profile", Channel.EXPORT)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="profile-{ent.uscc}.csv"'
-    return response
+    return download(content, f"profile-{ent.uscc}.csv", CSV)
 
 
 urls = [

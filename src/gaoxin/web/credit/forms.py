@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.dictionary import TECH_FIELDS
+from gaoxin.data.dictionary import TECH_FIELDS
 from gaoxin.scoring.model import Model
 from gaoxin.web.credit import services
 

@@ -27,14 +27,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gaoxin.dataset import Dataset
+from gaoxin.data.dataset import Dataset
+from gaoxin.io.runinfo import RunInfo, code_version
 from gaoxin.io.write import _display, chinese_headers, write_scores
-from gaoxin.runinfo import RunInfo, code_version
 from gaoxin.scoring.engine import evaluate, output_columns, prepare, score
 from gaoxin.scoring.explain import Explanation, explain_values
 from gaoxin.scoring.model import Fault, Model, ModelError, load_model, loads, shipped
-from gaoxin.web import jobs
 from gaoxin.web.credit.models import Job, ListEntry, ModelFile, PublishedList, Score, ScoreRun
+from gaoxin.web.platform import jobs
 from gaoxin.web.registry.models import AnnualReport, ChangeRecord, Enterprise, Qualification, Zone
 from gaoxin.web.registry.services import zone_dataset
 
@@ -999,6 +999,6 @@ def _cohort_name(key: str) -> str:
         return _("zone")
     if key == "stage":
         return _("stage")
-    from gaoxin.dictionary import BY_ID
+    from gaoxin.data.dictionary import BY_ID
 
     return BY_ID[key].zh if key in BY_ID else key

@@ -11,10 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,27 +23,14 @@ from gaoxin.web.accounts.scoping import audit, can_write, may, visible
 from gaoxin.web.credit import services
 from gaoxin.web.credit.forms import ModelUploadForm, NewRunForm, PublishForm, RankingFilterForm
 from gaoxin.web.credit.models import ListEntry, ModelFile, PublishedList, Score, ScoreRun
+from gaoxin.web.platform.views import CSV, XLSX, download, int_or_none, paginate, require
 from gaoxin.web.registry.models import AnnualReport, Zone
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
 COMPARE_SHOWN = 100
 RUN_FIELDS_DEFERRED = ("model_source", "notes")
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def _require(user, action: str) -> None:
-    if not may(user, action):
-        raise PermissionDenied
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _enterprise_url(pk: int) -> str | None:
@@ -53,12 +39,6 @@ def _enterprise_url(pk: int) -> str | None:
         return reverse("registry:enterprise", args=[pk])
     except NoReverseMatch:
         return None
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 def _admin_zones(user):
@@ -81,7 +61,7 @@ def _chosen_run(user, wanted) -> tuple[list[ScoreRun], ScoreRun | None]:
     runs = list(_done_runs(user)[:200])
     if wanted in (None, ""):
         return runs, (runs[0] if runs else None)
-    pk = _int(wanted)
+    pk = int_or_none(wanted)
     for run in runs:
         if run.pk == pk:
             return runs, run
@@ -102,14 +82,14 @@ def _names(model) -> dict:
 @require_GET
 def ranking(request):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     runs, run = _chosen_run(user, request.GET.get("run"))
     context = {"runs": runs, "run": run}
     if run is not None:
         model = services.run_model(run)
         form = RankingFilterForm(request.GET, model=model)
         qs = services.ranking_queryset(visible(user, Score), run, form.filters())
-        page = Paginator(services.ranking_rows(qs), form.page_size()).get_page(request.GET.get("page"))
+        page = paginate(request, services.ranking_rows(qs), form.page_size())
         names = _names(model)
         rows = [
             {
@@ -137,7 +117,7 @@ def ranking(request):
 @require_GET
 def ranking_export(request):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     _runs, run = _chosen_run(user, request.GET.get("run"))
     if run is None:
         raise Http404
@@ -147,7 +127,7 @@ def ranking_export(request):
     described = _("Filters: %(filters)s") % {"filters": services.describe_filters(model, filters)}
     content = services.ranking_export(run, model, qs, described)
     audit(request, "export", run, what="ranking", filters=filters)
-    return _download(content, XLSX, f"排名-{run.zone.code}-{run.year}-{run.pk}.xlsx")
+    return download(content, f"排名-{run.zone.code}-{run.year}-{run.pk}.xlsx")
 
 
 # --- score runs ----------------------------------------------------------------------------------------
@@ -175,7 +155,7 @@ def _upload_form(user, data=None, files=None) -> ModelUploadForm:
 @require_http_methods(["GET", "POST"])
 def runs(request):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     can_run = may(user, "run_scores")
     form = None
     if request.method == "POST":
@@ -194,7 +174,7 @@ def runs(request):
     elif can_run:
         form = _new_run_form(user)
     all_runs = visible(user, ScoreRun).select_related("zone", "created_by").defer(*RUN_FIELDS_DEFERRED)
-    page = Paginator(all_runs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, all_runs)
     return render(
         request,
         "credit/runs.html",
@@ -215,7 +195,7 @@ def _run(user, pk: int, *fields) -> ScoreRun:
 @require_GET
 def run_detail(request, pk: int):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     run = _run(user, pk, "job")
     model = services.run_model(run)
     done = run.status == ScoreRun.Status.DONE
@@ -245,7 +225,7 @@ def run_detail(request, pk: int):
 @login_required
 @require_GET
 def run_status(request, pk: int):
-    _require(request.user, "view_zone")
+    require(request.user, "view_zone")
     run = get_object_or_404(visible(request.user, ScoreRun).select_related("job"), pk=pk)
     return JsonResponse(services.run_progress(run))
 
@@ -254,20 +234,20 @@ def run_status(request, pk: int):
 @require_GET
 def run_export(request, pk: int):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     run = _run(user, pk)
     if run.status != ScoreRun.Status.DONE:
         raise Http404
     content = services.run_export(run, services.run_model(run), visible(user, Score))
     audit(request, "export", run, what="run")
-    return _download(content, XLSX, f"评分结果-{run.zone.code}-{run.year}-{run.pk}.xlsx")
+    return download(content, f"评分结果-{run.zone.code}-{run.year}-{run.pk}.xlsx")
 
 
 @login_required
 @require_POST
 def run_rerun(request, pk: int):
     user = request.user
-    _require(user, "run_scores")
+    require(user, "run_scores")
     run = _run(user, pk)
     if not can_write(user, run):
         raise PermissionDenied
@@ -281,13 +261,13 @@ def run_rerun(request, pk: int):
 @require_GET
 def compare(request):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     runs = list(_done_runs(user)[:200])
     a, b = request.GET.get("a"), request.GET.get("b")
-    context = {"runs": runs, "a": _int(a), "b": _int(b)}
+    context = {"runs": runs, "a": int_or_none(a), "b": int_or_none(b)}
     if a and b:
-        run_a = get_object_or_404(_done_runs(user), pk=_int(a))
-        run_b = get_object_or_404(_done_runs(user), pk=_int(b))
+        run_a = get_object_or_404(_done_runs(user), pk=int_or_none(a))
+        run_b = get_object_or_404(_done_runs(user), pk=int_or_none(b))
         if run_a.zone_id != run_b.zone_id:
             context["error"] = _("Only runs of the same zone can be compared.")
         else:
@@ -312,7 +292,7 @@ def compare(request):
 @require_GET
 def models_page(request):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     files = visible(user, ModelFile).select_related("zone", "uploaded_by").defer("source")
     can_upload = may(user, "run_scores")
     return render(
@@ -330,7 +310,7 @@ def models_page(request):
 @require_http_methods(["GET", "POST"])
 def model_upload(request):
     user = request.user
-    _require(user, "run_scores")
+    require(user, "run_scores")
     form = _upload_form(user, request.POST or None, request.FILES or None)
     faults = []
     if request.method == "POST" and form.is_valid():
@@ -364,7 +344,7 @@ def _model_page(request, model, **context):
 @login_required
 @require_GET
 def shipped_model(request, model_id: str):
-    _require(request.user, "view_zone")
+    require(request.user, "view_zone")
     try:
         model = services.shipped_model(model_id)
     except KeyError:
@@ -375,7 +355,7 @@ def shipped_model(request, model_id: str):
 @login_required
 @require_GET
 def model_file(request, pk: int):
-    _require(request.user, "view_zone")
+    require(request.user, "view_zone")
     model_file = get_object_or_404(
         visible(request.user, ModelFile).select_related("zone", "uploaded_by"), pk=pk
     )
@@ -385,7 +365,7 @@ def model_file(request, pk: int):
 @login_required
 @require_GET
 def run_model(request, pk: int):
-    _require(request.user, "view_zone")
+    require(request.user, "view_zone")
     run = _run(request.user, pk)
     return _model_page(request, services.run_model(run), origin="run", run=run)
 
@@ -397,7 +377,7 @@ def run_model(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def lists(request):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     can_publish = may(user, "publish")
     if request.method == "POST" and not can_publish:
         raise PermissionDenied
@@ -451,7 +431,7 @@ def lists(request):
         .annotate(n=Count("entries", distinct=True))
         .order_by("-created", "-id")
     )
-    context["page"] = Paginator(published, 50).get_page(request.GET.get("page"))
+    context["page"] = paginate(request, published)
     return render(request, "credit/lists.html", context)
 
 
@@ -498,7 +478,7 @@ def _list_context(user, published: PublishedList, page_number) -> dict:
 @require_GET
 def list_detail(request, pk: int):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     published = get_object_or_404(
         visible(user, PublishedList).select_related("zone", "run", "created_by").prefetch_related("banks"),
         pk=pk,
@@ -518,8 +498,8 @@ def list_export(request, pk: int, fmt: str):
     published = get_object_or_404(visible(user, PublishedList).select_related("zone", "run__zone"), pk=pk)
     content = services.list_export(published, services.run_model(published.run), visible(user, Score), fmt)
     audit(request, "export", published, format=fmt)
-    return _download(
-        content, XLSX if fmt == "xlsx" else CSV, f"名单-{published.zone.code}-{published.pk}.{fmt}"
+    return download(
+        content, f"名单-{published.zone.code}-{published.pk}.{fmt}", XLSX if fmt == "xlsx" else CSV
     )
 
 
@@ -534,7 +514,7 @@ def bank_lists(request):
         .annotate(n=Count("entries", distinct=True))
         .order_by("-created", "-id")
     )
-    page = Paginator(published, 50).get_page(request.GET.get("page"))
+    page = paginate(request, published)
     return render(request, "credit/bank_lists.html", {"page": page})
 
 

@@ -1,4 +1,4 @@
-"""This app's part of ``gaoxin demo`` (see ``gaoxin.web.demo.DEMO_STEPS``): the ladder of the demo zone."""
+"""This app's part of ``gaoxin demo`` (see ``gaoxin.web.platform.demo.DEMO_STEPS``): the ladder of the demo zone."""
 
 from __future__ import annotations
 

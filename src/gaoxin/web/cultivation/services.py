@@ -1,6 +1,6 @@
 """The cultivation ladder (梯度培育) in the platform: assessments, tier counts, pipeline, candidates.
 
-The rules core (``gaoxin.rules``) decides every status, distance and gap; this module only moves the
+The rules core (``gaoxin.cultivation``) decides every status, distance and gap; this module only moves the
 zone's data in (``registry.services.zone_dataset``, the same path score runs use) and rows out, and
 records what is needed to reproduce an assessment: the zone settings used and their hash, the rule-set
 ids, the hash of the data snapshot and the code version.
@@ -28,12 +28,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from gaoxin import targets
-from gaoxin.dictionary import QUALIFICATION_KINDS
-from gaoxin.runinfo import code_version
-from gaoxin.web import jobs
+from gaoxin.command import targets
+from gaoxin.data.dictionary import QUALIFICATION_KINDS
+from gaoxin.io.runinfo import code_version
 from gaoxin.web.credit.models import Job
 from gaoxin.web.cultivation.models import STATUS_ORDER, LadderEntry, LadderRun, LadderSettings
+from gaoxin.web.platform import jobs
 from gaoxin.web.registry.models import Enterprise, Qualification, Zone
 
 Progress = Callable[[float], None]
@@ -41,7 +41,7 @@ BATCH = 2000
 YEARS_READ = 5  # report years before the assessed year the rules may read (3-year R&D ratio, growth)
 TREND_YEARS = 6
 
-TIERS: tuple[str, ...] = tuple(QUALIFICATION_KINDS)  # ladder order (= gaoxin.rules.TIERS)
+TIERS: tuple[str, ...] = tuple(QUALIFICATION_KINDS)  # ladder order (= gaoxin.cultivation.TIERS)
 TIER_NAMES_EN = {
     "tech_sme": gettext_lazy("Tech-based SME"),
     "hightech": gettext_lazy("High-tech enterprise"),
@@ -104,7 +104,7 @@ def gap_text(gap: dict) -> str:
 
 
 def _rules():
-    import gaoxin.rules as rules  # the pure core; imported late so a page never depends on import order
+    import gaoxin.cultivation as rules  # the pure core; imported late so a page never depends on import order
 
     return rules
 
@@ -528,7 +528,7 @@ def pipelines(
     this_year: int | None = None,
     qualifications: QuerySet | None = None,
 ) -> list[Pipeline]:
-    """Each tier target's actual per year (register, year-end) against its straight path (``gaoxin.targets``)."""
+    """Each tier target's actual per year (register, year-end) against its straight path (``gaoxin.command.targets``)."""
     if not targets_found:
         return []
     this_year = this_year or last_complete_year()

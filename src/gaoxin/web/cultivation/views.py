@@ -11,35 +11,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gaoxin.dictionary import TECH_FIELDS
+from gaoxin.data.dictionary import TECH_FIELDS
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
 from gaoxin.web.cultivation import services
 from gaoxin.web.cultivation.models import LadderEntry, LadderRun, LadderSettings
+from gaoxin.web.platform.views import download, int_or_none, paginate, require
 from gaoxin.web.registry.models import AnnualReport, Qualification, Zone
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZES = (25, 50, 100, 200)
 RUN_DEFERRED = ("config",)
-
-
-def _require(user, action: str) -> None:
-    if not may(user, action):
-        raise PermissionDenied
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _zone_choice(request, data=None) -> tuple[Zone | None, list[Zone]]:
@@ -54,7 +40,9 @@ def _chosen_run(user, zone: Zone, wanted) -> LadderRun | None:
     """The run a page reads: ``?run=`` (a done run of the zone the user may see) or the latest."""
     if wanted in (None, ""):
         return services.latest_run(_runs(user), zone)
-    return get_object_or_404(_runs(user).filter(zone=zone, status=LadderRun.Status.DONE), pk=_int(wanted))
+    return get_object_or_404(
+        _runs(user).filter(zone=zone, status=LadderRun.Status.DONE), pk=int_or_none(wanted)
+    )
 
 
 def _years(user, zone: Zone) -> list[int]:
@@ -73,7 +61,7 @@ def _zone_query(zone: Zone, zones) -> str:
 @require_GET
 def home(request):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     zone, zones = _zone_choice(request)
     context = {"zone": zone, "zones": zones}
     if zone is None:
@@ -138,14 +126,14 @@ def _tier_or_404(tier: str) -> str:
 @require_GET
 def tier(request, tier: str):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     tier = _tier_or_404(tier)
     zone, zones = _zone_choice(request)
     if zone is None:
         raise Http404
     run = _chosen_run(user, zone, request.GET.get("run"))
     filters = _filters(request)
-    size = _int(request.GET.get("size"))
+    size = int_or_none(request.GET.get("size"))
     size = size if size in PAGE_SIZES else 50
     context = {
         "tier": tier,
@@ -167,7 +155,7 @@ def tier(request, tier: str):
     }
     if run is not None:
         qs = services.candidates(visible(user, LadderEntry), run, tier, **filters)
-        page = Paginator(qs, size).get_page(request.GET.get("page"))
+        page = paginate(request, qs, size)
         query = request.GET.copy()
         query.pop("page", None)
         query["run"] = run.pk
@@ -186,7 +174,7 @@ def tier(request, tier: str):
 @require_GET
 def tier_export(request, tier: str):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     tier = _tier_or_404(tier)
     zone, _zones = _zone_choice(request)
     if zone is None:
@@ -199,9 +187,7 @@ def tier_export(request, tier: str):
     content = services.export_candidates(run, tier, qs, services.describe(**filters))
     audit(request, "export", run, what="ladder_candidates", tier=tier, filters=filters)
     filename = f"培育候选-{services.QUALIFICATION_KINDS[tier]}-{run.zone.code}-{run.year}-{run.pk}.xlsx"
-    response = HttpResponse(content, content_type=XLSX)
-    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return download(content, filename)
 
 
 # --- assessments ------------------------------------------------------------------------------------
@@ -211,14 +197,14 @@ def tier_export(request, tier: str):
 @require_http_methods(["GET", "POST"])
 def runs(request):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     if request.method == "POST":
-        _require(user, "run_ladder")
+        require(user, "run_ladder")
         zone, zones = _zone_choice(request, request.POST)
         if zone is None or not can_write(user, zone):
             raise PermissionDenied
         query = f"?{_zone_query(zone, zones)}" if zones else ""
-        year = _int(request.POST.get("year"))
+        year = int_or_none(request.POST.get("year"))
         if year is None or year not in _years(user, zone):
             messages.error(request, _("Choose a year the zone has annual reports for."))
             return redirect(reverse("cultivation:home") + query)
@@ -231,7 +217,7 @@ def runs(request):
         messages.success(request, _("Ladder assessment #%(pk)s started.") % {"pk": run.pk})
         return redirect("cultivation:run", pk=run.pk)
     qs = _runs(user).select_related("created_by").order_by("-created", "-id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(request, "cultivation/runs.html", {"page": page})
 
 
@@ -243,7 +229,7 @@ def _run(user, pk: int) -> LadderRun:
 @require_GET
 def run_detail(request, pk: int):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     run = _run(user, pk)
     done = run.status == LadderRun.Status.DONE
     statuses = services.status_counts(visible(user, LadderEntry), run) if done else None
@@ -268,7 +254,7 @@ def run_detail(request, pk: int):
 @login_required
 @require_GET
 def run_status(request, pk: int):
-    _require(request.user, "view_zone")
+    require(request.user, "view_zone")
     run = get_object_or_404(visible(request.user, LadderRun).select_related("job"), pk=pk)
     return JsonResponse(services.run_progress(run))
 
@@ -280,7 +266,7 @@ def run_status(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     user = request.user
-    _require(user, "view_zone")
+    require(user, "view_zone")
     data = request.POST if request.method == "POST" else request.GET
     zone, zones = _zone_choice(request, data)
     if zone is None:

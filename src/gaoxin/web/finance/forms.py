@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gaoxin.dictionary import QUALIFICATION_KINDS, TECH_FIELDS
+from gaoxin.data.dictionary import QUALIFICATION_KINDS, TECH_FIELDS
 from gaoxin.finance.money import MoneyError, parse_money
 from gaoxin.web.finance.models import Product
 
@@ -319,7 +317,3 @@ class ProductForm(forms.Form):
         for p in ("government", "guarantor", "bank"):
             init[f"split_{p}"] = split.get(p)
         return init
-
-
-def pct(value: Decimal) -> str:
-    return f"{(value * 100).quantize(Decimal('0.01'))}%"

@@ -42,9 +42,10 @@ from gaoxin.finance import loans as L
 from gaoxin.finance import stats as S
 from gaoxin.finance.lines import credit_line
 from gaoxin.finance.money import ZERO
-from gaoxin.finance.pools import PoolState, compensation, pool_state
+from gaoxin.finance.pools import PoolRefusal, PoolState, check_new_loan, compensation, pool_state
 from gaoxin.finance.products import Product as CoreProduct
 from gaoxin.finance.products import ProductError, load_product
+from gaoxin.io.display import pct  # the one display rule (half up), also for the pools' texts
 from gaoxin.web.accounts.models import Role
 from gaoxin.web.accounts.scoping import audit, can_write, may, visible
 from gaoxin.web.credit.models import ListEntry, PublishedList, Score, ScoreRun
@@ -128,7 +129,7 @@ def core(product: Product) -> CoreProduct:
 
 def check_rules(zone: Zone, rules: dict, name: str = "product") -> CoreProduct:
     """The rules checked against the zone's model and the dictionary; ``ProductError`` lists every fault."""
-    from gaoxin.dictionary import TECH_FIELDS
+    from gaoxin.data.dictionary import TECH_FIELDS
 
     voc = vocabulary(latest_run(zone.pk))
     return load_product(
@@ -626,6 +627,18 @@ def _loan_error(exc: L.LoanError) -> FinanceError:
         "rate": _("The rate %(rate)s %% must be between 0 and 36 %%.") % p if "rate" in p else "",
         "term": _("The term must be at least 1 month."),
         "term_max": _("The term %(term)s exceeds the product's %(max)s months.") % p if "max" in p else "",
+        "over_cap": _("%(amount)s 万元 is above the product's cap of %(cap)s 万元.") % p
+        if "cap" in p
+        else "",
+        "over_line": _("%(amount)s 万元 is above the firm's credit line of %(line)s 万元.") % p
+        if "line" in p
+        else "",
+        "over_request": _(
+            "%(amount)s 万元 is more than the %(requested)s 万元 requested: give the reason for lending more."
+        )
+        % p
+        if "requested" in p
+        else "",
         "over_approved": _("%(amount)s is more than the approved %(approved)s 万元.") % p
         if "approved" in p
         else "",
@@ -649,11 +662,16 @@ def act(
     on=None,
     note="",
     first_loan=None,
+    above_request_reason="",
 ) -> Application:
     """Move an application by ``action`` (approve, reject, withdraw, disburse, repay, default).
 
     Refused: a user who may not (PermissionDenied), a transition the state table does not allow
-    (``FinanceError`` 409 naming the state and the action), bad amounts or dates (400).
+    (``FinanceError`` 409 naming the state and the action), bad amounts or dates (400), an approval
+    above the product's cap or the firm's credit line, or above the amount requested without
+    ``above_request_reason`` (400; the reason is kept in the history and the audit log), a disbursal
+    above the approved amount (400), and an approval or disbursal the product's risk pool may not back
+    (circuit-breaker, coverage limit, single-borrower limit: 409).
     """
     user = getattr(actor, "user", actor)
     if action not in ACTORS:
@@ -673,7 +691,17 @@ def act(
             if action == L.APPROVE:
                 if amount is None or rate is None or term is None:
                     raise FinanceError(_("An approval needs the amount, the rate and the term."))
-                L.check_decision(amount, rate, term, max_term=rule.term_months)
+                L.check_decision(
+                    amount,
+                    rate,
+                    term,
+                    max_term=rule.term_months,
+                    cap=rule.line.cap if rule.line else None,
+                    line=app.indicative_line,
+                    requested=app.requested_amount,
+                    reason=above_request_reason,
+                )
+                _check_pool(app, amount)
                 app.approved_amount, app.rate, app.term_months = amount, rate, term
                 app.decided_at, app.decision_note = timezone.now(), note or ""
             elif action == L.REJECT:
@@ -684,6 +712,7 @@ def act(
                 amount = app.approved_amount if amount is None else amount
                 on = on or today
                 L.check_disbursal(amount, app.approved_amount)
+                _check_pool(app, amount)
                 L.check_date(on, timezone.localdate(app.decided_at) if app.decided_at else None, today)
                 app.disbursed_amount, app.disbursed_on, app.outstanding = amount, on, amount
                 if first_loan is None:
@@ -720,6 +749,11 @@ def act(
         detail = {"on": on.isoformat()} if on else {}
         if action == L.APPROVE:
             detail |= {"rate": _money(rate), "term": term}
+            if amount > app.requested_amount:
+                detail |= {
+                    "requested": _money(app.requested_amount),
+                    "above_request_reason": above_request_reason.strip(),
+                }
         if action == L.DISBURSE:
             detail["first_loan"] = app.first_loan
         _record(app, action, before, user, amount, note or "", **detail)
@@ -727,6 +761,51 @@ def act(
             actor, f"finance_{action}", app, before=before, after=app.state, amount=_money(amount), **detail
         )
     return app
+
+
+def _exposures(pool_ids, applications: QuerySet | None = None) -> dict[int, Decimal]:
+    """Principal each pool backs now: outstanding of disbursed loans + approved, not yet disbursed."""
+    qs = Application.objects.all() if applications is None else applications
+    out: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        qs.filter(product__pool__in=pool_ids, state__in=[L.DISBURSED, L.APPROVED])
+        .order_by()
+        .values_list("product__pool", "state", "outstanding", "approved_amount")
+    )
+    for pool, state, outstanding, approved in rows:
+        out[pool] += (outstanding if state == L.DISBURSED else approved) or ZERO
+    return out
+
+
+def _check_pool(app: Application, amount: Decimal) -> None:
+    """Refuse a new loan (approval or disbursal) the application's pool may not back."""
+    pool = app.product.pool
+    if pool is None:
+        return
+    others = Application.objects.exclude(pk=app.pk)
+    state = _pool_states([pool], others)[0]
+    mine = _exposures([pool.pk], others.filter(enterprise=app.enterprise_id))[pool.pk]
+    try:
+        check_new_loan(state, amount, mine)
+    except PoolRefusal as exc:
+        p = {k: _plain(v) if isinstance(v, Decimal) else v for k, v in exc.params.items()}
+        if exc.code == "coverage":
+            msg = _(
+                "The risk pool %(pool)s backs %(exposure)s 万元 of loans; its coverage limit is "
+                "%(limit)s 万元, so at most %(left)s 万元 more."
+            )
+        elif exc.code == "borrower":
+            msg = _(
+                "This firm already has %(exposure)s 万元 under the risk pool %(pool)s; one firm may have at "
+                "most %(limit)s 万元 (at most %(left)s 万元 more)."
+            )
+        else:
+            msg = _(
+                "The risk pool %(pool)s has stopped new loans: its bad-loan ratio %(ratio)s reached "
+                "%(halt)s."
+            )
+            p |= {"ratio": pct(exc.params["ratio"]), "halt": pct(exc.params["halt"] or ZERO)}
+        raise FinanceError(msg % (p | {"pool": pool.name}), 409) from None
 
 
 # --- statistics -------------------------------------------------------------------------------------------
@@ -790,12 +869,13 @@ class PoolView:
     def warn_pct(self) -> str:
         return pct(self.state.warn_ratio)
 
+    @property
+    def halt_pct(self) -> str:
+        return pct(self.state.halt_ratio) if self.state.halt_ratio is not None else ""
 
-def pct(value: Decimal) -> str:
-    """A ratio as a percentage for display, half up to 0.01 % (the ratio itself stays exact)."""
-    from decimal import ROUND_HALF_UP
-
-    return f"{(value * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+    @property
+    def borrower_pct(self) -> str:
+        return pct(self.rule.borrower_share)
 
 
 def pools(pool_qs: QuerySet, applications: QuerySet) -> list[PoolView]:
@@ -803,6 +883,15 @@ def pools(pool_qs: QuerySet, applications: QuerySet) -> list[PoolView]:
     pool_list = list(pool_qs.filter(kind=Product.Kind.POOL).prefetch_related("covered"))
     if not pool_list:
         return []
+    states = _pool_states(pool_list, applications)
+    return [
+        PoolView(pool, state, core(pool), list(pool.covered.all()))
+        for pool, state in zip(pool_list, states, strict=True)
+    ]
+
+
+def _pool_states(pool_list, applications: QuerySet) -> list[PoolState]:
+    """Each pool's state (bad-loan ratio from ``applications``' disbursals, exposure, limits)."""
     disbursed = dict(
         applications.filter(product__pool__in=pool_list, state__in=S.LENT)
         .order_by()
@@ -810,14 +899,14 @@ def pools(pool_qs: QuerySet, applications: QuerySet) -> list[PoolView]:
         .annotate(s=Sum("disbursed_amount"))
     )
     losses = defaultdict(list)
-    for pool, loss in LossClaim.objects.filter(pool__in=pool_list).order_by("id").values_list("pool", "loss"):
+    claims = LossClaim.objects.filter(pool__in=pool_list).order_by("id").values_list("pool", "loss")
+    for pool, loss in claims:
         losses[pool].append(loss)
-    out = []
-    for pool in pool_list:
-        rule = core(pool)
-        state = pool_state(rule, disbursed.get(pool.pk) or ZERO, losses.get(pool.pk, []))
-        out.append(PoolView(pool, state, rule, list(pool.covered.all())))
-    return out
+    exposure = _exposures([p.pk for p in pool_list], applications)
+    return [
+        pool_state(core(p), disbursed.get(p.pk) or ZERO, losses.get(p.pk, []), exposure[p.pk])
+        for p in pool_list
+    ]
 
 
 # --- exports ----------------------------------------------------------------------------------------------

@@ -12,32 +12,24 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaoxin.finance import loans as L
 from gaoxin.finance.products import ProductError
+from gaoxin.io.display import pct
 from gaoxin.web.accounts.models import Role
 from gaoxin.web.accounts.scoping import audit, chosen_zone, may, visible
 from gaoxin.web.credit.models import PublishedList
 from gaoxin.web.finance import forms as F
 from gaoxin.web.finance import services
 from gaoxin.web.finance.models import Application, LossClaim, Match, Product, Transition
+from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Enterprise, Zone
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PAGE = 50
-
-
-def _require(ok: bool) -> None:
-    if not ok:
-        raise PermissionDenied
 
 
 def _url(name: str, *args) -> str | None:
@@ -58,7 +50,7 @@ def _zone(request) -> tuple[Zone | None, list[Zone]]:
 @require_GET
 def overview(request):
     user = request.user
-    _require(may(user, "finance_overview"))
+    require(user, "finance_overview")
     zone, zones = _zone(request)
     context = {"zone": zone, "zones": zones}
     if zone is not None:
@@ -105,7 +97,7 @@ def products(request):
     kind = request.GET.get("kind")
     if kind in Product.Kind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "finance/products.html",
@@ -142,9 +134,9 @@ def product_edit(request, pk: int | None = None):
     instance = None
     if pk is not None:
         instance = get_object_or_404(visible(user, Product).select_related("zone", "bank"), pk=pk)
-        _require(services.can_edit_product(user, instance))
+        require(user, ok=services.can_edit_product(user, instance))
     else:
-        _require(_product_kinds(user) is not None)
+        require(user, ok=_product_kinds(user) is not None)
     form = _product_form(request, instance, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         zone = form.cleaned_data.get("zone") or (instance.zone if instance else user.zone)
@@ -196,7 +188,7 @@ def product_detail(request, pk: int):
     rule = services.core(product)
     voc = services.vocabulary(services.latest_run(product.zone_id))
     matches = _eligible(user, product).select_related("enterprise").order_by("-total", "enterprise__uscc")
-    page = Paginator(matches, PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, matches)
     show_firms = user.role != Role.ENTERPRISE
     pool_view = None
     if product.kind == Product.Kind.POOL:
@@ -230,7 +222,7 @@ def _conditions(rule, voc) -> list[str]:
     if e.top_share is not None:
         out.append(
             _("in the top %(v)s of its cohort")
-            % {"v": F.pct(Decimal(e.top_share.numerator) / e.top_share.denominator)}
+            % {"v": pct(Decimal(e.top_share.numerator) / e.top_share.denominator)}
         )
     if e.stages:
         out.append(_("stage: %(v)s") % {"v": "、".join(voc.stage_name(s) for s in e.stages)})
@@ -243,7 +235,7 @@ def _conditions(rule, voc) -> list[str]:
     if e.tech_fields:
         out.append(_("high-tech field: %(v)s") % {"v": "、".join(e.tech_fields)})
     if e.qualifications:
-        from gaoxin.dictionary import QUALIFICATION_KINDS
+        from gaoxin.data.dictionary import QUALIFICATION_KINDS
 
         out.append(
             _("holds one of: %(v)s")
@@ -256,18 +248,14 @@ def _conditions(rule, voc) -> list[str]:
 @require_GET
 def product_export(request, pk: int):
     user = request.user
-    _require(user.role in (Role.ZONE_ADMIN, Role.CLERK, Role.PLATFORM_ADMIN, Role.BANK))
+    require(user, ok=user.role in (Role.ZONE_ADMIN, Role.CLERK, Role.PLATFORM_ADMIN, Role.BANK))
     product = get_object_or_404(visible(user, Product).select_related("zone"), pk=pk)
     services.ensure_matches(product.zone_id)
     product.refresh_from_db(fields=["match_key", "matched_run", "matched_at"])
     voc = services.vocabulary(services.latest_run(product.zone_id))
     content = services.eligible_xlsx(product, _eligible(user, product), voc)
     audit(request, "export", product, what="finance_eligible")
-    response = HttpResponse(content, content_type=XLSX)
-    response.headers["Content-Disposition"] = content_disposition_header(
-        True, f"符合条件企业-{product.pk}.xlsx"
-    )
-    return response
+    return download(content, f"符合条件企业-{product.pk}.xlsx")
 
 
 # --- the firm's financing tab ------------------------------------------------------------------------------
@@ -277,7 +265,7 @@ def product_export(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def my_financing(request):
     user = request.user
-    _require(user.role == Role.ENTERPRISE and user.enterprise_id is not None)
+    require(user, ok=user.role == Role.ENTERPRISE and user.enterprise_id is not None)
     ent = get_object_or_404(visible(user, Enterprise).select_related("zone"), pk=user.enterprise_id)
     loans = visible(user, Product).filter(kind=Product.Kind.LOAN, active=True, zone=ent.zone_id)
     form = F.ApplyForm(request.POST or None, products=loans, initial={"product": request.GET.get("product")})
@@ -336,7 +324,7 @@ def my_financing(request):
 @require_http_methods(["GET", "POST"])
 def workspace(request):
     user = request.user
-    _require(user.role == Role.BANK)
+    require(user, ok=user.role == Role.BANK)
     apps = visible(user, Application)
     own = visible(user, Product).filter(bank=user.bank_id)
     form = F.BankApplyForm(request.POST or None, products=own.filter(kind=Product.Kind.LOAN, active=True))
@@ -363,7 +351,7 @@ def workspace(request):
         listing = listing.filter(state__in=[L.PENDING, L.APPROVED])
     elif state in Application.State.values:
         listing = listing.filter(state=state)
-    page = Paginator(listing, PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, listing)
     stats = services.statistics(apps)
     lists = visible(user, PublishedList).count()
     products_ = own.annotate(n_apps=Count("applications", distinct=True)).order_by("name")

@@ -1,4 +1,4 @@
-"""This app's part of ``gaoxin demo`` (see ``gaoxin.web.demo.DEMO_STEPS``): three industry chains of
+"""This app's part of ``gaoxin demo`` (see ``gaoxin.web.platform.demo.DEMO_STEPS``): three industry chains of
 the demo zone with firms mapped to their nodes (some nodes left empty or weak: the gaps), and a few
 hundred investment projects across the stages over the last two years (some stalled, some dropped,
 some linked to the firms they became and to the gap nodes they are meant to fill).

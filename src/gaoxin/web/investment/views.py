@@ -13,41 +13,28 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaoxin import investment as core
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
-from gaoxin.web.investment import services, tables
+from gaoxin.web.investment import bulk_io, services
 from gaoxin.web.investment.models import STAGE_CHOICES, Chain, ChainNode, NodeFirm, Project, TableImport
+from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Zone
 
-PAGE_SIZE = 50
 STALLED_SHOWN = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = dict(TableImport.Kind.choices)
-
-
-def _require(user, action: str = "view_zone") -> None:
-    if not may(user, action):
-        raise PermissionDenied
 
 
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
     return chosen_zone(request.user, request.GET.get("zone"))
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    return response
 
 
 def _date(text: str) -> dt.date | None:
@@ -67,7 +54,7 @@ def _with_zone(url: str, zone: Zone | None, zones) -> str:
 @login_required
 @require_GET
 def home(request):
-    _require(request.user)
+    require(request.user)
     zone, zones = _zone(request)
     ctx = {"zone": zone, "zones": zones}
     if zone is not None:
@@ -124,12 +111,12 @@ def _project_filters(request, zone: Zone) -> tuple[dict, object]:
 @login_required
 @require_GET
 def project_list(request):
-    _require(request.user)
+    require(request.user)
     zone, zones = _zone(request)
     if zone is None:
         raise Http404
     filters, qs = _project_filters(request, zone)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     stalled = set(services.stalled_ids(zone, user=request.user))
     for p in page:
         p.is_stalled = p.pk in stalled
@@ -151,7 +138,7 @@ def project_list(request):
 
 
 def _project(request, pk: int) -> Project:
-    _require(request.user)
+    require(request.user)
     qs = visible(request.user, Project).select_related("zone", "node", "node__chain", "enterprise")
     return get_object_or_404(qs, pk=pk)
 
@@ -239,7 +226,7 @@ def project_action(request, pk: int):
 @login_required
 @require_GET
 def chains(request):
-    _require(request.user)
+    require(request.user)
     zone, zones = _zone(request)
     cfg = services.settings_for(zone) if zone is not None else None
     maps = services.chain_maps(zone, user=request.user, cfg=cfg) if zone is not None else []
@@ -260,7 +247,7 @@ def chains(request):
 @login_required
 @require_GET
 def node_detail(request, pk: int):
-    _require(request.user)
+    require(request.user)
     node = get_object_or_404(
         visible(request.user, ChainNode).select_related("chain", "chain__zone", "parent"), pk=pk
     )
@@ -281,7 +268,7 @@ def node_detail(request, pk: int):
 @require_POST
 def node_firms(request, pk: int):
     """Map a firm of the zone to the node (by USCC or full name), or remove a mapping."""
-    _require(request.user)
+    require(request.user)
     node = get_object_or_404(visible(request.user, ChainNode).select_related("chain", "chain__zone"), pk=pk)
     if not can_write(request.user, NodeFirm(node=node)):
         raise PermissionDenied
@@ -314,7 +301,7 @@ def node_firms(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def import_page(request):
     user = request.user
-    _require(user, "import_investment")
+    require(user, "import_investment")
     zone, zones = _zone(request)
     if request.method == "POST":
         kind = request.POST.get("kind", "")
@@ -324,9 +311,9 @@ def import_page(request):
             return redirect(_with_zone(reverse("investment:import"), zone, zones))
         if zone is None or not can_write(user, TableImport(zone=zone)):
             raise PermissionDenied
-        data = tables.file_bytes(upload)
+        data = bulk_io.file_bytes(upload)
         with transaction.atomic():
-            outcome = tables.import_table(kind, data, upload.name, zone, user, services.today())
+            outcome = bulk_io.import_table(kind, data, upload.name, zone, user, services.today())
         audit(
             request,
             "investment_import",
@@ -345,7 +332,7 @@ def import_page(request):
 
 
 def _import(request, pk: int) -> TableImport:
-    _require(request.user, "import_investment")
+    require(request.user, "import_investment")
     return get_object_or_404(visible(request.user, TableImport).select_related("zone", "user"), pk=pk)
 
 
@@ -373,22 +360,22 @@ def import_errors(request, pk: int):
     record = _import(request, pk)
     if not record.problems:
         raise Http404
-    return _xlsx(tables.error_report(record), f"{tables.TITLES[record.kind]}-错误报告.xlsx")
+    return download(bulk_io.error_report(record), f"{bulk_io.TITLES[record.kind]}-错误报告.xlsx")
 
 
 @login_required
 @require_GET
 def template(request, kind: str):
-    _require(request.user, "import_investment")
+    require(request.user, "import_investment")
     if kind not in KINDS:
         raise Http404
-    return _xlsx(tables.template_bytes(kind), f"{tables.TITLES[kind]}-模板.xlsx")
+    return download(bulk_io.template_bytes(kind), f"{bulk_io.TITLES[kind]}-模板.xlsx")
 
 
 @login_required
 @require_GET
 def export(request, kind: str):
-    _require(request.user)
+    require(request.user)
     if kind not in KINDS:
         raise Http404
     zone, _zones = _zone(request)
@@ -397,13 +384,13 @@ def export(request, kind: str):
     user = request.user
     if kind == "projects":
         _filters, qs = _project_filters(request, zone)
-        rows = tables.project_rows(qs)
+        rows = bulk_io.project_rows(qs)
     elif kind == "nodes":
-        rows = tables.node_rows(visible(user, ChainNode).filter(chain__zone=zone))
+        rows = bulk_io.node_rows(visible(user, ChainNode).filter(chain__zone=zone))
     else:
-        rows = tables.firm_rows(visible(user, NodeFirm).filter(node__chain__zone=zone))
+        rows = bulk_io.firm_rows(visible(user, NodeFirm).filter(node__chain__zone=zone))
     audit(request, "export", zone, what=f"investment_{kind}", rows=len(rows))
-    return _xlsx(tables.export(kind, rows), f"{zone.code}-{tables.TITLES[kind]}.xlsx")
+    return download(bulk_io.export(kind, rows), f"{zone.code}-{bulk_io.TITLES[kind]}.xlsx")
 
 
 # --- settings ----------------------------------------------------------------------------------------
@@ -427,7 +414,7 @@ def _decimal(
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
-    _require(request.user, "investment_settings")
+    require(request.user, "investment_settings")
     zone, zones = _zone(request)
     if zone is None:
         raise Http404

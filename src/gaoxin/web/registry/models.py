@@ -1,6 +1,6 @@
 """The zone's register: zones, enterprises, annual reports, qualifications, and where every value came from.
 
-The columns of ``Enterprise`` and ``AnnualReport`` are generated from ``gaoxin.dictionary``: a field
+The columns of ``Enterprise`` and ``AnnualReport`` are generated from ``gaoxin.data.dictionary``: a field
 is declared once, there, and a migration adds it here. Every stored value knows the import batch (or
 correction) that set it (``sources``: field → batch id) and every change is kept in ``ChangeRecord``.
 """
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.dictionary import ENTERPRISE_FIELDS, QUALIFICATION_KINDS, REPORT_FIELDS, Field
+from gaoxin.data.dictionary import ENTERPRISE_FIELDS, QUALIFICATION_KINDS, REPORT_FIELDS, Field
 
 MONEY = {"max_digits": 20, "decimal_places": 4}  # 万元 to the yuan
 

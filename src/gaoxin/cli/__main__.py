@@ -1,0 +1,5 @@
+import sys
+
+from gaoxin.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The data: canonical fields (dictionary), the dataset frames, synthetic populations."""

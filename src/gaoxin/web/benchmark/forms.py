@@ -1,0 +1,3 @@
+"""The benchmark app's forms: validation lives here, not in views."""
+
+from __future__ import annotations

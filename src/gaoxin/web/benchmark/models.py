@@ -1,0 +1,3 @@
+"""The benchmark app's tables."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The benchmark app's enterprise-profile panels (``registry.panels.register``)."""
+
+from __future__ import annotations

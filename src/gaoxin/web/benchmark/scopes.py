@@ -1,0 +1,3 @@
+"""Scoping rules for the benchmark app's tables (applied by ``accounts.scoping``)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The carriers app's forms: validation lives here, not in views."""
+
+from __future__ import annotations

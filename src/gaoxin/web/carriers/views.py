@@ -1,0 +1,5 @@
+"""The carriers app's pages: authorise, call a service, render."""
+
+from __future__ import annotations
+
+urls: list = []

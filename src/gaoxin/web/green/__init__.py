@@ -1,0 +1,1 @@
+"""The green app: green and low-carbon: firm energy data, standard coal, intensities, green power, the zone's targets."""

@@ -1,0 +1,4 @@
+from gaoxin.web.green import views
+
+app_name = "green"
+urlpatterns = [*views.urls]

@@ -1,0 +1,485 @@
+"""The green app's pages: the zone page, firms' figures, energy import, coefficient sets (and their
+change, with a reason), benchmark levels, green lists, a firm's own green view.
+
+Each view authorises through ``accounts.scoping`` (``may`` for the page, ``visible`` for every query,
+``can_write`` for each change), calls ``green.services`` or ``green.bulk_io`` and renders. An object
+outside the user's scope is a 404; a role with no business on a page gets a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gaoxin.web.accounts.models import Bank, Role
+from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
+from gaoxin.web.green import bulk_io, services
+from gaoxin.web.green.models import (
+    Benchmark,
+    CoefficientFile,
+    EnergyBatch,
+    EnergyRecord,
+    Figure,
+    GreenList,
+    Recompute,
+)
+from gaoxin.web.registry.models import Enterprise, Zone
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEMS_KEY = "green_import_problems"
+PAGE_SIZE = 50
+
+
+def _require(user, action: str = "green_view") -> None:
+    if not may(user, action):
+        raise PermissionDenied
+
+
+def _zone(request, action: str = "green_view") -> tuple[Zone | None, list[Zone]]:
+    _require(request.user, action)
+    return chosen_zone(request.user, request.GET.get("zone") or request.POST.get("zone"))
+
+
+def _zq(zone, zones) -> str:
+    return "?" + urlencode({"zone": zone.code}) if zone is not None and zones else ""
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _ctx(zone, zones, **extra) -> dict:
+    return {"zone": zone, "zones": zones, "zq": _zq(zone, zones), **extra}
+
+
+def _year(request) -> int | None:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+
+
+# --- the zone page ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    zone, zones = _zone(request)
+    page = None
+    if zone is not None:
+        page = services.zone_page(zone, _year(request), visible(request.user, Figure))
+    return render(request, "green/home.html", _ctx(zone, zones, page=page))
+
+
+@login_required
+@require_GET
+def figures(request):
+    zone, zones = _zone(request)
+    if zone is None:
+        raise Http404
+    year = _year(request) or services.latest_year(zone)
+    qs = services.annual_figures(zone, visible(request.user, Figure)).filter(year=year)
+    order = request.GET.get("order", "intensity")
+    fields = {"intensity": "intensity_va", "energy": "-total_tce", "renewable": "-renewable_share"}
+    qs = qs.order_by(fields.get(order, "intensity_va"), "enterprise__uscc")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "green/figures.html",
+        _ctx(zone, zones, year=year, page=page, rows=services.figure_rows(page.object_list), order=order),
+    )
+
+
+@login_required
+@require_GET
+def figures_export(request):
+    zone, _zones = _zone(request)
+    if zone is None:
+        raise Http404
+    qs = visible(request.user, Figure).filter(enterprise__zone=zone)
+    year = _year(request)
+    if year:
+        qs = qs.filter(year=year)
+    content = bulk_io.figures_xlsx(bulk_io.figures_of(qs))
+    audit(request, "export", zone, what="green:figures", year=year)
+    return _download(content, f"能耗与碳排放-{zone.code}-{services.today():%Y%m%d}.xlsx")
+
+
+# --- import -------------------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """Raised inside the import's transaction so that a refused file rolls back whatever it did."""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    zone, zones = _zone(request, "green_import")
+    user = request.user
+    outcome = None
+    if request.method == "POST":
+        if zone is None or not can_write(user, EnergyBatch(zone=zone)):
+            raise PermissionDenied
+        upload = request.FILES.get("file")
+        department = request.POST.get("department", "").strip()
+        if upload is None:
+            messages.error(request, _("Choose a file to import."))
+        else:
+            data = upload.read()
+            choice = services.ensure_sets(zone)
+            cset, _e = services.parsed_sets(choice)
+            try:
+                with transaction.atomic():
+                    outcome = bulk_io.import_energy(zone, user, data, upload.name, cset, department)
+                    if not outcome.ok:
+                        raise _Refused
+                    if outcome.batch is not None:
+                        services.recompute(
+                            zone,
+                            _("import of %(file)s") % {"file": upload.name},
+                            user,
+                            enterprises=outcome.enterprises,
+                        )
+                        audit(
+                            request,
+                            "green_import",
+                            zone,
+                            file=upload.name,
+                            department=department,
+                            batch=outcome.batch.pk,
+                            **outcome.counts,
+                        )
+            except _Refused:
+                pass
+            request.session[PROBLEMS_KEY] = bulk_io.problem_dicts(outcome.problems)[:2000]
+            if outcome.duplicate_of is not None:
+                messages.info(
+                    request,
+                    _("This file was already imported on %(when)s; nothing changed.")
+                    % {"when": f"{outcome.duplicate_of.created:%Y-%m-%d %H:%M}"},
+                )
+            elif outcome.ok:
+                c = outcome.counts
+                messages.success(
+                    request,
+                    _(
+                        "Imported %(file)s: %(periods)s periods, %(uses)s energy lines, %(certs)s certificate rows."
+                    )
+                    % {
+                        "file": upload.name,
+                        "periods": c["periods"],
+                        "uses": c["uses"],
+                        "certs": c["certificates"],
+                    },
+                )
+    problems = bulk_io.problem_dicts(outcome.problems) if outcome else []
+    batches = visible(user, EnergyBatch).filter(zone=zone).select_related("user")[:20] if zone else []
+    refused = outcome is not None and not outcome.ok
+    return render(
+        request,
+        "green/import.html",
+        _ctx(
+            zone,
+            zones,
+            problems=problems[:500],
+            problem_total=len(problems),
+            refused=refused,
+            batches=batches,
+        ),
+        status=400 if refused else 200,
+    )
+
+
+@login_required
+@require_GET
+def import_template(request):
+    zone, _zones = _zone(request, "green_import")
+    if zone is None:
+        raise Http404
+    cset, _e = services.parsed_sets(services.ensure_sets(zone))
+    return _download(bulk_io.template_bytes(cset), "能耗数据-模板.xlsx")
+
+
+@login_required
+@require_GET
+def import_problems(request):
+    _require(request.user, "green_import")
+    problems = request.session.get(PROBLEMS_KEY)
+    if not problems:
+        raise Http404
+    from gaoxin.web.command.bulk_io import problems_xlsx
+
+    return _download(problems_xlsx(problems), "导入问题.xlsx")
+
+
+# --- coefficient sets ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sets(request):
+    zone, zones = _zone(request)
+    if zone is None:
+        raise Http404
+    choice = services.ensure_sets(zone)
+    files = visible(request.user, CoefficientFile).filter(zone=zone)
+    may_manage = may(request.user, "green_manage") and can_write(request.user, choice)
+    error = ""
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                if request.POST.get("action") == "upload":
+                    upload = request.FILES.get("file")
+                    if upload is None:
+                        raise services.GreenError(_("Choose a file to upload."))
+                    stored = services.upload_set(zone, upload.read(), upload.name, request.user)
+                    audit(request, "green_set_upload", stored, ref=stored.ref, file=upload.name)
+                    messages.success(request, _("Set %(ref)s stored.") % {"ref": stored.ref})
+                else:
+                    c = get_object_or_404(files, pk=request.POST.get("coefficients") or 0)
+                    e = get_object_or_404(files, pk=request.POST.get("emissions") or 0)
+                    before = services.sets_label(choice)
+                    done = services.change_sets(zone, c, e, request.POST.get("reason", ""), request.user)
+                    audit(
+                        request,
+                        "green_set_change",
+                        done,
+                        before=before,
+                        after=done.to_sets,
+                        reason=done.reason,
+                        figures=done.figures,
+                        changed=done.changed,
+                    )
+                    messages.success(
+                        request,
+                        _("Coefficients changed; %(n)s figures recomputed, %(c)s changed.")
+                        % {"n": done.figures, "c": done.changed},
+                    )
+        except services.GreenError as exc:
+            error = str(exc)
+        else:
+            return redirect(reverse("green:sets") + _zq(zone, zones))
+        choice = services.ensure_sets(zone)
+    tables = [{"file": f, **services.coefficients_table(f)} for f in files.filter(kind="coefficients")]
+    return render(
+        request,
+        "green/sets.html",
+        _ctx(
+            zone,
+            zones,
+            choice=choice,
+            tables=tables,
+            emissions=services.emission_tables(files.filter(kind="emissions")),
+            may_manage=may_manage,
+            recomputes=visible(request.user, Recompute).filter(zone=zone).select_related("user")[:20],
+            error=error,
+        ),
+        status=400 if error else 200,
+    )
+
+
+# --- benchmarks ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def benchmarks(request):
+    zone, zones = _zone(request)
+    if zone is None:
+        raise Http404
+    qs = visible(request.user, Benchmark).filter(zone=zone)
+    may_manage = may(request.user, "green_manage") and can_write(request.user, Benchmark(zone=zone))
+    problems = []
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file to import."))
+        else:
+            try:
+                with transaction.atomic():
+                    out = bulk_io.import_benchmarks(zone, upload.read(), upload.name)
+                    if not out.ok:
+                        raise _Refused
+                    services.recompute(
+                        zone, _("benchmark table %(file)s") % {"file": upload.name}, request.user
+                    )
+                    audit(request, "green_benchmarks", zone, file=upload.name, **out.counts)
+            except _Refused:
+                problems = bulk_io.problem_dicts(out.problems)
+            else:
+                messages.success(
+                    request, _("Benchmark table imported: %(n)s products.") % {"n": out.counts["benchmarks"]}
+                )
+                return redirect(reverse("green:benchmarks") + _zq(zone, zones))
+    if request.GET.get("export"):
+        audit(request, "export", zone, what="green:benchmarks")
+        return _download(bulk_io.benchmarks_xlsx(qs), f"能效标杆基准-{zone.code}.xlsx")
+    return render(
+        request,
+        "green/benchmarks.html",
+        _ctx(zone, zones, rows=qs, may_manage=may_manage, problems=problems),
+        status=400 if problems else 200,
+    )
+
+
+# --- green lists --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lists(request):
+    user = request.user
+    if user.role == Role.BANK:
+        published = visible(user, GreenList).select_related("zone")
+        return render(request, "green/lists.html", {"published": published, "bank_view": True})
+    zone, zones = _zone(request)
+    if zone is None:
+        raise Http404
+    may_publish = may(user, "publish") and can_write(user, GreenList(zone=zone))
+    year = _year(request) or services.latest_year(zone)
+    data = request.POST if request.method == "POST" else request.GET
+    form = {
+        k: data.get(k, "")
+        for k in (
+            "max_intensity",
+            "min_renewable_share",
+            "min_non_fossil_share",
+            "max_carbon_per_tce",
+            "min_position",
+            "title",
+        )
+    }
+    if not any(form[k] for k in form if k != "title"):
+        form.update(max_intensity="0.4", min_renewable_share="", min_position="baseline")
+    error = ""
+    rows = []
+    try:
+        criteria = services.parse_criteria(form)
+    except services.GreenError as exc:
+        criteria, error = None, str(exc)
+    if request.method == "POST":
+        if not may_publish:
+            raise PermissionDenied
+        if criteria is not None:
+            banks = list(Bank.objects.filter(pk__in=request.POST.getlist("banks")))
+            try:
+                year = int(request.POST.get("year", year))
+                published = services.publish_green_list(zone, year, form["title"], criteria, banks, user)
+            except (services.GreenError, ValueError) as exc:
+                error = str(exc)
+            else:
+                audit(
+                    request,
+                    "green_publish",
+                    published,
+                    title=published.title,
+                    year=year,
+                    entries=published.entries.count(),
+                    banks=[b.code for b in banks],
+                )
+                messages.success(request, _("Green list “%(title)s” published.") % {"title": published.title})
+                return redirect("green:list", pk=published.pk)
+    if criteria is not None and year:
+        rows = services.candidates(zone, year, criteria, visible(user, Figure))
+    passing = [r for r in rows if r[1].passed]
+    return render(
+        request,
+        "green/lists.html",
+        _ctx(
+            zone,
+            zones,
+            year=year,
+            form=form,
+            criteria=criteria.describe() if criteria else [],
+            passing=passing,
+            failing=[r for r in rows if not r[1].passed][:50],
+            rows=services.figure_rows([f for f, _a in passing]),
+            error=error,
+            may_publish=may_publish,
+            banks=visible(user, Bank).order_by("code"),
+            published=visible(user, GreenList).filter(zone=zone),
+        ),
+        status=400 if error and request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def green_list(request, pk: int):
+    found = get_object_or_404(visible(request.user, GreenList).select_related("zone"), pk=pk)
+    if request.GET.get("export"):
+        audit(request, "export", found, what="green:list")
+        return _download(bulk_io.list_xlsx(found), f"绿色企业名单-{found.pk}.xlsx")
+    audit(request, "view", found, what="green:list")
+    entries = found.entries.select_related("enterprise")
+    return render(
+        request,
+        "green/list.html",
+        {
+            "list": found,
+            "entries": services.entry_rows(entries),
+            "criteria": services.criteria_from_dict(found.criteria).describe(),
+            "banks": found.banks.all(),
+        },
+    )
+
+
+# --- a firm's green view ------------------------------------------------------------------------------
+
+
+def _firm_page(request, enterprise: Enterprise, own: bool):
+    view = services.firm_view(enterprise, visible(request.user, Figure), visible(request.user, EnergyRecord))
+    return render(request, "green/firm.html", {"view": view, "own": own, "enterprise": enterprise})
+
+
+@login_required
+@require_GET
+def mine(request):
+    if request.user.role != Role.ENTERPRISE or request.user.enterprise_id is None:
+        raise PermissionDenied
+    enterprise = get_object_or_404(
+        visible(request.user, Enterprise).select_related("zone"), pk=request.user.enterprise_id
+    )
+    return _firm_page(request, enterprise, True)
+
+
+@login_required
+@require_GET
+def firm(request, pk: int):
+    _require(request.user)
+    enterprise = get_object_or_404(visible(request.user, Enterprise).select_related("zone"), pk=pk)
+    audit(request, "view_enterprise", enterprise, what="green")
+    return _firm_page(request, enterprise, False)
+
+
+urls = [
+    path("", home, name="home"),
+    path("figures/", figures, name="figures"),
+    path("figures/export/", figures_export, name="figures_export"),
+    path("import/", import_page, name="import"),
+    path("import/template/", import_template, name="import_template"),
+    path("import/problems/", import_problems, name="import_problems"),
+    path("sets/", sets, name="sets"),
+    path("benchmarks/", benchmarks, name="benchmarks"),
+    path("lists/", lists, name="lists"),
+    path("lists/<int:pk>/", green_list, name="list"),
+    path("mine/", mine, name="mine"),
+    path("firm/<int:pk>/", firm, name="firm"),
+]

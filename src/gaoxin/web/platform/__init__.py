@@ -1,0 +1,1 @@
+"""What every app shares: background jobs, translations, error pages, the demo runner, view helpers."""

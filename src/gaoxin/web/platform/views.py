@@ -1,0 +1,50 @@
+"""The view helpers every app shares: authorise, download, paginate.
+
+- ``require(user, action)``: a page the role has no business on is a 403 (``PermissionDenied``);
+  ``require(user, ok=<condition>)`` for a condition that is not a registered action. Objects outside
+  the user's scope are a 404 — that is ``get_object_or_404(visible(user, Model), pk=…)``, not this.
+- ``download(content, filename, content_type=XLSX)``: an attachment with a safe (RFC 6266) name.
+- ``paginate(request, items, per_page=PAGE_SIZE)``: the ``?page=`` page of a queryset or list
+  (out-of-range and junk page numbers give the last/first page, never an error); ``pager.html`` shows it.
+- ``int_or_none(value)``: a query-string number, or None.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+from gaoxin.web.accounts.scoping import may
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+PAGE_SIZE = 50
+
+
+def require(user, action: str = "view_zone", *, ok: bool | None = None) -> None:
+    """403 unless ``user`` may do ``action`` (``scoping.may``) — or, given ``ok``, unless ``ok``."""
+    allowed = may(user, action) if ok is None else ok
+    if not allowed:
+        raise PermissionDenied
+
+
+def download(content: bytes | str, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """``content`` as an attachment named ``filename`` (any characters; encoded per RFC 6266)."""
+    response = HttpResponse(content, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
+    """The page of ``items`` that ``?page=`` asks for (``Paginator.get_page``: never an error)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def int_or_none(value) -> int | None:
+    """``value`` as an int, or None when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

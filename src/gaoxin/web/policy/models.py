@@ -1,0 +1,3 @@
+"""The policy app's tables."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The policy app's business operations: views and the API call these; they never commit."""
+
+from __future__ import annotations

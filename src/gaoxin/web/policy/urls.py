@@ -1,0 +1,4 @@
+from gaoxin.web.policy import views
+
+app_name = "policy"
+urlpatterns = [*views.urls]

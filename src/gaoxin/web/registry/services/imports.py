@@ -1,0 +1,671 @@
+"""The import workflow: store a department's file, preview it, refuse it or apply it atomically.
+
+One flow for the web upload and ``gaoxin import``:
+
+1. ``store_upload`` / ``store_paths`` keep the file(s) under ``MEDIA_ROOT/imports/<zone>/<stamp>/`` and
+   compute the SHA-256 (one file: the file's hash; several: the hash of their sorted hashes).
+2. ``prepare`` creates the ``ImportBatch``. The same content already APPLIED in that zone → DUPLICATE
+   (nothing is read, nothing changes). Otherwise the files are read with ``gaoxin.io.read.read_inputs``
+   and checked against the register and the user's scope: a row naming a zone the user may not write
+   to, an enterprise registered in another zone, or a report of an enterprise the register does not
+   know and the file does not introduce — each is an error with its row and column, like the reader's
+   own. Any error → REFUSED (nothing changes). A clean file → PREVIEW, awaiting confirmation.
+3. ``confirm`` runs ``apply_batch`` as a background job (``gaoxin.web.platform.jobs``); the CLI calls
+   ``apply_batch`` directly. ``apply_batch`` checks the stored file's hash, takes the rows the preview
+   read (kept as Parquet beside the file; the file is read again if they are missing) and writes them
+   with ``services.apply_dataset`` inside one ``transaction.atomic()``: a crash half-way leaves the
+   database exactly as it was, and the batch stays PREVIEW so it can be confirmed again.
+
+What the preview shows is stored on the batch: ``problems`` (errors and warnings, as the reader
+reports them), ``mapping`` (each header → field, label, unit, conversion factor) and ``counts``:
+
+- ``counts["preview"]``: ``files`` (names, in reading order), ``tables`` (valid rows per table),
+  ``sample`` (the first rows of each table as the register will store them), ``note``;
+- after the apply, the ``ApplyResult`` counts at the top level (``enterprises``/``reports``/
+  ``qualifications`` → created/updated/unchanged, ``changes``) and ``applied_at``;
+- ``job`` (the background job's id) and, for a duplicate, ``duplicate_of`` (the applied batch's id).
+
+Progress of a running apply is also written to ``progress.json`` beside the file: the job's own row is
+updated inside the import's transaction, which other connections cannot see until it commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from gaoxin.data.dataset import Dataset
+from gaoxin.data.dictionary import BY_ID
+from gaoxin.io.headers import parse_header
+from gaoxin.io.problems import ERROR, Problem, write_problems_xlsx
+from gaoxin.io.read import ReadResult, read_inputs
+from gaoxin.io.sources import LoadError, RawSheet, load
+from gaoxin.web.accounts.models import Role
+from gaoxin.web.registry.models import Enterprise, ImportBatch, Zone
+from gaoxin.web.registry.services import ApplyError, _fetch, apply_dataset, column_values, shown
+
+Progress = Callable[[float], None]
+IMPORT_DIR = "imports"
+SAMPLE_ROWS = 10
+PROGRESS_FILE = "progress.json"
+# Suggestions for the source department (free text): the offices that usually send a zone its data.
+DEPARTMENTS = ("科技局", "税务局", "市场监管局", "知识产权局", "统计局", "人社局", "园区管委会")
+TABLE_LABELS = {"enterprise": "企业信息", "report": "年度报表", "qualification": "资质"}
+
+
+class ImportRefused(Exception):
+    """A batch that cannot be applied (not awaiting confirmation, has errors, or its file changed)."""
+
+
+# --- scope: which zones a user's rows may name -------------------------------------------------------
+
+
+def allowed_zones(user) -> dict[str, Zone]:
+    """Zone code → zone for the zones ``user`` may import into.
+
+    A platform administrator (or the command line run without ``--user``: whoever runs it holds the
+    database) may name any zone that exists; zone staff only their own zone; everyone else none.
+    """
+    role = getattr(user, "role", None)
+    if user is None or role == Role.PLATFORM_ADMIN:
+        return {z.code: z for z in Zone.objects.all()}
+    if role in (Role.ZONE_ADMIN, Role.CLERK) and user.zone_id:
+        return {user.zone.code: user.zone}
+    return {}
+
+
+def _zone_keys(zones: dict[str, Zone]) -> dict[str, str]:
+    """What a file may write in the zone column → the zone's code: the code (any case) or the name."""
+    keys: dict[str, str] = {}
+    for code, z in zones.items():
+        keys[code.lower()] = code
+        keys[z.name.strip().lower()] = code
+    return keys
+
+
+def _zone_expr(col: pl.Expr, keys: dict[str, str]) -> pl.Expr:
+    return col.str.strip_chars().str.to_lowercase().replace_strict(keys, default=None, return_dtype=pl.Utf8)
+
+
+# --- storing files -----------------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\x00-\x1f\\/:*?"<>|]')
+
+
+def safe_name(name: str) -> str:
+    """A file name as the user wrote it (Chinese and spaces kept), without any path or unsafe character."""
+    base = _UNSAFE.sub("_", Path(str(name).replace("\\", "/")).name).strip(" .")
+    return base[-150:] or "upload"
+
+
+def _new_dir(zone: Zone) -> Path:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    path = Path(settings.MEDIA_ROOT) / IMPORT_DIR / zone.code / f"{stamp}-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True, exist_ok=False)
+    return path
+
+
+@dataclass
+class Stored:
+    directory: Path
+    names: list[str]  # in reading order
+    sha256: str
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.directory / n for n in self.names]
+
+
+def _combined(hashes: Sequence[str]) -> str:
+    if len(hashes) == 1:
+        return hashes[0]
+    return hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    out, n = name, 1
+    while out in taken:
+        n += 1
+        stem, dot, ext = name.rpartition(".")
+        out = f"{stem}({n}).{ext}" if dot else f"{name}({n})"
+    taken.add(out)
+    return out
+
+
+def store_upload(upload, zone: Zone) -> Stored:
+    """Keep an uploaded file (Django ``UploadedFile``) under MEDIA_ROOT/imports/; hash it on the way."""
+    directory = _new_dir(zone)
+    name = safe_name(upload.name)
+    digest = hashlib.sha256()
+    with open(directory / name, "wb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    return Stored(directory, [name], digest.hexdigest())
+
+
+def store_paths(paths: Iterable[str | Path], zone: Zone) -> Stored:
+    """Copy files given on the command line under MEDIA_ROOT/imports/ (the batch keeps its own copy)."""
+    directory = _new_dir(zone)
+    names, hashes, taken = [], [], set()
+    for p in map(Path, paths):
+        name = _unique(safe_name(p.name), taken)
+        digest = hashlib.sha256()
+        with open(p, "rb") as src, open(directory / name, "wb") as out:
+            while chunk := src.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+        names.append(name)
+        hashes.append(digest.hexdigest())
+    return Stored(directory, names, _combined(hashes))
+
+
+def batch_files(batch: ImportBatch) -> list[Path]:
+    directory = Path(settings.MEDIA_ROOT) / batch.stored_file
+    return [directory / n for n in batch.counts.get("preview", {}).get("files", [])]
+
+
+def _relative(directory: Path) -> str:
+    return str(directory.relative_to(Path(settings.MEDIA_ROOT)))
+
+
+# --- preview -----------------------------------------------------------------------------------------
+
+
+def applied_twin(zone: Zone, sha256: str, exclude: int | None = None) -> ImportBatch | None:
+    """The batch that already applied this content in this zone, if any."""
+    qs = ImportBatch.objects.filter(zone=zone, sha256=sha256, status=ImportBatch.Status.APPLIED)
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    return qs.select_related("user").order_by("created", "pk").first()
+
+
+def prepare(stored: Stored, *, zone: Zone, user, department: str = "", note: str = "") -> ImportBatch:
+    """Create the batch for stored files: DUPLICATE, REFUSED (with every problem) or PREVIEW."""
+    names = stored.names
+    batch = ImportBatch(
+        zone=zone,
+        file_name="、".join(names)[:255],
+        sha256=stored.sha256,
+        department=department.strip()[:100],
+        user=user if getattr(user, "pk", None) else None,
+        stored_file=_relative(stored.directory),
+        counts={"preview": {"files": names, "note": note.strip()}},
+    )
+    twin = applied_twin(zone, stored.sha256)
+    if twin is not None:
+        batch.status = ImportBatch.Status.DUPLICATE
+        batch.counts["duplicate_of"] = twin.pk
+        batch.stored_file = ""  # the applied batch keeps the same content
+        shutil.rmtree(stored.directory, ignore_errors=True)
+        batch.save()
+        return batch
+    result = read_inputs(stored.paths)
+    allowed = allowed_zones(user)
+    loaded = _load_all(stored.paths)
+    problems = _sorted(
+        result.problems + scope_problems(loaded, result, allowed, zone), [p.name for p in stored.paths]
+    )
+    errors = sum(p.is_error for p in problems)
+    batch.rows = sum(s.rows for s in result.sources)
+    batch.error_count = errors
+    batch.problems = [asdict(p) for p in problems]
+    batch.mapping = header_mapping(loaded, problems)
+    data = result.dataset
+    batch.counts["preview"] |= {
+        "tables": {
+            "enterprise": data.enterprises.height,
+            "report": data.reports.height,
+            "qualification": data.qualifications.height,
+        },
+        "sample": sample(_with_zone_codes(data, allowed)),
+    }
+    batch.status = ImportBatch.Status.REFUSED if errors else ImportBatch.Status.PREVIEW
+    if not errors:
+        _cache(stored.directory, data)
+    batch.save()
+    return batch
+
+
+_CACHE = {
+    "enterprises": "enterprises.parquet",
+    "reports": "reports.parquet",
+    "qualifications": "quals.parquet",
+}
+
+
+def _cache(directory: Path, data: Dataset) -> None:
+    """Keep the rows the preview read, so the apply writes exactly them without reading the file again."""
+    cache = directory / "dataset"
+    cache.mkdir(exist_ok=True)
+    for attr, name in _CACHE.items():
+        getattr(data, attr).write_parquet(cache / name)
+
+
+def _cached(batch: ImportBatch) -> Dataset | None:
+    cache = Path(settings.MEDIA_ROOT) / batch.stored_file / "dataset"
+    try:
+        return Dataset(**{attr: pl.read_parquet(cache / name) for attr, name in _CACHE.items()})
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def _load_all(paths: Sequence[Path]) -> list[tuple[str, list[RawSheet]]]:
+    """The raw sheets of each file (for the header mapping and for row numbers of scope problems)."""
+    out = []
+    for p in paths:
+        try:
+            out.append((p.name, load(p).sheets))
+        except LoadError:
+            out.append((p.name, []))  # the reader has already reported why
+    return out
+
+
+def _columns(raw: RawSheet) -> dict[str, int]:
+    """Field id → column index, for fields named by exactly one header (as the reader uses them)."""
+    seen: dict[str, list[int]] = {}
+    for i, text in enumerate(raw.headers):
+        h = parse_header(text, i)
+        if h.field is not None and h.error is None:
+            seen.setdefault(h.field.id, []).append(i)
+    return {fid: idx[0] for fid, idx in seen.items() if len(idx) == 1}
+
+
+def header_mapping(loaded: list[tuple[str, list[RawSheet]]], problems: Sequence[Problem]) -> list[dict]:
+    """Each header of each sheet → field, Chinese label, unit as written, canonical unit, factor.
+
+    The field and the unit come from ``gaoxin.io.headers.parse_header``, the function the reader maps
+    headers with; ``status`` says whether the reader read the column (a column-level problem of the
+    reader names it otherwise: wrong unit, duplicate, unknown header …).
+    """
+    about = {}
+    for p in problems:
+        if p.row is None and p.column:
+            about.setdefault((p.file, p.sheet, p.column), p)
+    out = []
+    for file, sheets in loaded:
+        for raw in sheets:
+            for i, text in enumerate(raw.headers):
+                h = parse_header(text, i)
+                if not h.text:
+                    continue
+                f = h.field
+                p = about.get((file, raw.name, h.text))
+                if f is None:
+                    status = "unknown"
+                elif p is not None and (p.is_error or "未读取" in p.reason):
+                    status = "ignored"
+                else:
+                    status = "read"
+                factor = 0.01 if h.percent else 10.0**h.exp10
+                out.append(
+                    {
+                        "file": file,
+                        "sheet": raw.name or "",
+                        "column": _letter(i),
+                        "header": h.text,
+                        "field": f.id if f else "",
+                        "label": f.zh if f else "",
+                        "table": TABLE_LABELS[f.table] if f and f.id != "uscc" else "",  # uscc: every table
+                        "unit": h.unit,
+                        "canonical": ("比例（0–1）" if f.type == "ratio" else f.unit) if f else "",
+                        "factor": factor,
+                        "conversion": _conversion(factor),
+                        "status": status,
+                        "note": p.reason if p is not None else "",
+                    }
+                )
+    return out
+
+
+def _letter(index: int) -> str:
+    out, index = "", index + 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _conversion(factor: float) -> str:
+    if factor == 1:
+        return ""
+    if factor < 1:
+        return f"÷{round(1 / factor):,}"
+    return f"×{round(factor):,}"
+
+
+def sample(data: Dataset, n: int = SAMPLE_ROWS) -> dict:
+    """The first rows of each table as the register will store them (money in 万元), as text."""
+    out = {}
+    for table, frame in (
+        ("enterprise", data.enterprises),
+        ("report", data.reports),
+        ("qualification", data.qualifications),
+    ):
+        if frame.height == 0:
+            continue
+        head = frame.head(n)
+        columns, cells = [], []
+        for c in head.columns:
+            f = BY_ID.get(c)
+            columns.append({"field": c, "label": f.zh if f else c, "unit": f.unit if f else ""})
+            values = column_values(c, head[c]) if f is not None and c != "kind" else head[c].to_list()
+            cells.append([shown(v) for v in values])
+        out[table] = {"columns": columns, "rows": [list(r) for r in zip(*cells, strict=True)]}
+    return out
+
+
+# --- scope problems, with the spreadsheet's row numbers ----------------------------------------------
+
+
+def scope_problems(
+    loaded: list[tuple[str, list[RawSheet]]], result: ReadResult, allowed: dict[str, Zone], zone: Zone
+) -> list[Problem]:
+    """Rows the user may not write: another zone, an enterprise of another zone, an unknown enterprise.
+
+    Checked on the rows of the file as written, so each problem has its row and column. A row the reader
+    refused is still checked for its zone and its enterprise's zone (both are for the user to fix), but
+    not reported as an unknown enterprise (its enterprise row may be the one that was refused).
+    """
+    # The reader names a refused row "file" or, in a workbook of several data sheets, "file:sheet".
+    names = {file for file, _ in loaded}
+    refused_rows = set()
+    for where, row in result.skipped:
+        if where in names:
+            refused_rows.add((where, None, row))
+        else:
+            file = next((f for f in names if where.startswith(f + ":")), where)
+            refused_rows.add((file, where[len(file) + 1 :], row))
+
+    def refused(r: dict) -> bool:
+        return any(
+            k in refused_rows for k in ((r["file"], None, r["row"]), (r["file"], r["sheet"], r["row"]))
+        )
+
+    keys = _zone_keys(allowed)
+    frames = []
+    for file, sheets in loaded:
+        for raw in sheets:
+            cols = _columns(raw)
+            if "uscc" not in cols:
+                continue
+            frame = raw.frame
+            parts = [
+                (pl.int_range(pl.len()) + raw.first_row).cast(pl.Int64).alias("row"),
+                pl.col(f"c{cols['uscc']}").str.strip_chars().str.to_uppercase().alias("uscc"),
+                pl.col(f"c{cols['uscc']}").alias("uscc_text"),
+            ]
+            zone_col = cols.get("zone")
+            parts.append(
+                (pl.col(f"c{zone_col}") if zone_col is not None else pl.lit(None, pl.Utf8)).alias("zone")
+            )
+            part = frame.select(parts).filter(pl.col("uscc").is_not_null() & (pl.col("uscc") != ""))
+            part = part.with_columns(
+                pl.lit(file).alias("file"),
+                pl.lit(raw.name, pl.Utf8).alias("sheet"),
+                pl.lit(raw.headers[cols["uscc"]]).alias("uscc_header"),
+                pl.lit(raw.headers[zone_col] if zone_col is not None else None, pl.Utf8).alias("zone_header"),
+            )
+            frames.append(part)
+    if not frames:
+        return []
+    rows = pl.concat(frames, how="vertical_relaxed")
+    written = pl.col("zone").str.strip_chars()
+    rows = rows.with_columns(
+        pl.when(written != "").then(written).alias("zone"),
+        _zone_expr(pl.col("zone"), keys).alias("code"),
+    )
+    problems: list[Problem] = []
+
+    def problem(r: dict, column: str, value: str | None, reason: str, en: str) -> Problem:
+        return Problem(r["file"], r["row"], column, value, reason, r["sheet"], ERROR, en)
+
+    allowed_here = "、".join(f"{z.code}（{z.name}）" for z in allowed.values())
+    bad_zone = rows.filter(pl.col("zone").is_not_null() & pl.col("code").is_null())
+    for r in bad_zone.iter_rows(named=True):
+        if len(allowed) == 1:
+            reason = f"只能导入本园区的企业：{allowed_here}"
+            en = f"you may import only into {zone.code}"
+        elif allowed:
+            reason = "平台上没有这个园区（请填写园区代码或名称）"
+            en = "no such zone on the platform"
+        else:
+            reason, en = "无权导入任何园区", "you may not import into any zone"
+        problems.append(problem(r, r["zone_header"], r["zone"], reason, en))
+
+    usccs = rows["uscc"].unique().to_list()
+    registered = pl.DataFrame(
+        _fetch(Enterprise.objects.values_list("uscc", "zone_id"), "uscc", usccs),
+        schema={"uscc": pl.Utf8, "zone_id": pl.Int64},
+        orient="row",
+    )
+    allowed_ids = [z.pk for z in allowed.values()]
+    introduced = result.dataset.enterprises["uscc"].implode()
+    rows = rows.join(registered, on="uscc", how="left")
+    foreign = pl.col("zone_id").is_not_null() & ~pl.col("zone_id").is_in(allowed_ids)
+    unknown = pl.col("zone_id").is_null() & ~pl.col("uscc").is_in(introduced) & pl.col("code").is_null()
+    candidates = rows.filter((pl.col("code").is_not_null() | pl.col("zone").is_null()) & (foreign | unknown))
+    for r in candidates.with_columns(foreign.alias("foreign")).iter_rows(named=True):
+        if r["foreign"]:
+            reason, en = "这家企业已登记在其他园区，无权修改", "this enterprise belongs to another zone"
+        elif not refused(r):
+            reason = "平台中没有这家企业，且文件未提供其企业名称和所在园区（请先导入或同时导入企业信息）"
+            en = "unknown enterprise and the file gives no name and zone for it"
+        else:
+            continue
+        problems.append(problem(r, r["uscc_header"], r["uscc_text"], reason, en))
+    return problems
+
+
+def _sorted(problems: list[Problem], files: list[str]) -> list[Problem]:
+    """Files in reading order, then sheets as first met, then rows (stable: the reader's order stays)."""
+    order = {name: i for i, name in enumerate(files)}
+    sheets: dict[tuple, int] = {}
+    for p in problems:
+        sheets.setdefault((p.file, p.sheet), len(sheets))
+    return sorted(
+        problems,
+        key=lambda p: (order.get(p.file, -1), sheets[(p.file, p.sheet)], -1 if p.row is None else p.row),
+    )
+
+
+def problems_of(batch: ImportBatch) -> list[Problem]:
+    return [Problem(**p) for p in batch.problems]
+
+
+def write_error_report(batch: ImportBatch, path: Path) -> Path:
+    """The batch's problems as the reader's xlsx report (文件 工作表 行 列 值 原因 级别)."""
+    write_problems_xlsx(problems_of(batch), path)
+    return path
+
+
+# --- applying ----------------------------------------------------------------------------------------
+
+
+def _with_zone_codes(data: Dataset, allowed: dict[str, Zone]) -> Dataset:
+    """Zone names (or codes in another case) in the file → the zone's code, as the register stores it."""
+    ents = data.enterprises
+    if "zone" not in ents.columns or ents.height == 0:
+        return data
+    keys = _zone_keys(allowed)
+    ents = ents.with_columns(pl.coalesce(_zone_expr(pl.col("zone"), keys), pl.col("zone")).alias("zone"))
+    return Dataset(ents, data.reports, data.qualifications)
+
+
+def _file_progress(batch: ImportBatch, progress: Progress) -> Progress:
+    """Report progress to the job and to ``progress.json`` (visible while the transaction is open)."""
+    path = Path(settings.MEDIA_ROOT) / batch.stored_file / PROGRESS_FILE
+    last = [0.0]
+
+    def update(fraction: float) -> None:
+        progress(fraction)
+        now = time.monotonic()
+        if now - last[0] > 0.25 or fraction >= 1.0:
+            last[0] = now
+            with contextlib.suppress(OSError):
+                path.write_text(json.dumps({"progress": round(float(fraction), 4)}))
+
+    return update
+
+
+def file_progress(batch: ImportBatch) -> float | None:
+    if not batch.stored_file:
+        return None
+    try:
+        data = json.loads((Path(settings.MEDIA_ROOT) / batch.stored_file / PROGRESS_FILE).read_text())
+        return float(data["progress"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def apply_batch(batch_id: int, progress: Progress | None = None) -> dict:
+    """Apply a previewed batch: re-read its stored file, write it in one transaction. Returns a summary.
+
+    Raises ``ImportRefused`` when the batch is not awaiting confirmation or its file changed. Rows the
+    register refuses at this point (the register changed since the preview) make the batch REFUSED.
+    Any other failure rolls the whole import back and leaves the batch awaiting confirmation.
+    """
+    batch = ImportBatch.objects.select_related("zone", "user").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.PREVIEW or batch.error_count:
+        raise ImportRefused(f"batch {batch.pk} is {batch.status}, not awaiting confirmation")
+    report = _file_progress(batch, progress or (lambda _: None))
+    report(0.0)
+    paths = batch_files(batch)
+    hashes = []
+    for p in paths:
+        try:
+            hashes.append(hashlib.sha256(p.read_bytes()).hexdigest())
+        except OSError as e:
+            raise ImportRefused(f"the stored file is missing: {p.name}") from e
+    if _combined(hashes) != batch.sha256:
+        raise ImportRefused("the stored file changed since the preview")
+    data = _cached(batch)
+    if data is None:  # no cache (or a damaged one): read the file again, as the preview did
+        result = read_inputs(paths)
+        if result.errors:  # cannot happen for a file previewed clean, unless the reader changed
+            _refuse(batch, result.errors)
+            return {"status": ImportBatch.Status.REFUSED, "errors": len(result.errors)}
+        data = result.dataset
+    report(0.3)
+    allowed = allowed_zones(batch.user)
+    data = _with_zone_codes(data, allowed)
+    try:
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != ImportBatch.Status.PREVIEW:
+                return {"status": locked.status}
+            twin = applied_twin(locked.zone, locked.sha256, exclude=locked.pk)
+            if twin is not None:
+                locked.status = ImportBatch.Status.DUPLICATE
+                locked.counts = {**locked.counts, "duplicate_of": twin.pk}
+                locked.save(update_fields=["status", "counts"])
+                return {"status": locked.status, "duplicate_of": twin.pk}
+            applied = apply_dataset(
+                data, locked, allowed_zones=allowed, progress=lambda f: report(0.32 + 0.66 * f)
+            )
+            locked.status = ImportBatch.Status.APPLIED
+            locked.counts = {**locked.counts, **applied.as_dict(), "applied_at": timezone.now().isoformat()}
+            locked.save(update_fields=["status", "counts"])
+    except ApplyError as e:
+        _refuse(batch, [_apply_problem(batch, p) for p in e.problems])
+        return {"status": ImportBatch.Status.REFUSED, "errors": len(e.problems)}
+    report(1.0)
+    return {"status": ImportBatch.Status.APPLIED, **applied.as_dict()}
+
+
+def _apply_problem(batch: ImportBatch, p: dict) -> Problem:
+    field = BY_ID.get(p.get("column") or "")
+    return Problem(
+        batch.file_name,
+        None,
+        field.zh if field else p.get("column"),
+        p.get("value"),
+        p["reason"],
+        None,
+        ERROR,
+    )
+
+
+def _refuse(batch: ImportBatch, errors: list[Problem]) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.REFUSED,
+        error_count=len(errors),
+        problems=[asdict(p) for p in errors] + [p for p in batch.problems if p.get("severity") != ERROR],
+    )
+
+
+def confirm(batch: ImportBatch, user):
+    """Start applying a previewed batch as a background job; returns the Job."""
+    from gaoxin.web.credit.models import Job
+    from gaoxin.web.platform import jobs
+
+    if batch.status != ImportBatch.Status.PREVIEW or batch.error_count:
+        raise ImportRefused(f"batch {batch.pk} is {batch.status}, not awaiting confirmation")
+    running = job_of(batch)
+    if running is not None and running.status in (Job.Status.QUEUED, Job.Status.RUNNING):
+        return running
+    pk = batch.pk
+    with transaction.atomic():  # a threaded job starts when this commits, after its id is stored
+        job = jobs.submit(
+            "import",
+            lambda progress: apply_batch(pk, progress),
+            zone=batch.zone,
+            user=user,
+            message=batch.file_name[:500],
+        )
+        fresh = ImportBatch.objects.select_for_update().get(pk=pk)
+        fresh.counts = {**fresh.counts, "job": job.pk}
+        fresh.save(update_fields=["counts"])
+    batch.refresh_from_db()
+    return job
+
+
+def job_of(batch: ImportBatch):
+    from gaoxin.web.credit.models import Job
+
+    job_id = batch.counts.get("job")
+    return Job.objects.filter(pk=job_id).first() if job_id else None
+
+
+def status(batch: ImportBatch) -> dict:
+    """What the progress endpoint answers: the batch's status and its job's progress."""
+    from gaoxin.web.credit.models import Job
+
+    job = job_of(batch)
+    out = {"batch": batch.pk, "status": batch.status, "job": None, "progress": None, "done": True}
+    if job is None:
+        out["done"] = batch.status != ImportBatch.Status.PREVIEW
+        return out
+    progress = job.progress
+    if job.status == Job.Status.RUNNING:
+        progress = max(progress, file_progress(batch) or 0.0)
+    out.update(
+        job=job.status,
+        progress=round(progress, 4),
+        done=job.status in (Job.Status.DONE, Job.Status.FAILED),
+        failed=job.status == Job.Status.FAILED,
+    )
+    return out
+
+
+def applied_at(batch: ImportBatch) -> dt.datetime:
+    """When a batch was applied (its creation time for batches applied before this was recorded)."""
+    text = batch.counts.get("applied_at")
+    try:
+        return dt.datetime.fromisoformat(text) if text else batch.created
+    except ValueError:
+        return batch.created
