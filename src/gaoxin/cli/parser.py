@@ -1,4 +1,4 @@
-"""The ``gaoxin`` command: score, explain, qualify, models, synth, demo, import.
+"""The ``gaoxin`` command: score, explain, qualify, models, synth, demo, import, backup, restore.
 
 A thin shell: it reads files with ``gaoxin.io``, scores with ``gaoxin.scoring`` and writes with
 ``gaoxin.io.write``; no number is computed here. Help is bilingual (中文 / English). Errors are one
@@ -118,6 +118,23 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--no-serve", action="store_true", help="只建库不启动服务 / build the database, do not serve"
     )
+
+    data_dir_help = "平台数据目录（未设 DATABASE_URL 时用其中的 SQLite）/ the platform's data directory"
+    b = sub.add_parser(
+        "backup",
+        help="备份平台：数据库与文件，附校验和 / back up the platform's database and files, with a checksum",
+    )
+    b.add_argument("--data-dir", dest="data_dir", help=data_dir_help)
+    b.add_argument("--out", required=True, help="备份文件 .tar.gz / the backup archive to write")
+    r = sub.add_parser(
+        "restore",
+        help="从备份恢复平台（先核对校验和）/ restore the platform from a backup (checksums verified first)",
+    )
+    r.add_argument("--data-dir", dest="data_dir", help=data_dir_help)
+    r.add_argument(
+        "--force", action="store_true", help="覆盖已有数据的平台 / replace a platform that holds data"
+    )
+    r.add_argument("archive", metavar="ARCHIVE", help="备份文件 .tar.gz / the backup archive")
 
     i = sub.add_parser(
         "import",

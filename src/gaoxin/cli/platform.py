@@ -1,4 +1,5 @@
-"""Platform commands: the ones that need Django and the platform database (demo, import).
+"""Platform commands: the ones that need Django and the platform database (demo, import, backup,
+restore).
 
 Kept apart from the pure commands so that ``gaoxin score`` and friends never import Django, and so
 that the pure core never depends on the web app (the import-linter contracts check both).
@@ -9,8 +10,9 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from gaoxin.cli.commands import EXIT_BAD_INPUT, CliError, table
+from gaoxin.cli.commands import EXIT_BAD_INPUT, CliError
 from gaoxin.cli.progress import Progress
+from gaoxin.io.console import table
 
 
 def cmd_demo(args: Namespace, progress: Progress) -> int:
@@ -159,4 +161,42 @@ def cmd_import(args: Namespace, progress: Progress) -> int:
         table(["表 / table", "新增 / created", "更新 / updated", "未变 / unchanged"], rows, right={1, 2, 3})
     )
     print(f"记录变更 / changes recorded: {result['changes']}")
+    return 0
+
+
+# --- backup and restore ----------------------------------------------------------------------------
+
+
+def cmd_backup(args: Namespace, progress: Progress) -> int:
+    """Write the platform's database and files to one archive and its .sha256 (``web.platform.backup``)."""
+    _django(args.data_dir)
+    from gaoxin.web.platform.backup import BackupError, backup
+
+    try:
+        with progress.step("备份 / backing up"):
+            done = backup(Path(args.out))
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    files = sum(1 for name in done["members"] if name.startswith("files/"))
+    print(
+        f"已备份 / backed up: {done['path']}（{done['engine']}，{files:,} 个文件 / files）\n"
+        f"SHA-256: {done['sha256']}（{done['path']}.sha256）"
+    )
+    return 0
+
+
+def cmd_restore(args: Namespace, progress: Progress) -> int:
+    """Check a backup's checksums, then replace the platform's database and files with it."""
+    _django(args.data_dir)
+    from gaoxin.web.platform.backup import BackupError, restore
+
+    try:
+        with progress.step("核对并恢复 / verifying and restoring"):
+            manifest = restore(Path(args.archive), force=args.force)
+    except BackupError as exc:
+        raise CliError(str(exc), EXIT_BAD_INPUT) from None
+    print(
+        f"已恢复 / restored: {args.archive}（{manifest['engine']}，备份于 / made {manifest['created']}，"
+        f"代码版本 / code {manifest['code_version']}）"
+    )
     return 0
