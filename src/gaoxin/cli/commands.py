@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from argparse import Namespace
 from pathlib import Path
 
 import polars as pl
 
 from gaoxin.cli.progress import Progress
+from gaoxin.io.console import table, top_table
 
 EXIT_BAD_INPUT = 2
 EXIT_BAD_MODEL = 3
@@ -60,45 +60,6 @@ def read(inputs: list[str], skip_invalid: bool, errors_path: Path, progress: Pro
             )
         print(f"已跳过 {len(result.skipped)} 行 / skipped {len(result.skipped)} rows")
     return result
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(value: object, width: int, right: bool = False) -> str:
-    text = "" if value is None else str(value)
-    gap = " " * max(0, width - _width(text))
-    return gap + text if right else text + gap
-
-
-def table(headers: list[str], rows: list[list], right: set[int] | None = None) -> str:
-    """A plain text table that lines up Chinese (double-width) text."""
-    right = right or set()
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [max([_width(h)] + [_width(r[j]) for r in cells]) for j, h in enumerate(headers)]
-    lines = ["  ".join(_pad(h, widths[j], j in right) for j, h in enumerate(headers))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(v, widths[j], j in right) for j, v in enumerate(r)) for r in cells]
-    return "\n".join(lines)
-
-
-def top_table(frame: pl.DataFrame, model, n: int = 10) -> str:
-    stages = {s.id: s.name.zh for s in model.stages}
-    lists = {x.id: x.name.zh for x in model.lists}
-    rows = [
-        [
-            r["rank"],
-            r["name"],
-            r["zone"],
-            stages.get(r["stage"], r["stage"]),
-            f"{r['total']:.2f}",
-            r["grade"],
-            lists.get(r["list"], ""),
-        ]
-        for r in frame.head(n).iter_rows(named=True)
-    ]
-    return table(["同组排名", "企业", "园区", "阶段", "总分", "等级", "榜单"], rows, right={0, 4})
 
 
 # --- score -----------------------------------------------------------------------------------------
