@@ -130,3 +130,31 @@ def test_column_specs_are_checked():
         Column("x", "x", "x", "money")
     with pytest.raises(ValueError, match="choices"):
         Column("x", "x", "x", "enum")
+
+
+def test_the_registry_readers_cell_vocabulary():
+    # One vocabulary with gaoxin.io.cells: ✓/对/✗ are yes/no, "-" and "无数据" are empty, an Excel
+    # serial number is a date (45717 = 2025-03-01), full-width digits and ¥ read as numbers.
+    data = xlsx(
+        [
+            ["项目名称", "投资额（万元）", "签约日期", "就业人数", "是否重点"],
+            ["甲", "￥１,２３４.５", 45717, "-", "✓"],
+            ["乙", "7", "20250302", "无数据", "对"],
+            ["丙", "8", "2025", "１２", "✗"],
+            ["丁", "-", None, "35人", "错"],
+        ]
+    )
+    got = read_table(data, COLUMNS)
+    by_name = {r["name"]: r for r in got.rows}
+    assert by_name["甲"]["amount"] == Decimal("1234.5")
+    assert by_name["甲"]["signed_on"] == dt.date(2025, 3, 1) and by_name["甲"]["jobs"] is None
+    assert by_name["甲"]["key"] is True and by_name["乙"]["key"] is True
+    assert by_name["乙"]["signed_on"] == dt.date(2025, 3, 2) and by_name["乙"]["jobs"] is None
+    assert by_name["丙"]["jobs"] == 12 and by_name["丙"]["key"] is False
+    errors = {(p.row, p.column, p.value, p.reason) for p in got.errors}
+    assert errors == {
+        (4, "签约日期", "2025", "应为日期，如 2025-03-01"),  # a bare year is not a date (nor serial 2025)
+        (5, "投资额（万元）", "-", "必填项为空"),  # "-" is empty, and the amount is required
+        (5, "就业人数", "35人", "应为整数"),  # a unit the column does not declare
+    }
+    assert [p.row for p in got.errors] == sorted(p.row for p in got.errors)

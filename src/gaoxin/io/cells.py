@@ -224,17 +224,44 @@ def enum(plan: Plan, src: str, out: str, f: Field) -> None:
     _failed(plan, 1, src, out, reason)
 
 
+# The register's text columns hold 200 characters (the certificate number 100); a longer cell, or one
+# with a control character (a NUL byte, a line break inside a name), is a cell error at preview rather
+# than a database error at apply.
+TEXT_MAX = {"certificate_no": 100}
+TEXT_MAX_DEFAULT = 200
+CONTROL = r"[\x00-\x1f\x7f]"
+TOO_LONG = "过长：最多 {} 个字符，此处 {} 个"
+HAS_CONTROL = msg(
+    "含有控制字符（如零字节、换行），请删除", "contains a control character (NUL, line break …)"
+)
+# What a spreadsheet program would take for a formula (OWASP's list, cf. ``gaoxin.io.safe_cell``).
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def clean_text(raw: pl.Expr) -> pl.Expr:
+    """``clean`` for a text field, except that trimming never turns a cell into a formula: a cell
+    written ``\t=2+3`` (a tab is how some programs neutralise a formula) keeps the neutralisation as
+    the apostrophe ``'=2+3`` instead of becoming ``=2+3``."""
+    s = clean(raw)
+    exposed = raw.str.contains(r"^\s") & s.str.contains(FORMULA_START)
+    return pl.when(exposed).then(pl.lit("'") + s).otherwise(s)
+
+
 def text(plan: Plan, src: str, out: str, f: Field) -> None:
     c = pl.col(src)
+    longest = TEXT_MAX.get(f.id, TEXT_MAX_DEFAULT)
+    n = c.str.len_chars()
+    checks = pl.when(c.str.contains(CONTROL)).then(pl.lit(HAS_CONTROL))
+    checks = checks.when(n > longest).then(pl.format(TOO_LONG, pl.lit(longest), n))
     if f.id == "industry":
         v = c.str.to_uppercase()
         plan.add(0, pl.when(v.str.contains(r"^([A-T]?\d{2,4}|[A-T])$")).then(v).alias(out))
         _failed(plan, 1, src, out, BAD_INDUSTRY)
         return
     # USCC: upper-cased as the dictionary asks; its validity is checked by validate.uscc_ok.
-    plan.add(
-        0, (c.str.to_uppercase() if f.id == "uscc" else c).alias(out), pl.lit(None, pl.Utf8).alias(why(out))
-    )
+    bad = c.str.contains(CONTROL) | (n > longest)
+    value = c.str.to_uppercase() if f.id == "uscc" else c
+    plan.add(0, pl.when(bad).then(None).otherwise(value).alias(out), checks.otherwise(None).alias(why(out)))
 
 
 def parse(plan: Plan, src: str, out: str, h: Header) -> None:

@@ -22,6 +22,7 @@ import polars as pl
 from gaoxin.data.dataset import Dataset
 from gaoxin.data.dictionary import FIELDS
 from gaoxin.io import entities
+from gaoxin.io import limits as _limits
 from gaoxin.io.mapping import TABLES, map_columns
 from gaoxin.io.problems import ERROR, WARNING, Problem
 from gaoxin.io.sources import LoadError, load
@@ -45,6 +46,8 @@ class ReadResult:
     sources: list[SourceFile]
     # (file, row) dropped for errors; "file:sheet" for a workbook with several sheets (see _label)
     skipped: list[tuple[str, int]] = field(default_factory=list)
+    # problems found but not listed: over ``Limits.max_problems`` only the first are kept
+    omitted: int = 0
 
     @property
     def errors(self) -> list[Problem]:
@@ -59,11 +62,15 @@ class ReadResult:
         return not self.errors
 
 
-def read_file(path: str | Path) -> ReadResult:
-    return read_inputs([path])
+def read_file(path: str | Path, limits: _limits.Limits | None = None) -> ReadResult:
+    return read_inputs([path], limits)
 
 
-def read_inputs(paths: Sequence[str | Path]) -> ReadResult:
+def read_inputs(paths: Sequence[str | Path], limits: _limits.Limits | None = None) -> ReadResult:
+    """Read and check ``paths``; each file is checked against ``limits`` (default: the process's,
+    ``gaoxin.io.limits.current()``) before it is parsed, and at most ``limits.max_problems`` problems
+    are listed (``omitted`` counts the rest)."""
+    lim = limits or _limits.current()
     problems: list[Problem] = []
     sheets: list[Sheet] = []  # the sheets that supply rows, over all files; Sheet.index is the position
     sources: list[SourceFile] = []
@@ -72,7 +79,7 @@ def read_inputs(paths: Sequence[str | Path]) -> ReadResult:
     workbooks: set[str] = set()  # files with several sheets: their rows are named "file:sheet"
     for path in map(Path, paths):
         try:
-            loaded = load(path)
+            loaded = load(path, lim)
         except LoadError as e:
             problems.append(Problem(path.name, None, None, None, e.zh, None, ERROR, e.en))
             continue
@@ -94,7 +101,7 @@ def read_inputs(paths: Sequence[str | Path]) -> ReadResult:
             zh, en = "文件中没有可识别的数据表", "no sheet with known columns in the file"
             problems.append(Problem(loaded.name, None, None, None, zh, None, ERROR, en))
         for sheet in file_sheets:
-            frame, found = check_sheet(sheet)
+            frame, found = check_sheet(sheet, cap=max(lim.max_problems - len(problems), 0))
             problems += found
             bad.update(frame.filter(pl.col("__bad")).select("__sheet", "__row").iter_rows())
             for t in sheet.tables:
@@ -106,11 +113,20 @@ def read_inputs(paths: Sequence[str | Path]) -> ReadResult:
 
     dataset, found, cause = entities.build(typed, sheets)
     problems += found
-    problems += entities.collateral(cause, problems, sheets)
+    # rows with their own (maybe unlisted) errors are not "dropped with another row"
+    problems += entities.collateral({k: v for k, v in cause.items() if k not in bad}, problems, sheets)
     bad.update(cause)
     skipped = [(_label(sheets[s], workbooks), r) for s, r in sorted(bad)]
     order = {Path(p).name: i for i, p in reversed(list(enumerate(paths)))}
-    return ReadResult(dataset, _sorted(problems, order, sheets), sources, skipped)
+    listed = _sorted(problems, order, sheets)
+    omitted = sum(s.omitted for s in sheets) + max(len(listed) - lim.max_problems, 0)
+    if omitted:
+        listed = listed[: lim.max_problems]
+        zh = f"另有 {omitted:,} 条问题未列出（最多列出 {lim.max_problems:,} 条，限制 max_problems）；请先改正以上问题"
+        en = f"{omitted:,} more problems not listed (at most {lim.max_problems:,}, limit max_problems)"
+        first = Path(paths[0]).name if paths else ""
+        listed.append(Problem(first, None, None, None, zh, None, ERROR, en))
+    return ReadResult(dataset, listed, sources, skipped, omitted)
 
 
 def _label(sheet: Sheet, workbooks: set[str]) -> str:

@@ -10,11 +10,13 @@ import codecs
 import datetime as dt
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from gaoxin.io import limits as _limits
 from gaoxin.io.headers import parse_header
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -52,12 +54,19 @@ class LoadedFile:
     sheets: list[RawSheet] = field(default_factory=list)
 
 
-def load(path: Path) -> LoadedFile:
-    """Read a file into raw sheets; raises LoadError when the file cannot be read at all."""
+def load(path: Path, limits: _limits.Limits | None = None) -> LoadedFile:
+    """Read a file into raw sheets; raises LoadError when the file cannot be read at all, or is over
+    one of ``limits`` (checked before any cell is parsed: see ``gaoxin.io.limits``)."""
     try:
+        _limits.check_size(path.stat().st_size, limits)
         data = path.read_bytes()
+        _limits.check_file(data, limits)
     except OSError as e:
         raise LoadError(f"无法读取文件：{e.strerror or e}", f"cannot read the file: {e}") from e
+    except _limits.LimitError as e:
+        raise LoadError(e.zh, e.en) from e
+    except zipfile.BadZipFile as e:
+        raise LoadError(f"无法打开 Excel 文件：{e}", f"cannot open the workbook: {e}") from e
     loaded = LoadedFile(path, path.name, hashlib.sha256(data).hexdigest())
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:

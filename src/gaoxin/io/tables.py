@@ -14,9 +14,10 @@ the same promises at that scale:
   header row and fitted widths; ``template(columns)`` is an empty sheet to fill in.
 
 Values: text → ``str``; int → ``int``; decimal → ``Decimal`` (exact: money in 万元); date →
-``datetime.date`` (Excel dates, ``2025-03-01``, ``2025/3/1``, ``2025年3月1日``); bool → ``True``/``False``
-(是/否, Y/N, 1/0, true/false); enum → the stored value, accepted as the value itself or its Chinese
-label. Empty cells are ``None``; a required column with an empty cell is an error.
+``datetime.date``; bool → ``True``/``False``; enum → the stored value, accepted as the value itself or
+its Chinese label. What a cell may say is the registry reader's vocabulary (``gaoxin.io.cells``: the
+same missing markers, numbers, dates — Excel serials too — and yes/no words), so one file means the
+same in every upload. Empty cells are ``None``; a required column with an empty cell is an error.
 """
 
 from __future__ import annotations
@@ -27,10 +28,15 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
+import polars as pl
+
+from gaoxin.data.dictionary import Field
+from gaoxin.io import cells
+from gaoxin.io import limits as _limits
 from gaoxin.io.problems import ERROR, Problem, msg
 
 KINDS = ("text", "int", "decimal", "date", "bool", "enum")
@@ -92,9 +98,6 @@ R_ENUM = msg("不是允许的取值", "not one of the allowed values")
 
 _UNIT = re.compile(r"[（(][^）)]*[）)]\s*$")
 _SPACE = re.compile(r"\s+")
-_TRUE = {"是", "y", "yes", "true", "1", "有", "√"}
-_FALSE = {"否", "n", "no", "false", "0", "无", "×"}
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 def _key(text: object) -> str:
@@ -114,60 +117,79 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _convert(col: Column, value: object) -> tuple[object, str | None]:
-    """(converted value, None) or (None, reason)."""
-    text = _cell_text(value)
-    if text == "":
-        return None, (R_REQUIRED if col.required else None)
-    if col.kind == "text":
-        return text, None
-    if col.kind in ("int", "decimal"):
-        if isinstance(value, bool):
-            return None, R_INT if col.kind == "int" else R_DECIMAL
-        try:
-            number = Decimal(text.replace(",", "").replace("，", ""))
-        except InvalidOperation:
-            return None, R_INT if col.kind == "int" else R_DECIMAL
-        if not number.is_finite():
-            return None, R_DECIMAL
-        if col.kind == "int":
-            return (int(number), None) if number == number.to_integral_value() else (None, R_INT)
-        return number, None
-    if col.kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date(), None
-        if isinstance(value, dt.date):
-            return value, None
-        m = _DATE_TEXT.match(text)
-        if m:
-            try:
-                return dt.date(*map(int, m.groups())), None
-            except ValueError:
-                pass
-        return None, R_DATE
-    if col.kind == "bool":
-        k = text.casefold()
-        if k in _TRUE:
-            return True, None
-        if k in _FALSE:
-            return False, None
-        return None, R_BOOL
-    # enum: the stored value or its Chinese label
+def _field(col: Column) -> Field:
+    """The data dictionary's shape of a column, for the registry's cell parsers."""
+    kind = {"int": "int", "decimal": "money", "date": "date", "bool": "bool"}.get(col.kind, "text")
+    return Field(col.id, col.zh, "report", kind)  # type: ignore[arg-type]
+
+
+_REASONS = {"int": R_INT, "decimal": R_DECIMAL, "date": R_DATE, "bool": R_BOOL}
+
+
+def _convert_column(col: Column, values: Sequence[object]) -> list[tuple[object, str | None]]:
+    """Each cell of one column as (converted value, None) or (None, reason).
+
+    The cell vocabulary is the registry reader's (``gaoxin.io.cells``), so a cell means the same in
+    every upload: missing markers (``-``, ``—``, ``n/a``, ``无数据`` …) are empty; numbers take
+    full-width digits, thousands separators and ``¥``; dates take ``2025-03-01``, ``2025/3/1``,
+    ``2025年3月1日``, ``20250301`` and Excel serial numbers; yes/no takes 是/否, ✓/✗, √/×, 对/错, Y/N,
+    1/0, true/false, 有/无. Decimals stay exact (``Decimal`` of the normalised digits).
+    """
+    texts = [_cell_text(v) for v in values]
+    plan = cells.Plan()
+    frame = pl.LazyFrame({"raw": texts}, schema={"raw": pl.Utf8}).with_columns(
+        cells.clean(pl.col("raw")).alias("s")
+    )
+    if col.kind == "int":
+        cells.integer(plan, "s", "v", _field(col))
+    elif col.kind == "decimal":
+        cells.number(plan, "s", "v")
+    elif col.kind == "date":
+        cells.date(plan, "s", "v")
+    elif col.kind == "bool":
+        cells.boolean(plan, "s", "v")
+    else:
+        plan.add(0, pl.col("s").alias("v"), pl.lit(None, pl.Utf8).alias(cells.why("v")))
+    wanted = ["s", "v", cells.why("v")] + (["v~t"] if col.kind == "decimal" else [])
+    got = plan.apply(frame).select(wanted).collect()
+    out: list[tuple[object, str | None]] = []
+    for i, (value, raw) in enumerate(zip(got["v"].to_list(), values, strict=True)):
+        if got["s"][i] is None:
+            out.append((None, R_REQUIRED if col.required else None))
+        elif isinstance(raw, bool) and col.kind in ("int", "decimal"):
+            out.append((None, _REASONS[col.kind]))  # a TRUE cell is not the number 1
+        elif got[cells.why("v")][i] is not None or value is None:
+            out.append((None, _REASONS.get(col.kind, R_ENUM)))
+        elif col.kind == "decimal":
+            out.append((Decimal(got["v~t"][i]), None))
+        elif col.kind == "enum":
+            out.append(_enum(col, value))
+        else:
+            out.append((value, None))
+    return out
+
+
+def _enum(col: Column, text: str) -> tuple[object, str | None]:
+    """An enum cell: the stored value or its Chinese label."""
     for stored, label in (col.choices or {}).items():
         if text in (stored, label) or _key(text) == _key(stored):
             return stored, None
     return None, R_ENUM
 
 
-def _grid(source: Path | bytes | BinaryIO, sheet: str | None) -> tuple[list[list], str | None]:
+def _grid(
+    source: Path | bytes | BinaryIO, sheet: str | None, limits: _limits.Limits | None = None
+) -> tuple[list[list], str | None]:
     """The cells of the sheet as rows of Python values, and the sheet's name (None for CSV)."""
-    data = (
-        source.read_bytes()
-        if isinstance(source, Path)
-        else source
-        if isinstance(source, bytes)
-        else source.read()
-    )
+    lim = limits or _limits.current()
+    if isinstance(source, Path):
+        _limits.check_size(source.stat().st_size, lim)
+        data = source.read_bytes()
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read(lim.max_file_bytes + 1)
+    _limits.check_file(data, lim)
     if data[:2] == b"PK":  # a zip: xlsx
         from python_calamine import CalamineWorkbook
 
@@ -191,7 +213,12 @@ def _grid(source: Path | bytes | BinaryIO, sheet: str | None) -> tuple[list[list
 
 
 def read_table(
-    source: Path | bytes | BinaryIO, columns: Sequence[Column], *, name: str = "", sheet: str | None = None
+    source: Path | bytes | BinaryIO,
+    columns: Sequence[Column],
+    *,
+    name: str = "",
+    sheet: str | None = None,
+    limits: _limits.Limits | None = None,
 ) -> TableRead:
     """Rows and problems of one table; see the module docstring for what is accepted."""
     name = name or (source.name if isinstance(source, Path) else "upload")
@@ -201,9 +228,12 @@ def read_table(
         out.problems.append(Problem(name, row, column, value, reason, out.sheet, severity, _en(reason)))
 
     try:
-        grid, out.sheet = _grid(source, sheet)
+        grid, out.sheet = _grid(source, sheet, limits)
     except LookupError:
         problem(None, None, sheet, R_NO_SHEET)
+        return out
+    except _limits.LimitError as e:
+        out.problems.append(Problem(name, None, None, None, e.zh, out.sheet, ERROR, e.en))
         return out
     except Exception:  # any unreadable upload is the same answer to a clerk
         problem(None, None, None, R_UNREADABLE)
@@ -224,34 +254,39 @@ def read_table(
         text = _cell_text(raw)
         if text == "":
             continue
-        col = lookup.get(_key(text))
-        if col is None:
+        found = lookup.get(_key(text))
+        if found is None:
             problem(header_row, text, None, R_UNKNOWN_COLUMN, "warning")
-        elif col.id in positions:
+        elif found.id in positions:
             problem(header_row, text, None, R_DUPLICATE_COLUMN)
         else:
-            positions[col.id] = i
+            positions[found.id] = i
     headers = {cid: _cell_text(grid[0][i]) for cid, i in positions.items()}
     for col in columns:
         if col.required and col.id not in positions:
             problem(None, col.zh, None, R_MISSING_COLUMN)
     if out.errors:
         return out
-    for r, cells in enumerate(grid[1:], start=header_row + 1):
-        if all(_cell_text(v) == "" for v in cells):
+    body = [
+        (r, line) for r, line in enumerate(grid[1:], start=header_row + 1) if any(_cell_text(v) for v in line)
+    ]
+    out.rows = [{"_row": r} | {col.id: None for col in columns} for r, _ in body]
+    cell_problems: list[
+        tuple
+    ] = []  # (row, column index, header, value, reason): reported row by row, as the sheet reads
+    for col in columns:
+        if col.id not in positions:
             continue
-        row: dict = {"_row": r}
-        for col in columns:
-            if col.id not in positions:
-                row[col.id] = None
-                continue
-            i = positions[col.id]
-            value = cells[i] if i < len(cells) else None
-            converted, reason = _convert(col, value)
+        i = positions[col.id]
+        values = [line[i] if i < len(line) else None for _, line in body]
+        for row, value, (converted, reason) in zip(
+            out.rows, values, _convert_column(col, values), strict=True
+        ):
             if reason:
-                problem(r, headers[col.id], _cell_text(value), reason)
+                cell_problems.append((row["_row"], i, headers[col.id], _cell_text(value), reason))
             row[col.id] = converted
-        out.rows.append(row)
+    for r, _i, header, value, reason in sorted(cell_problems, key=lambda f: (f[0], f[1])):
+        problem(r, header, value, reason)
     return out
 
 
@@ -265,11 +300,12 @@ def _display(col: Column, value: object) -> object:
     if value is None:
         return None
     if col.kind == "enum":
-        return (col.choices or {}).get(value, value)
+        return (col.choices or {}).get(str(value), value)
     if col.kind == "bool":
         return "是" if value else "否"
     if col.kind == "decimal":
-        return float(value) if abs(Decimal(value)) < Decimal(10) ** 15 else str(value)
+        d = value if isinstance(value, Decimal) else Decimal(str(value))
+        return float(d) if abs(d) < Decimal(10) ** 15 else str(d)
     return value
 
 

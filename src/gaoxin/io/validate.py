@@ -12,6 +12,7 @@ merging because two departments often supply the two sides of one relation.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class Sheet:
     headers: dict[str, Header] = field(default_factory=dict)  # field id → header
     tables: tuple[str, ...] = ()
     rows: int = 0  # non-empty data rows
+    omitted: int = 0  # problems of this sheet found but not listed (over the cap of ``check_sheet``)
 
     @property
     def name(self) -> str | None:
@@ -117,16 +119,23 @@ def _bounds(f: Field, v: pl.Expr, percent_header: bool = False) -> pl.Expr | Non
     return expr
 
 
-def check_sheet(sheet: Sheet) -> tuple[pl.DataFrame, list[Problem]]:
+def _clean(h: Header) -> pl.Expr:
+    raw = pl.col(f"c{h.index}")
+    return cells.clean_text(raw) if h.field is not None and h.field.type == "text" else cells.clean(raw)
+
+
+def check_sheet(sheet: Sheet, cap: int | None = None) -> tuple[pl.DataFrame, list[Problem]]:
     """Parse and check one sheet. Returns the typed rows (all of them, bad ones flagged ``__bad``;
-    ``__keyok`` when the key is usable for merging) and the problems of single rows."""
+    ``__keyok`` when the key is usable for merging) and the problems of single rows — at most ``cap``
+    of them (``sheet.omitted`` counts the rest), so a file of a million bad rows is refused without
+    building a million problems."""
     hs = list(sheet.headers.values())
     ids = [h.field.id for h in hs if h.field]
     raw = sheet.raw.frame
     first = sheet.raw.first_row
     lf = raw.lazy().select(
         (pl.int_range(pl.len()) + first).alias("__row"),
-        *[cells.clean(pl.col(f"c{h.index}")).alias(f"__c:{h.field.id}") for h in hs if h.field],
+        *[_clean(h).alias(f"__c:{h.field.id}") for h in hs if h.field],
     )
     lf = lf.filter(pl.any_horizontal(pl.col(f"__c:{i}").is_not_null() for i in ids))  # blank rows
     plan = cells.Plan()
@@ -169,9 +178,13 @@ def check_sheet(sheet: Sheet) -> tuple[pl.DataFrame, list[Problem]]:
     df = lf.collect()
     sheet.rows = df.height
 
-    problems = list(_cell_problems(sheet, df, ids))
+    found = _cell_problems(sheet, df, ids)
     if dup_key:
-        problems += _duplicate_problems(sheet, df.filter(pl.col("__dup")), dup_key)
+        found = itertools.chain(found, _duplicate_problems(sheet, df.filter(pl.col("__dup")), dup_key))
+    problems = list(found if cap is None else itertools.islice(found, cap))
+    if cap is not None and len(problems) == cap:
+        total = df.select(pl.sum_horizontal(pl.col(f"__why:{i}").is_not_null() for i in ids).sum()).item()
+        sheet.omitted = int(total or 0) + (int(df["__dup"].sum()) if dup_key else 0) - cap
     typed = df.select(pl.lit(sheet.index, dtype=pl.Int32).alias("__sheet"), "__row", "__bad", "__keyok", *ids)
     return typed, problems
 
