@@ -46,12 +46,17 @@ def test_bank_approves_and_disburses_and_the_overview_shows_the_loan(platform, p
     approve.locator("[name=approve-amount]").fill("100.5")
     approve.locator("[name=approve-rate]").fill("3.45")
     approve.locator("[name=approve-term]").fill("12")
+    approve.get_by_role("button").click()  # the confirmation is not ticked: the browser holds the form
+    expect(page.locator("#state")).to_have_attribute("data-state", "pending")
+    assert Application.objects.get(pk=app.pk).state == "pending"
+    approve.locator("[name=approve-confirm]").check()
     approve.get_by_role("button").click()
     expect(page.locator("#state")).to_have_attribute("data-state", "approved")
     expect(page.locator("#approved")).to_contain_text("100.50")
 
     disburse = page.locator("#form-disburse")
     disburse.locator("[name=disburse-amount]").fill("100.5")
+    disburse.locator("[name=disburse-confirm]").check()
     disburse.get_by_role("button").click()
     expect(page.locator("#state")).to_have_attribute("data-state", "disbursed")
     expect(page.locator("#disbursed")).to_contain_text("100.50")

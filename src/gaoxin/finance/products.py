@@ -371,8 +371,15 @@ def load_product(
         kw["fund_size"] = r.decimal(raw, "fund_size", "", required=True, low=Decimal(0), low_open=True)
         kw["warn_ratio"] = r.decimal(raw, "warn_ratio", "", low=Decimal(0), high=one, low_open=True)
         kw["halt_ratio"] = r.decimal(raw, "halt_ratio", "", low=Decimal(0), high=one, low_open=True)
-        if kw["warn_ratio"] is not None and kw["halt_ratio"] is not None and kw["halt_ratio"] < kw["warn_ratio"]:
-            r.fault("halt_ratio", f"the halt ratio {kw['halt_ratio']} is below the warning ratio {kw['warn_ratio']}")
+        if (
+            kw["warn_ratio"] is not None
+            and kw["halt_ratio"] is not None
+            and kw["halt_ratio"] < kw["warn_ratio"]
+        ):
+            r.fault(
+                "halt_ratio",
+                f"the halt ratio {kw['halt_ratio']} is below the warning ratio {kw['warn_ratio']}",
+            )
         multiple = r.decimal(raw, "coverage_multiple", "", low=Decimal(0), low_open=True)
         kw["coverage_multiple"] = multiple if multiple is not None else Decimal("10")
         share = r.decimal(raw, "borrower_share", "", low=Decimal(0), high=one, low_open=True)

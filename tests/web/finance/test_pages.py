@@ -180,25 +180,32 @@ def test_bank_workspace_and_actions_through_the_page(fin, django_assert_max_num_
     url = reverse("finance:application", args=[fin.app_a.pk])
     assert 'id="form-approve"' in c.get(url).content.decode()
     act = lambda a, d: c.post(reverse("finance:application_act", args=[fin.app_a.pk, a]), d)  # noqa: E731
-    r = act("disburse", {})
+    r = act("disburse", {"disburse-confirm": "on"})
     with translation.override("zh-hans"):
         assert r.status_code == 409 and services.state_label("pending") in r.content.decode()
-    r = act("approve", {"approve-amount": "80.25", "approve-rate": "3.4", "approve-term": "12"})
+    approve = {"approve-amount": "80.25", "approve-rate": "3.4", "approve-term": "12"}
+    r = act("approve", approve)  # no confirmation: nothing happens
+    assert r.status_code == 400 and 'id="id_approve-confirm"' in r.content.decode()
+    assert Application.objects.get(pk=fin.app_a.pk).state == L.PENDING
+    r = act("approve", approve | {"approve-confirm": "on"})
     assert r.status_code == 302
-    r = act("disburse", {"disburse-amount": "80.250001"})
+    r = act("disburse", {"disburse-amount": "80.250001", "disburse-confirm": "on"})
     assert r.status_code == 400
     r = act("disburse", {"disburse-amount": "80.25"})
+    assert r.status_code == 400 and Application.objects.get(pk=fin.app_a.pk).state == L.APPROVED
+    r = act("disburse", {"disburse-amount": "80.25", "disburse-confirm": "on"})
     assert r.status_code == 302
     app = Application.objects.get(pk=fin.app_a.pk)
     assert app.state == L.DISBURSED and app.disbursed_amount == D("80.25")
-    assert act("repay", {"repay-amount": "80.25"}).status_code == 302
+    assert act("repay", {"repay-amount": "80.25", "repay-confirm": "on"}).status_code == 302
     assert Application.objects.get(pk=fin.app_a.pk).state == L.REPAID
 
 
 def test_the_firm_withdraws_and_the_bank_sees_no_detail_without_consent(fin):
     c = fin.p.client("enterprise")
     r = c.post(
-        reverse("finance:application_act", args=[fin.app_b.pk, "withdraw"]), {"withdraw-note": "不需要了"}
+        reverse("finance:application_act", args=[fin.app_b.pk, "withdraw"]),
+        {"withdraw-note": "不需要了", "withdraw-confirm": "on"},
     )
     assert r.status_code == 302 and Application.objects.get(pk=fin.app_b.pk).state == L.WITHDRAWN
     # bank B sees the application of the unlisted firm, but not its score (no list, no consent)
@@ -215,3 +222,29 @@ def test_profile_panel_for_zone_staff_only(fin):
     assert 'id="panel-financing"' in html and "甲行积分贷" in html
     html = fin.p.client("bank").get(url).content.decode()
     assert 'id="panel-financing"' not in html
+
+
+def test_the_approval_form_refuses_above_the_cap_and_the_line_and_asks_why_above_the_request(fin):
+    """Request 100, line 100..200 (base 100, linear uplift ≤ 100 %), cap 300: the issue's 5,000 is refused."""
+    c = fin.p.client("bank")
+    app = Application.objects.get(pk=fin.app_a.pk)
+    line = app.indicative_line
+    assert line is not None and D(100) < line <= D(300)
+    url = reverse("finance:application_act", args=[app.pk, "approve"])
+    base = {"approve-rate": "3.45", "approve-term": "12", "approve-confirm": "on"}
+    page = c.get(reverse("finance:application", args=[app.pk])).content.decode()
+    assert 'id="cap">300.00<' in page and f'id="line">{line:,.2f}<' in page
+    with translation.override("zh-hans"):
+        r = c.post(url, base | {"approve-amount": "5000", "approve-above_request_reason": "大客户"})
+        assert r.status_code == 400 and "300" in r.content.decode()
+        r = c.post(url, base | {"approve-amount": str(line + D("0.01")), "approve-above_request_reason": "x"})
+        assert r.status_code == 400
+        r = c.post(url, base | {"approve-amount": str(line)})  # above the request, no reason
+        assert r.status_code == 400
+    assert Application.objects.get(pk=app.pk).state == L.PENDING
+    r = c.post(url, base | {"approve-amount": str(line), "approve-above_request_reason": "扩产设备款"})
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert app.state == L.APPROVED and app.approved_amount == line
+    event = AuditEvent.objects.filter(action="finance_approve").latest("id")
+    assert event.detail["above_request_reason"] == "扩产设备款" and event.detail["requested"] == "100"

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gaoxin.web.accounts.scoping import visible
+from gaoxin.web.accounts.scoping import sees, visible
 from gaoxin.web.finance.models import Application, LossClaim, Match, Product, Transition
 
 ALLOWED = {200}
@@ -134,7 +134,8 @@ def test_history_and_claims_are_scoped_like_their_application(fin):
 def test_nobody_else_moves_bank_as_applications(fin, role):
     client = client_for(fin.p, role)
     url = reverse("finance:application_act", args=[fin.app_a.pk, "approve"])
-    r = client.post(url, {"approve-amount": "1", "approve-rate": "3", "approve-term": "12"})
+    data = {"approve-amount": "1", "approve-rate": "3", "approve-term": "12", "approve-confirm": "on"}
+    r = client.post(url, data)
     assert r.status_code in DENIED
     r = client.post(
         f"/api/finance/applications/{fin.app_a.pk}/decide",
@@ -152,8 +153,6 @@ def test_consent_opens_a_firms_detail_to_the_bank_and_revocation_or_expiry_close
 
     from django.utils import timezone
 
-    from gaoxin.web.finance import services
-
     bank_b = fin.p.users["bank_b"]
     url = reverse("finance:application", args=[fin.app_b.pk])
     api = f"/api/finance/applications/{fin.app_b.pk}"
@@ -163,11 +162,11 @@ def test_consent_opens_a_firms_detail_to_the_bank_and_revocation_or_expiry_close
     granted = consent.grant(
         fin.p.users["enterprise"], fin.p.bank_b, timezone.localdate() + dt.timedelta(days=30), "贷款"
     )
-    assert services.bank_may_see(bank_b, fin.p.unlisted)
+    assert sees(bank_b, fin.p.unlisted)
     assert 'id="no-consent"' not in client.get(url).content.decode()
     assert client.get(api).json()["score_total"] is not None
     # bank A never sees it: the consent is bank B's
-    assert not services.bank_may_see(fin.p.users["bank"], fin.p.unlisted)
+    assert not sees(fin.p.users["bank"], fin.p.unlisted)
     assert fin.p.client("bank").get(api).status_code == 404
     consent.revoke(fin.p.users["enterprise"], granted)
     assert 'id="no-consent"' in client.get(url).content.decode()
@@ -182,4 +181,4 @@ def test_consent_opens_a_firms_detail_to_the_bank_and_revocation_or_expiry_close
         expires_at=timezone.now() - dt.timedelta(days=1),
         purpose="过期",
     )
-    assert not services.bank_may_see(bank_b, fin.p.unlisted)
+    assert not sees(bank_b, fin.p.unlisted)

@@ -22,6 +22,7 @@ from pydantic import Field, field_validator
 from gaoxin.finance import loans as L
 from gaoxin.finance.money import MoneyError, parse_money
 from gaoxin.web.accounts.models import Role
+from gaoxin.web.accounts.scoping import sees
 from gaoxin.web.api.common import DEFAULT_LIMIT, ERRORS, MAX_LIMIT, audit_read, get_visible, page, scoped
 from gaoxin.web.api.schemas import BankRef, DecimalString, EnterpriseRef, Error, Page, ZoneRef
 from gaoxin.web.finance import services
@@ -164,7 +165,7 @@ def _detail(request, app: Application) -> dict:
     data |= {"bank": app.bank, "enterprise": app.enterprise}
     history = scoped(request, Transition).filter(application=app).select_related("user").order_by("at", "id")
     data["history"] = list(history)
-    if request.user.role != Role.BANK or services.bank_may_see(request.user, app.enterprise):
+    if request.user.role != Role.BANK or sees(request.user, app.enterprise):
         services.log_bank_access(request, app.enterprise, f"贷款申请 #{app.pk}", "api")
         data |= {
             "score_total": app.score_total,

@@ -36,6 +36,9 @@ def populate(ctx) -> None:
                 "ceiling": "0.03",
                 "warn_at": "0.8",
                 "fund_size": "5000",
+                "halt_ratio": "0.04",
+                "coverage_multiple": "10",
+                "borrower_share": "0.05",
             },
         )
         services.save_product(

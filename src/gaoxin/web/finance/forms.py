@@ -60,31 +60,52 @@ class BankApplyForm(ApplyForm):
     uscc = forms.CharField(label=gettext_lazy("USCC of the firm"), max_length=18)
 
 
+def _confirm():
+    """The confirmation an irreversible step needs (a required checkbox: no script, CSP-safe)."""
+    return forms.BooleanField(
+        label=gettext_lazy("I have checked the figures above: this step cannot be undone."),
+        required=True,
+        error_messages={"required": gettext_lazy("Tick the confirmation to go ahead.")},
+    )
+
+
 class DecisionForm(forms.Form):
     amount = MoneyField(label=gettext_lazy("Amount approved (万元)"), required=False)
     rate = MoneyField(label=gettext_lazy("Annual rate (%)"), places=4, positive=False, required=False)
     term = forms.IntegerField(label=gettext_lazy("Term (months)"), min_value=1, max_value=360, required=False)
+    above_request_reason = forms.CharField(
+        label=gettext_lazy(
+            "Reason for approving more than requested (required if so; kept in the audit log)"
+        ),
+        max_length=500,
+        required=False,
+    )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+    confirm = _confirm()
 
 
 class DisburseForm(forms.Form):
     amount = MoneyField(label=gettext_lazy("Amount disbursed (万元)"), required=False)
     on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=_date_input())
     first_loan = forms.BooleanField(label=gettext_lazy("First loan of this firm (首贷)"), required=False)
+    confirm = _confirm()
 
 
 class RepayForm(forms.Form):
     amount = MoneyField(label=gettext_lazy("Principal repaid (万元)"), required=False)
     on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=_date_input())
+    confirm = _confirm()
 
 
 class DefaultForm(forms.Form):
     on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=_date_input())
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+    confirm = _confirm()
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+    confirm = _confirm()
 
 
 def _multi(choices, label):
@@ -159,6 +180,28 @@ class ProductForm(forms.Form):
         label=gettext_lazy("Warn at this share of the ceiling (e.g. 0.8)"), places=4, required=False
     )
     fund_size = MoneyField(label=gettext_lazy("Fund size (万元)"), required=False)
+    warn_ratio = MoneyField(
+        label=gettext_lazy("Warning bad-loan ratio (e.g. 0.05; empty: the share of the ceiling above)"),
+        places=6,
+        required=False,
+    )
+    halt_ratio = MoneyField(
+        label=gettext_lazy("Circuit-breaker: stop new loans from this bad-loan ratio (e.g. 0.08)"),
+        places=6,
+        required=False,
+    )
+    coverage_multiple = MoneyField(
+        label=gettext_lazy("Coverage limit: loans backed at most this multiple of the fund (e.g. 10)"),
+        places=4,
+        required=False,
+    )
+    borrower_share = MoneyField(
+        label=gettext_lazy(
+            "Single-borrower limit: share of the coverage limit one firm may have (e.g. 0.05)"
+        ),
+        places=4,
+        required=False,
+    )
 
     def __init__(self, *args, voc=None, kinds=None, zones=None, pools=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,7 +242,18 @@ class ProductForm(forms.Form):
         (
             "pool",
             gettext_lazy("Risk-compensation pool"),
-            ("split_government", "split_guarantor", "split_bank", "ceiling", "warn_at", "fund_size"),
+            (
+                "split_government",
+                "split_guarantor",
+                "split_bank",
+                "ceiling",
+                "warn_at",
+                "fund_size",
+                "warn_ratio",
+                "halt_ratio",
+                "coverage_multiple",
+                "borrower_share",
+            ),
         ),
     )
 
@@ -247,7 +301,8 @@ class ProductForm(forms.Form):
             out |= {k: s(d.get(k)) for k in ("subsidy_share", "subsidy_cap")}
         elif kind == "pool":
             out["split"] = {p: s(d.get(f"split_{p}")) or "0" for p in ("government", "guarantor", "bank")}
-            out |= {k: s(d.get(k)) for k in ("ceiling", "warn_at", "fund_size")}
+            out |= {k: s(d.get(k)) for k in POOL_KEYS}
+            out = {k: v for k, v in out.items() if v is not None or k in ("ceiling", "fund_size")}
         return out
 
     # form field ← the rules' key path (to show the core's faults next to the right field)
@@ -309,11 +364,20 @@ class ProductForm(forms.Form):
             "ticket_max",
             "subsidy_share",
             "subsidy_cap",
-            "ceiling",
-            "warn_at",
-            "fund_size",
+            *POOL_KEYS,
         ):
             init[k] = r.get(k)
         for p in ("government", "guarantor", "bank"):
             init[f"split_{p}"] = split.get(p)
         return init
+
+
+POOL_KEYS = (
+    "ceiling",
+    "warn_at",
+    "fund_size",
+    "warn_ratio",
+    "halt_ratio",
+    "coverage_multiple",
+    "borrower_share",
+)

@@ -47,7 +47,7 @@ from gaoxin.finance.products import Product as CoreProduct
 from gaoxin.finance.products import ProductError, load_product
 from gaoxin.io.display import pct  # the one display rule (half up), also for the pools' texts
 from gaoxin.web.accounts.models import Role
-from gaoxin.web.accounts.scoping import audit, can_write, may, visible
+from gaoxin.web.accounts.scoping import audit, can_write, may, sees
 from gaoxin.web.credit.models import ListEntry, PublishedList, Score, ScoreRun
 from gaoxin.web.finance.models import Application, LossClaim, Match, Product, Transition
 from gaoxin.web.registry.models import Enterprise, Qualification, Zone
@@ -498,15 +498,6 @@ def log_bank_access(request_or_user, enterprise: Enterprise, what: str, channel:
     log_access(request_or_user, enterprise, what, channel)
 
 
-def bank_may_see(user, enterprise: Enterprise) -> bool:
-    """A bank user sees a firm's detailed data only on a list published to it or under a live consent."""
-    if user.role != Role.BANK:
-        return visible(user, Enterprise).filter(pk=enterprise.pk).exists()
-    if ListEntry.objects.filter(enterprise=enterprise, published_list__banks=user.bank_id).exists():
-        return True
-    return live_consent(user.bank, enterprise) is not None
-
-
 # --- applications and loans ------------------------------------------------------------------------------
 
 
@@ -541,7 +532,7 @@ def apply(
     if user.role == Role.BANK:
         if product.bank_id != user.bank_id:
             raise PermissionDenied
-        if not bank_may_see(user, enterprise):
+        if not sees(user, enterprise):  # listed to the bank or under its live consent
             raise FinanceError(
                 _("This firm is neither on a white-list published to you nor has it authorised you."), 403
             )
@@ -751,7 +742,7 @@ def act(
             detail |= {"rate": _money(rate), "term": term}
             if amount > app.requested_amount:
                 detail |= {
-                    "requested": _money(app.requested_amount),
+                    "requested": _plain(app.requested_amount),
                     "above_request_reason": above_request_reason.strip(),
                 }
         if action == L.DISBURSE:
@@ -801,11 +792,25 @@ def _check_pool(app: Application, amount: Decimal) -> None:
             )
         else:
             msg = _(
-                "The risk pool %(pool)s has stopped new loans: its bad-loan ratio %(ratio)s reached "
-                "%(halt)s."
+                "The risk pool %(pool)s has stopped new loans: its bad-loan ratio %(ratio)s reached %(halt)s."
             )
             p |= {"ratio": pct(exc.params["ratio"]), "halt": pct(exc.params["halt"] or ZERO)}
         raise FinanceError(msg % (p | {"pool": pool.name}), 409) from None
+
+
+def pool_warning(app: Application) -> str | None:
+    """The warning to show after a step on a loan whose pool is in its warning band (else None)."""
+    from gaoxin.finance.pools import WARNING
+
+    pool = Product.objects.filter(pk=app.product.pool_id).first() if app.product.pool_id else None
+    if pool is None:
+        return None
+    state = _pool_states([pool], Application.objects.all())[0]
+    if state.status != WARNING:
+        return None
+    return _(
+        "Warning: the risk pool %(pool)s is at a bad-loan ratio of %(ratio)s (warning from %(warn)s)."
+    ) % {"pool": pool.name, "ratio": pct(state.ratio), "warn": pct(state.warn_ratio)}
 
 
 # --- statistics -------------------------------------------------------------------------------------------

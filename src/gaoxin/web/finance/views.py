@@ -23,7 +23,7 @@ from gaoxin.finance import loans as L
 from gaoxin.finance.products import ProductError
 from gaoxin.io.display import pct
 from gaoxin.web.accounts.models import Role
-from gaoxin.web.accounts.scoping import audit, chosen_zone, may, visible
+from gaoxin.web.accounts.scoping import audit, chosen_zone, may, sees, visible
 from gaoxin.web.credit.models import PublishedList
 from gaoxin.web.finance import forms as F
 from gaoxin.web.finance import services
@@ -330,9 +330,8 @@ def workspace(request):
     form = F.BankApplyForm(request.POST or None, products=own.filter(kind=Product.Kind.LOAN, active=True))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        # the bank's firms: on a list published to it or under a live consent to it (scoping's rule)
         ent = visible(user, Enterprise).filter(uscc=d["uscc"].strip().upper()).first()
-        if ent is None and (found := Enterprise.objects.filter(uscc=d["uscc"].strip().upper()).first()):
-            ent = found if services.live_consent(user.bank, found) is not None else None
         if ent is None:
             form.add_error("uscc", _("No firm with this USCC is on your white-lists or has authorised you."))
         else:
@@ -421,7 +420,7 @@ def _render_application(request, app: Application, bound: dict | None = None, st
                 elif action == L.REPAY:
                     initial = {"amount": _num(app.outstanding)}
                 forms_[action] = ACTION_FORMS[action](initial=initial, prefix=action)
-    details = services.bank_may_see(user, app.enterprise) if user.role == Role.BANK else True
+    details = sees(user, app.enterprise) if user.role == Role.BANK else True
     if user.role == Role.BANK and details:
         audit(request, "view_enterprise_finance", app, enterprise=app.enterprise_id)
         services.log_bank_access(request, app.enterprise, f"贷款申请 #{app.pk}", "page")
@@ -446,6 +445,12 @@ def _render_application(request, app: Application, bound: dict | None = None, st
                 for t in history
             ],
             "details": details,
+            "cap": rule.line.cap if (rule := services.core(app.product)).line else None,
+            "pool_states": services.pools(
+                Product.objects.filter(pk=app.product.pool_id), Application.objects.all()
+            )
+            if app.product.pool_id and user.role in (Role.BANK, Role.PLATFORM_ADMIN)
+            else [],
             "claim": claim,
             "consent": consent,
             "consent_url": _url("consent:mine"),
@@ -488,14 +493,17 @@ def application_act(request, pk: int, action: str):
                 on=d.get("on"),
                 note=d.get("note") or "",
                 first_loan=d.get("first_loan")
-                if action == L.DISBURSE and "first_loan" in request.POST
+                if action == L.DISBURSE and f"{action}-first_loan" in request.POST
                 else None,
+                above_request_reason=d.get("above_request_reason") or "",
             )
         except services.FinanceError as exc:
             form.add_error(None, str(exc))
             status = exc.status
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": services.action_label(action)})
+            if (warning := services.pool_warning(app)) is not None:
+                messages.warning(request, warning)
             return redirect("finance:application", pk=app.pk)
     return _render_application(request, app, {action: form}, status=status)
 
