@@ -1,5 +1,507 @@
-"""The policy app's pages: authorise, call a service, render."""
+"""The policy app's pages: authorise, call a service, render.
+
+Zone policy office (zone staff; writes by the zone administrator): policies and drafts, simulation
+and comparison, the official list and its 公示, objections, payment batches and the ledger. The
+enterprise: "政策与奖补" (``mine``) — what it received, will receive, what to confirm, the nearest
+clause it misses with the gap. Out-of-scope ids are 404 (``visible``), never 403.
+"""
 
 from __future__ import annotations
 
-urls: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gaoxin.policy.model import POLICIES_DIR, PolicyError
+from gaoxin.policy.model import shipped as shipped_policies
+from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
+from gaoxin.web.platform.views import download, paginate, require
+from gaoxin.web.policy import forms, services
+from gaoxin.web.policy.models import Award, LedgerEntry, MatchRun, Objection, PaymentBatch, Policy
+from gaoxin.web.registry.models import Enterprise
+
+
+def _write(request, obj) -> None:
+    require(request.user, "manage_policies")
+    require(request.user, ok=can_write(request.user, obj))
+
+
+def _fail(request, exc: Exception) -> None:
+    messages.error(request, str(exc))
+
+
+# --- the policy office ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    require(request.user)
+    zone, zones = chosen_zone(request.user, request.GET.get("zone"))
+    policies = visible(request.user, Policy).filter(zone=zone).order_by("code", "-version") if zone else []
+    runs = visible(request.user, MatchRun).filter(zone=zone).select_related("policy")[:20] if zone else []
+    pending = (
+        visible(request.user, Objection)
+        .filter(status=Objection.Status.PENDING, award__run__zone=zone)
+        .count()
+        if zone
+        else 0
+    )
+    return render(
+        request,
+        "policy/home.html",
+        {
+            "zone": zone,
+            "zones": zones,
+            "policies": policies,
+            "runs": runs,
+            "pending": pending,
+            "examples": [p.stem for p in shipped_policies()],
+            "can_manage": may(request.user, "manage_policies"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_new(request, pk: int | None = None):
+    require(request.user, "manage_policies")
+    zone, zones = chosen_zone(request.user, request.GET.get("zone"))
+    if zone is None:
+        raise Http404
+    base = get_object_or_404(visible(request.user, Policy), pk=pk) if pk else None
+    if base is not None:
+        zone = base.zone
+    example = request.GET.get("example", "")
+    initial = base.text if base else ""
+    if example and (POLICIES_DIR / f"{example}.yaml") in shipped_policies():
+        initial = (POLICIES_DIR / f"{example}.yaml").read_text(encoding="utf-8")
+    form = forms.PolicyFileForm(request.POST or None, initial={"text": initial})
+    if request.method == "POST" and form.is_valid():
+        probe = Policy(zone=zone)
+        require(request.user, ok=can_write(request.user, probe))
+        with transaction.atomic():
+            p = services.save_draft(zone, form.cleaned_data["text"], request.user, request)
+        messages.success(
+            request, _("Draft saved: %(title)s, version %(v)s.") % {"title": p.title, "v": p.version}
+        )
+        return redirect("policy:policy", p.pk)
+    return render(request, "policy/edit.html", {"form": form, "zone": zone, "zones": zones, "base": base})
+
+
+@login_required
+@require_GET
+def policy_detail(request, pk: int):
+    p = get_object_or_404(visible(request.user, Policy).select_related("zone"), pk=pk)
+    require(request.user)
+    runs = visible(request.user, MatchRun).filter(policy=p)
+    core = services.parsed(p)
+    return render(
+        request,
+        "policy/policy.html",
+        {
+            "p": p,
+            "core": core,
+            "clauses": p.clauses.all(),
+            "runs": runs,
+            "versions": visible(request.user, Policy).filter(zone=p.zone, code=p.code).order_by("-version"),
+            "run_form": forms.RunForm(
+                initial={"year": max(min(core.valid_to.year, 2025), core.valid_from.year)}
+            ),
+            "can_manage": may(request.user, "manage_policies") and can_write(request.user, p),
+        },
+    )
+
+
+@login_required
+@require_POST
+def policy_publish(request, pk: int):
+    p = get_object_or_404(visible(request.user, Policy), pk=pk)
+    _write(request, p)
+    try:
+        with transaction.atomic():
+            services.publish_policy(p, request.user, request)
+        messages.success(request, _("Published. Earlier published versions of this policy are retired."))
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:policy", p.pk)
+
+
+@login_required
+@require_POST
+def policy_match(request, pk: int):
+    p = get_object_or_404(visible(request.user, Policy), pk=pk)
+    _write(request, p)
+    form = forms.RunForm(request.POST)
+    kind = MatchRun.Kind.OFFICIAL if request.POST.get("kind") == "official" else MatchRun.Kind.SIMULATION
+    if not form.is_valid():
+        messages.error(request, _("Give the data year."))
+        return redirect("policy:policy", p.pk)
+    try:
+        with transaction.atomic():
+            run = services.match(p, form.cleaned_data["year"], request.user, kind, request)
+    except (services.PolicyFlowError, PolicyError) as exc:
+        _fail(request, exc)
+        return redirect("policy:policy", p.pk)
+    return redirect("policy:run", run.pk)
+
+
+# --- runs ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def run_detail(request, pk: int):
+    run = get_object_or_404(visible(request.user, MatchRun).select_related("policy", "zone"), pk=pk)
+    require(request.user)
+    awards = (
+        visible(request.user, Award)
+        .filter(run=run, amount__gt=0)
+        .select_related("enterprise")
+        .order_by("clause_id", "rank", "enterprise__uscc")
+    )
+    clause = request.GET.get("clause", "")
+    if clause:
+        awards = awards.filter(clause_id=clause)
+    others = (
+        visible(request.user, MatchRun).filter(zone=run.zone, policy__code=run.policy.code).exclude(pk=run.pk)
+    )
+    return render(
+        request,
+        "policy/run.html",
+        {
+            "run": run,
+            "summary": run.summary,
+            "page": paginate(request, awards),
+            "clause": clause,
+            "others": others[:20],
+            "batches": visible(request.user, PaymentBatch).filter(run=run),
+            "publicity_form": forms.PublicityForm(initial={"start": forms.today()}),
+            "can_manage": may(request.user, "manage_policies") and can_write(request.user, run),
+            "counts": {
+                s: run.awards.filter(status=s).count()
+                for s in (
+                    Award.Status.MATCHED,
+                    Award.Status.CONFIRMED,
+                    Award.Status.WAIVED,
+                    Award.Status.PAID,
+                )
+            },
+        },
+    )
+
+
+@login_required
+@require_GET
+def run_compare(request, pk: int, other: int):
+    a = get_object_or_404(visible(request.user, MatchRun).select_related("policy"), pk=pk)
+    b = get_object_or_404(visible(request.user, MatchRun).select_related("policy"), pk=other)
+    require(request.user)
+    return render(request, "policy/compare.html", {"a": a, "b": b, "rows": services.compare(a, b)})
+
+
+@login_required
+@require_POST
+def run_publicity(request, pk: int):
+    run = get_object_or_404(visible(request.user, MatchRun), pk=pk)
+    _write(request, run)
+    form = forms.PublicityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("policy:run", run.pk)
+    try:
+        with transaction.atomic():
+            services.open_publicity(
+                run, form.cleaned_data["start"], form.cleaned_data["end"], request.user, request
+            )
+        messages.success(request, _("The list is in publicity; the firms on it can confirm or waive."))
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:run", run.pk)
+
+
+@login_required
+@require_POST
+def run_close(request, pk: int):
+    run = get_object_or_404(visible(request.user, MatchRun), pk=pk)
+    _write(request, run)
+    try:
+        with transaction.atomic():
+            n = services.close_publicity(run, request.user, request=request)
+        messages.success(request, _("Publicity closed; %(n)s unconfirmed awards count as waived.") % {"n": n})
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:run", run.pk)
+
+
+@login_required
+@require_POST
+def run_batch(request, pk: int):
+    run = get_object_or_404(visible(request.user, MatchRun), pk=pk)
+    _write(request, run)
+    try:
+        with transaction.atomic():
+            batch = services.create_batch(run, request.user, request)
+        return redirect("policy:batch", batch.pk)
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:run", run.pk)
+
+
+# --- awards, objections ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def award_detail(request, pk: int):
+    award = get_object_or_404(
+        visible(request.user, Award).select_related("run", "run__policy", "enterprise"), pk=pk
+    )
+    staff = may(request.user, "view_zone")
+    return render(
+        request,
+        "policy/award.html",
+        {
+            "a": award,
+            "staff": staff,
+            "events": visible(request.user, award.events.all()) if staff else award.events.all(),
+            "objections": visible(request.user, Objection).filter(award=award),
+            "decision_form": forms.DecisionForm(),
+            "clawback_form": forms.ClawbackForm(),
+            "confirm_form": forms.ConfirmForm(initial={"account_name": award.enterprise.name}),
+            "objection_form": forms.ObjectionForm(),
+            "can_manage": staff and may(request.user, "manage_policies") and can_write(request.user, award),
+            "can_claim": may(request.user, "claim_awards") and can_write(request.user, award),
+        },
+    )
+
+
+@login_required
+@require_POST
+def objection_decide(request, pk: int):
+    obj = get_object_or_404(visible(request.user, Objection).select_related("award"), pk=pk)
+    _write(request, obj)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("policy:award", obj.award_id)
+    d = form.cleaned_data
+    try:
+        with transaction.atomic():
+            services.decide_objection(
+                obj,
+                request.user,
+                upheld=d["decision"] == "uphold",
+                note=d["note"],
+                amount=d["amount"],
+                request=request,
+            )
+        messages.success(request, _("Decision recorded."))
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:award", obj.award_id)
+
+
+@login_required
+@require_POST
+def award_clawback(request, pk: int):
+    award = get_object_or_404(visible(request.user, Award), pk=pk)
+    _write(request, award)
+    form = forms.ClawbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("policy:award", award.pk)
+    try:
+        with transaction.atomic():
+            services.clawback(
+                award,
+                request.user,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        messages.success(request, _("Clawback booked in the ledger."))
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:award", award.pk)
+
+
+@login_required
+@require_GET
+def objections(request):
+    require(request.user)
+    zone, zones = chosen_zone(request.user, request.GET.get("zone"))
+    qs = (
+        visible(request.user, Objection)
+        .filter(award__run__zone=zone)
+        .select_related("award", "award__enterprise", "award__run__policy")
+    )
+    return render(
+        request, "policy/objections.html", {"zone": zone, "zones": zones, "page": paginate(request, qs)}
+    )
+
+
+# --- payments and the ledger ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(visible(request.user, PaymentBatch).select_related("run", "run__policy"), pk=pk)
+    require(request.user)
+    return render(
+        request,
+        "policy/batch.html",
+        {
+            "batch": batch,
+            "awards": batch.awards.select_related("enterprise").order_by("enterprise__uscc", "clause_id"),
+            "can_manage": may(request.user, "manage_policies") and can_write(request.user, batch),
+        },
+    )
+
+
+@login_required
+@require_GET
+def batch_xlsx(request, pk: int):
+    batch = get_object_or_404(visible(request.user, PaymentBatch).select_related("run", "run__policy"), pk=pk)
+    require(request.user)
+    audit(request, "export", batch, what="policy_batch", number=batch.number)
+    return download(services.batch_xlsx(batch), f"拨付批次-{batch.run.policy.code}-{batch.number}.xlsx")
+
+
+@login_required
+@require_POST
+def batch_paid(request, pk: int):
+    batch = get_object_or_404(visible(request.user, PaymentBatch), pk=pk)
+    _write(request, batch)
+    try:
+        with transaction.atomic():
+            services.mark_paid(batch, request.user, request)
+        messages.success(request, _("Batch marked as paid; the ledger is booked."))
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:batch", batch.pk)
+
+
+@login_required
+@require_GET
+def ledger(request):
+    require(request.user)
+    zone, zones = chosen_zone(request.user, request.GET.get("zone"))
+    qs = (
+        visible(request.user, LedgerEntry)
+        .filter(zone=zone)
+        .select_related("enterprise")
+        .order_by("-at", "-id")
+    )
+    return render(
+        request, "policy/ledger.html", {"zone": zone, "zones": zones, "page": paginate(request, qs)}
+    )
+
+
+# --- the enterprise: 政策与奖补 ------------------------------------------------------------------------------
+
+
+def _own_enterprise(request) -> Enterprise:
+    require(request.user, "claim_awards")
+    return get_object_or_404(visible(request.user, Enterprise), pk=request.user.enterprise_id)
+
+
+@login_required
+@require_GET
+def mine(request):
+    ent = _own_enterprise(request)
+    ctx = services.firm_view(request.user, ent)
+    ctx.update(enterprise=ent, policies=visible(request.user, Policy).filter(status=Policy.Status.PUBLISHED))
+    return render(request, "policy/mine.html", ctx)
+
+
+def _claim(request, pk: int) -> Award:
+    require(request.user, "claim_awards")
+    award = get_object_or_404(visible(request.user, Award).select_related("run"), pk=pk)
+    require(request.user, ok=can_write(request.user, award))
+    return award
+
+
+@login_required
+@require_POST
+def award_confirm(request, pk: int):
+    award = _claim(request, pk)
+    form = forms.ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("policy:award", award.pk)
+    try:
+        with transaction.atomic():
+            services.confirm(award, request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("Thank you: your confirmation and bank account are recorded."))
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:award", award.pk)
+
+
+@login_required
+@require_POST
+def award_waive(request, pk: int):
+    award = _claim(request, pk)
+    try:
+        with transaction.atomic():
+            services.waive(award, request.user, request)
+        messages.success(request, _("You have waived this award."))
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:award", award.pk)
+
+
+@login_required
+@require_POST
+def award_object(request, pk: int):
+    require(request.user, "claim_awards")
+    award = get_object_or_404(visible(request.user, Award).select_related("run"), pk=pk)
+    form = forms.ObjectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("policy:award", award.pk)
+    try:
+        with transaction.atomic():
+            services.object_to(award, request.user, request=request, **form.cleaned_data)
+        messages.success(
+            request, _("Your objection is recorded; the zone will decide and you will see the result here.")
+        )
+    except services.PolicyFlowError as exc:
+        _fail(request, exc)
+    return redirect("policy:award", award.pk)
+
+
+urls = [
+    path("", home, name="home"),
+    path("new/", policy_new, name="new"),
+    path("<int:pk>/", policy_detail, name="policy"),
+    path("<int:pk>/edit/", policy_new, name="edit"),
+    path("<int:pk>/publish/", policy_publish, name="publish"),
+    path("<int:pk>/match/", policy_match, name="match"),
+    path("runs/<int:pk>/", run_detail, name="run"),
+    path("runs/<int:pk>/compare/<int:other>/", run_compare, name="compare"),
+    path("runs/<int:pk>/publicity/", run_publicity, name="publicity"),
+    path("runs/<int:pk>/close/", run_close, name="close"),
+    path("runs/<int:pk>/batch/", run_batch, name="batch_create"),
+    path("awards/<int:pk>/", award_detail, name="award"),
+    path("awards/<int:pk>/confirm/", award_confirm, name="confirm"),
+    path("awards/<int:pk>/waive/", award_waive, name="waive"),
+    path("awards/<int:pk>/object/", award_object, name="object"),
+    path("awards/<int:pk>/clawback/", award_clawback, name="clawback"),
+    path("objections/", objections, name="objections"),
+    path("objections/<int:pk>/decide/", objection_decide, name="decide"),
+    path("batches/<int:pk>/", batch_detail, name="batch"),
+    path("batches/<int:pk>/xlsx/", batch_xlsx, name="batch_xlsx"),
+    path("batches/<int:pk>/paid/", batch_paid, name="batch_paid"),
+    path("ledger/", ledger, name="ledger"),
+    path("mine/", mine, name="mine"),
+]
+
+__all__ = ["reverse", "urls"]
