@@ -182,7 +182,7 @@ def computed_values(
     firms: Mapping[int, int] | None = None,
     talents: Iterable[tuple[str, str, int | None, int]] = (),
     platforms: Iterable[tuple[str, str, int | None, int]] = (),
-) -> dict[int, object]:
+) -> Mapping[int, object]:
     """The metric's value for each of ``years`` from the register's aggregates; a year without data
     is left out (never zero: no report is not "none")."""
     years = list(years)

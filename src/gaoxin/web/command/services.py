@@ -174,11 +174,6 @@ def path_of(target: Target):
     return make_path(target.baseline_value, target.baseline_year, target.target_value, target.target_year)
 
 
-def entered_actuals(target: Target) -> dict[Period, Decimal]:
-    """The target's entered actuals by period (uses a prefetched ``actuals`` when there is one)."""
-    return {Period(a.year, a.month): a.value for a in target.actuals.all()}
-
-
 @dataclass
 class TargetView:
     target: Target
