@@ -386,7 +386,9 @@ def star_standards(f: Financials, rules: StarRules | None = None) -> list[Standa
             check(
                 "cash_flow_3y",
                 "最近三年经营活动现金流量净额累计",
-                f.operating_cash_flow_3y if f.operating_cash_flow_3y is not None else _sum(f.operating_cash_flow, y3),
+                f.operating_cash_flow_3y
+                if f.operating_cash_flow_3y is not None
+                else _sum(f.operating_cash_flow, y3),
                 r.std3_cash_flow,
                 unit="万元",
             ),

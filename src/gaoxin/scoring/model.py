@@ -258,9 +258,22 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def shipped() -> list[str]:
-    """Ids of the models that ship with gaoxin."""
-    return sorted(p.stem for p in MODELS_DIR.glob("*.yaml"))
+def shipped(unit: str | None = "enterprise") -> list[str]:
+    """Ids of the models that ship with gaoxin that score ``unit`` (default enterprises; None: all).
+
+    The default keeps every caller that scores enterprises (the platform's score runs, the baselines)
+    to the enterprise models; a zone model (``zone-eval-2021``) is asked for by ``unit="zone"``."""
+    out = []
+    for p in sorted(MODELS_DIR.glob("*.yaml")):
+        if unit is not None:
+            try:
+                doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError):
+                doc = None
+            if (doc.get("unit", "enterprise") if isinstance(doc, Mapping) else "enterprise") != unit:
+                continue
+        out.append(p.stem)
+    return out
 
 
 def resolve(model: str | Path) -> Path:
