@@ -22,7 +22,9 @@ $(CURDIR)/.tools/bin/uv:
 	$(UV) sync --locked --all-groups
 	@touch $@
 
+# msgfmt (GNU gettext) compiles the translations (python -m gaoxin.web.platform.i18n).
 setup: .venv/.synced
+	@command -v msgfmt >/dev/null || { echo "setup: msgfmt is missing — install GNU gettext (Debian/Ubuntu: apt-get install gettext); it compiles the translations" >&2; exit 1; }
 
 # A fresh demo database in out/demo, three scored zones, one account per role, served on 127.0.0.1.
 demo: setup
@@ -34,6 +36,8 @@ demo: setup
 test: setup
 	$(UV) run ruff check src tests bench
 	$(UV) run ruff format --check src tests bench
+	$(UV) run lint-imports
+	$(UV) run mypy
 	@status=0; \
 	$(MAKE) --no-print-directory test-sqlite || status=1; \
 	if [[ "$${DATABASE_URL:-}" == postgres* ]]; then \

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gaoxin.command.targets import Path, Status, period_end, progress
+from gaoxin.command.targets import Path, Status, period_end, progress, shortfall
 
 # "4,000 high-tech enterprises by 2027" from 2,000 at the end of 2022: 400 a year on the straight path.
 HT = Path(2000, 2022, 4000, 2027)
@@ -77,3 +77,17 @@ def test_more_progress_never_worsens_the_status(base, goal, t, a, b):
     assert order.index(progress(path, hi, 2020 + t).status) >= order.index(
         progress(path, lo, 2020 + t).status
     )
+
+
+def test_shortfall_in_the_targets_direction():
+    rising = Path(80, 2023, 120, 2026)
+    assert shortfall(rising, 100) == 20
+    assert shortfall(rising, 120) == 0  # reached
+    assert shortfall(rising, 130) == 0  # passed
+    assert shortfall(rising, None) == 0  # no data: nothing to show
+    falling = Path(0.8, 2023, 0.5, 2026)
+    assert shortfall(falling, 0.6) == pytest.approx(0.1)
+    assert shortfall(falling, 0.4) == 0
+    hold = Path(50, 2023, 50, 2026)
+    assert shortfall(hold, 45) == 5
+    assert shortfall(hold, 55) == 0

@@ -85,11 +85,6 @@ def standing(
     )
 
 
-def path_points(path: Path) -> list[tuple[float, float]]:
-    """The straight path as two points (baseline, goal) on the year-end scale, for a chart."""
-    return [(path.baseline_year, path.baseline_value), (path.target_year, path.target_value)]
-
-
 def sparkline(values: list[float | None], width: int = 120, height: int = 28, pad: int = 2) -> str:
     """SVG polyline ``points`` for a small line of ``values`` (missing values skipped); "" if < 2."""
     known = [(i, v) for i, v in enumerate(values) if v is not None]

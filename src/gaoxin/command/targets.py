@@ -80,6 +80,15 @@ class Progress:
     share_done: float | None  # (actual − baseline) / (goal − baseline); None for a hold-level target
 
 
+def shortfall(path: Path, actual: float | None) -> float:
+    """How much is still missing to reach the goal, in the target's direction (0 once reached or
+    passed, and for no data): a rising goal of 120 firms with 100 → 20; a falling one of 0.5 t/万元 with
+    0.6 → 0.1; holding a level counts up to it."""
+    if actual is None:
+        return 0.0
+    return max(0.0, (path.target_value - actual) * (path.direction or 1))
+
+
 def period_end(year: int, month: int = 12) -> float:
     """The end of ``month`` of ``year`` on the year-end scale (December of ``year`` → ``year``)."""
     if not 1 <= month <= 12:

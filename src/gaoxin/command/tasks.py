@@ -34,7 +34,7 @@ def is_overdue(deadline: dt.date | None, status: str, on: dt.date) -> bool:
 
 def days_overdue(deadline: dt.date | None, status: str, on: dt.date) -> int:
     """Days past the deadline on ``on`` (0 when not overdue)."""
-    return (on - deadline).days if is_overdue(deadline, status, on) else 0
+    return (on - deadline).days if deadline is not None and is_overdue(deadline, status, on) else 0
 
 
 def late(deadline: dt.date | None, status: str, completed_on: dt.date | None) -> bool:

@@ -20,7 +20,7 @@ MISSING = "—"
 Number = int | float | Decimal | str
 
 
-def exact(value: Number) -> Decimal:
+def exact(value: object) -> Decimal:
     """``value`` as an exact Decimal (floats through their shortest repr); ValueError if not a number."""
     if isinstance(value, bool):
         raise ValueError(f"not a number: {value!r}")
@@ -38,7 +38,7 @@ def exact(value: Number) -> Decimal:
     return d
 
 
-def round_half_up(value: Number, places: int) -> Decimal:
+def round_half_up(value: object, places: int) -> Decimal:
     """``value`` rounded half up to ``places`` decimals (the one rounding rule)."""
     return exact(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 

@@ -6,6 +6,18 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
+    "policy_draft": _("Saved a policy draft"),
+    "policy_publish": _("Published a policy"),
+    "policy_match": _("Matched a policy against the zone's firms"),
+    "policy_publicity": _("Opened the publicity of an award list"),
+    "policy_publicity_close": _("Closed the publicity of an award list"),
+    "policy_confirm": _("Confirmed an award"),
+    "policy_waive": _("Waived an award"),
+    "policy_object": _("Objected to an award result"),
+    "policy_objection_decide": _("Decided an objection to an award"),
+    "policy_batch": _("Prepared a payment batch"),
+    "policy_paid": _("Marked a payment batch as paid"),
+    "policy_clawback": _("Clawed back an award"),
     "login": _("Signed in"),
     "login_failed": _("Sign-in failed"),
     "login_locked": _("Sign-in refused: account locked"),
@@ -46,6 +58,10 @@ ACTIONS = {
 }
 
 OBJECTS = {
+    "policy": _("policy"),
+    "matchrun": _("policy matching run"),
+    "award": _("policy award"),
+    "paymentbatch": _("payment batch"),
     "enterprise": _("enterprise"),
     "scorerun": _("score run"),
     "publishedlist": _("published list"),

@@ -11,10 +11,10 @@ with ``can_write(user, obj)``; nothing else filters by zone, enterprise or bank.
 
 A model this module does not know raises, so a new model cannot be shown unscoped by accident.
 
-Apps added later (cultivation, finance, command) declare the rules for their own models in their
-``scopes.py`` with ``register`` (and widen what banks or enterprises see of existing models with
-``grant``); their ``AppConfig.ready`` imports it. The rules still live in one table and are applied by
-the functions below, and nowhere else.
+Every app (registry and credit as well as cultivation, finance, command …) declares the rules for
+its own models in its ``scopes.py`` with ``register`` (and widens what banks or enterprises see of
+other apps' models with ``grant``); its ``AppConfig.ready`` imports it. Only the accounts models'
+rules are here. The rules live in one table and are applied by the functions below, and nowhere else.
 """
 
 from __future__ import annotations
@@ -36,32 +36,13 @@ def _model(name: str) -> type[Model]:
     return apps.get_model(app, model)
 
 
-# For each model: the path from it to the zone, to the enterprise, and (for banks) the filter.
-_ZONE_PATH = {
-    "registry.Zone": "",
-    "registry.Enterprise": "zone",
-    "registry.AnnualReport": "enterprise__zone",
-    "registry.Qualification": "enterprise__zone",
-    "registry.ImportBatch": "zone",
-    "registry.ChangeRecord": "enterprise__zone",
-    "registry.Correction": "enterprise__zone",
-    "credit.ScoreRun": "zone",
-    "credit.Score": "run__zone",
-    "credit.PublishedList": "zone",
-    "credit.ListEntry": "published_list__zone",
-    "credit.ModelFile": "zone",
-    "credit.Job": "zone",
+# For each model: the path from it to the zone, and to the enterprise (filled by ``register``: the
+# accounts models here, every app's in its scopes.py — registry and credit too).
+_ZONE_PATH: dict[str, str] = {
     "accounts.AuditEvent": "zone",
     "accounts.User": "zone",
 }
-_ENTERPRISE_PATH = {
-    "registry.Enterprise": "",
-    "registry.AnnualReport": "enterprise",
-    "registry.Qualification": "enterprise",
-    "registry.ChangeRecord": "enterprise",
-    "registry.Correction": "enterprise",
-    "credit.Score": "enterprise",
-}
+_ENTERPRISE_PATH: dict[str, str] = {}
 
 
 # Registered by apps: label → {role: fn(user) -> Q}: extra rows a bank or enterprise user sees.
@@ -130,18 +111,8 @@ def _path(prefix: str, field: str) -> str:
 
 
 def _bank_filter(label: str, bank: int) -> Q | None:
-    """What a bank sees: published lists addressed to it and what those lists contain."""
-    lists = Q(published_lists__banks=bank)
-    return {
-        "credit.PublishedList": Q(banks=bank),
-        "credit.ListEntry": Q(published_list__banks=bank),
-        "registry.Enterprise": Q(list_entries__published_list__banks=bank),
-        "credit.Score": Q(
-            pk__in=_model("credit.ListEntry").objects.filter(published_list__banks=bank).values("score_id")
-        ),
-        "registry.Zone": lists,
-        "accounts.Bank": Q(pk=bank),
-    }.get(label)
+    """What a bank sees of the accounts models: its own bank (apps grant the rest in their scopes.py)."""
+    return Q(pk=bank) if label == "accounts.Bank" else None
 
 
 def visible(user: User, model: type[Model] | QuerySet) -> QuerySet:
@@ -165,7 +136,7 @@ def visible(user: User, model: type[Model] | QuerySet) -> QuerySet:
         if own is None and extra is None:
             return qs.none()
         q = (own if own is not None else Q(pk__in=[])) | (extra if extra is not None else Q(pk__in=[]))
-        return qs.filter(q).distinct() if extra is not None or label == "credit.ScoreRun" else qs.filter(q)
+        return qs.filter(q).distinct() if extra is not None else qs.filter(q)
     if user.role == Role.BANK:
         rule = _bank_filter(label, user.bank_id)
         extra = _granted(label, user)
@@ -178,15 +149,16 @@ def visible(user: User, model: type[Model] | QuerySet) -> QuerySet:
 
 def _enterprise_filter(label: str, user: User) -> Q | None:
     """What an enterprise user sees of its own: its firm and what hangs off it."""
-    if label == "registry.Zone":
-        return Q(pk=user.enterprise.zone_id)
     if label in _ENTERPRISE_PATH:
         return Q(**{_ENTERPRISE_PATH[label] or "pk": user.enterprise_id})
-    if label == "credit.ScoreRun":
-        return Q(scores__enterprise=user.enterprise_id, status="done")
     if label == "accounts.AuditEvent":
         return Q(object_type="enterprise", object_id=str(user.enterprise_id))  # who looked at us
     return None
+
+
+def sees(user: User, obj: Model) -> bool:
+    """Whether ``obj`` is among the rows ``visible(user, type(obj))`` returns (one query)."""
+    return visible(user, type(obj)).filter(pk=obj.pk).exists()
 
 
 def chosen_zone(user: User, wanted: str | None) -> tuple[Model | None, list[Model]]:
@@ -219,14 +191,8 @@ def can_write(user: User, obj: Model) -> bool:
     label = _label(type(obj))
     if user.role == Role.ZONE_ADMIN:
         return label in _ZONE_PATH and _zone_id(obj, label) == user.zone_id
-    if user.role == Role.CLERK and label == "registry.ImportBatch":
-        return _zone_id(obj, label) == user.zone_id
     writer = _WRITERS.get(label, {}).get(user.role)
-    if writer is not None:
-        return bool(writer(user, obj))
-    if user.role == Role.ENTERPRISE:
-        return label == "registry.Correction" and obj.enterprise_id == user.enterprise_id
-    return False
+    return writer is not None and bool(writer(user, obj))
 
 
 def _zone_id(obj: Model, label: str) -> int | None:

@@ -561,10 +561,6 @@ def ranking_export(run: ScoreRun, model: Model, qs: QuerySet, described: str) ->
     return xlsx_bytes(frame, model, run_info(run, frame.height, [described] if described else []))
 
 
-def latest_done_run(runs: QuerySet) -> ScoreRun | None:
-    return runs.filter(status=ScoreRun.Status.DONE).order_by("-finished", "-id").first()
-
-
 # --- comparing two runs -------------------------------------------------------------------------------
 
 REASONS_SHOWN = 3

@@ -548,7 +548,7 @@ def pipelines(
         known = [(y, a) for y, a in zip(years, actual, strict=True) if a is not None]
         last_year, last = known[-1] if known else (None, None)
         prog = targets.progress(path, last, last_year) if last_year is not None else None
-        short = max(0.0, (path.target_value - last) * (path.direction or 1)) if last is not None else 0.0
+        short = targets.shortfall(path, last)
         per = (statuses or {}).get(tier, {})
         pipe = Pipeline(
             target=t,

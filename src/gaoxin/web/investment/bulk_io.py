@@ -12,13 +12,11 @@ columns, so an exported file imports back unchanged.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gaoxin import investment as core
-from gaoxin.io.problems import ERROR, Problem, msg, write_problems_xlsx
+from gaoxin.io.problems import ERROR, Problem, msg
 from gaoxin.io.tables import Column, Sheet, read_table, template, to_bytes
 from gaoxin.web.investment.models import (
     Chain,
@@ -29,6 +27,7 @@ from gaoxin.web.investment.models import (
     TableImport,
     stage_field,
 )
+from gaoxin.web.platform import bulk
 from gaoxin.web.registry.models import Enterprise, Zone
 
 STATUS_LABELS = {"active": "推进中", "dropped": "已终止"}
@@ -161,66 +160,21 @@ def import_table(kind: str, data: bytes, file_name: str, zone: Zone, user, today
         )
     problems = [*read.problems, *check.problems]
     errors = [p for p in problems if p.is_error]
-    record = TableImport(
+    record = bulk.new_record(
+        TableImport,
         zone=zone,
         kind=kind,
-        file_name=file_name[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        file_name=file_name,
         rows=len(read.rows),
-        problems=[_as_dict(p) for p in _ordered(problems)],
+        problems=problems,
         user=user,
     )
-    if errors:
-        record.status = TableImport.Status.REFUSED
-    else:
+    if not errors:
         counts = plan(user)
-        record.status = TableImport.Status.APPLIED
     record.counts = counts
     record.save()
     return Outcome(record, problems, counts)
-
-
-def _ordered(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.severity != ERROR, p.row or 0))
-
-
-def _as_dict(p: Problem) -> dict:
-    return {
-        "file": p.file,
-        "sheet": p.sheet,
-        "row": p.row,
-        "column": p.column,
-        "value": p.value,
-        "reason": p.reason,
-        "reason_en": p.reason_en,
-        "severity": p.severity,
-    }
-
-
-def problems_of(record: TableImport) -> list[Problem]:
-    return [
-        Problem(
-            p.get("file", ""),
-            p.get("row"),
-            p.get("column"),
-            p.get("value"),
-            p.get("reason", ""),
-            p.get("sheet"),
-            p.get("severity", ERROR),
-            p.get("reason_en", ""),
-        )
-        for p in record.problems
-    ]
-
-
-def error_report(record: TableImport) -> bytes:
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "errors.xlsx"
-        write_problems_xlsx(problems_of(record), path)
-        return path.read_bytes()
 
 
 # --- projects ----------------------------------------------------------------------------------------
@@ -564,10 +518,3 @@ def export(kind: str, rows: list[dict]) -> bytes:
 
 def template_bytes(kind: str) -> bytes:
     return template(COLUMNS[kind], TITLES[kind])
-
-
-def file_bytes(upload) -> bytes:
-    buf = io.BytesIO()
-    for chunk in upload.chunks():
-        buf.write(chunk)
-    return buf.getvalue()

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.investment import DEFAULT_STALLED_DAYS, DEFAULT_THRESHOLDS, STAGES
+from gaoxin.web.platform.bulk import ImportRecord
 
 MONEY = {"max_digits": 20, "decimal_places": 4}  # 万元 to the yuan, as the registry stores money
 
@@ -187,31 +188,20 @@ class StageChange(models.Model):
         ordering = ["-at", "-id"]
 
 
-class TableImport(models.Model):
-    """One upload of one of this app's tables (projects, chain nodes, node firms) and what came of it."""
+class TableImport(ImportRecord):
+    """One upload of one of this app's tables (projects, chain nodes, node firms) and what came of it
+    (the shared import record of ``gaoxin.web.platform.bulk``)."""
 
     class Kind(models.TextChoices):
         PROJECTS = "projects", _("Investment projects")
         NODES = "nodes", _("Chain nodes")
         FIRMS = "firms", _("Firms at chain nodes")
 
-    class Status(models.TextChoices):
-        APPLIED = "applied", _("Applied")
-        REFUSED = "refused", _("Refused: errors")
-
     zone = models.ForeignKey("registry.Zone", on_delete=models.CASCADE, related_name="investment_imports")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    file_name = models.CharField(_("file"), max_length=255)
-    sha256 = models.CharField(max_length=64)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    rows = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list, blank=True)  # [{sheet,row,column,value,reason}]
-    counts = models.JSONField(default=dict, blank=True)  # {"created": n, "updated": n, "unchanged": n}
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created", "-id"]
+    class Meta(ImportRecord.Meta):
+        pass
 
 
 ZERO = Decimal(0)

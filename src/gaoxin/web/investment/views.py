@@ -26,6 +26,7 @@ from gaoxin import investment as core
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
 from gaoxin.web.investment import bulk_io, services
 from gaoxin.web.investment.models import STAGE_CHOICES, Chain, ChainNode, NodeFirm, Project, TableImport
+from gaoxin.web.platform import bulk
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Zone
 
@@ -311,7 +312,7 @@ def import_page(request):
             return redirect(_with_zone(reverse("investment:import"), zone, zones))
         if zone is None or not can_write(user, TableImport(zone=zone)):
             raise PermissionDenied
-        data = bulk_io.file_bytes(upload)
+        data = bulk.file_bytes(upload)
         with transaction.atomic():
             outcome = bulk_io.import_table(kind, data, upload.name, zone, user, services.today())
         audit(
@@ -360,7 +361,7 @@ def import_errors(request, pk: int):
     record = _import(request, pk)
     if not record.problems:
         raise Http404
-    return download(bulk_io.error_report(record), f"{bulk_io.TITLES[record.kind]}-错误报告.xlsx")
+    return download(bulk.error_report(record), f"{bulk_io.TITLES[record.kind]}-错误报告.xlsx")
 
 
 @login_required

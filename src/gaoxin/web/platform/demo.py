@@ -320,7 +320,7 @@ def publish_demo_list(run, bank, user):
 
 def _console_ranking(zone, model, data_dir: Path) -> tuple[Path, str]:
     """The first zone's ranking as the CLI shows it, and as a workbook (the engine's own output)."""
-    from gaoxin.cli.commands import top_table
+    from gaoxin.io.console import top_table
     from gaoxin.io.runinfo import RunInfo
     from gaoxin.io.write import write_scores
     from gaoxin.scoring.engine import score
@@ -335,7 +335,7 @@ def _console_ranking(zone, model, data_dir: Path) -> tuple[Path, str]:
 
 
 def accounts_table() -> str:
-    from gaoxin.cli.commands import table
+    from gaoxin.io.console import table
 
     rows = [[zh, en, username, PASSWORD, hint] for username, _, zh, en, hint in ACCOUNTS]
     return table(["角色", "Role", "用户名 / user", "密码 / password", "先试试 / try"], rows)

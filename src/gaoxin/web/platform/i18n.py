@@ -1,21 +1,23 @@
-"""Translations without GNU gettext: a .po → .mo compiler and a finder of the messages the code uses.
+"""Translations: GNU gettext's ``msgfmt`` compiles the catalogues; this module checks them first and
+finds the messages the code uses.
 
-The machine has no ``msgfmt``, so the catalogue is compiled here, in pure Python, to the same GNU .mo
-format Python's ``gettext`` (and so Django) reads. The output is deterministic: a test compares the
+    uv run python -m gaoxin.web.platform.i18n            # rewrite every django.mo from its django.po
+    uv run python -m gaoxin.web.platform.i18n --check    # exit 1 if a django.mo is stale or a message is untranslated
+
+``msgfmt`` (Debian's ``gettext`` package; ``make setup`` and ``.ci/run`` require it) writes the .mo
+files Python's ``gettext`` (and so Django) reads; the output is deterministic, so a test compares the
 committed ``django.mo`` with the compilation of ``django.po`` and fails when someone forgot to rebuild.
 
-    uv run python -m gaoxin.web.platform.i18n            # rewrite django.mo from django.po
-    uv run python -m gaoxin.web.platform.i18n --check    # exit 1 if django.mo is stale or a message is untranslated
+Before ``msgfmt`` sees a catalogue it is read here (``parse_po``): the completeness tests need its
+entries, and one liberty is checked that ``msgfmt`` would refuse outright — because several people add
+their own blocks to one file in parallel, a msgid may appear twice if both give the same translation
+(two different translations of one msgid are refused, with both lines). Fuzzy entries are left out and
+``#~`` obsolete ones ignored, as ``msgfmt`` does.
 
 ``used_messages`` finds every msgid the project asks for — ``{% translate %}``, ``{% blocktranslate %}``
 (through Django's own ``templatize``, as ``makemessages`` does) and ``_()``, ``gettext()``,
 ``gettext_lazy()``, ``pgettext()``, ``ngettext()`` … calls in Python — so that a test can prove no
 English leaks into the Chinese pages.
-
-The .po dialect is the usual one: ``msgctxt``, ``msgid``, ``msgid_plural``, ``msgstr``, ``msgstr[n]``,
-continued strings, ``#, fuzzy`` (skipped, as msgfmt does) and ``#~`` obsolete entries (ignored). One
-liberty: because several people add their own blocks to one file in parallel, a msgid may appear twice
-if both give the same translation; two different translations of one msgid are refused.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from __future__ import annotations
 import argparse
 import ast
 import re
-import struct
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,7 +55,6 @@ def all_entries() -> list[Entry]:
     return out
 
 
-MO_MAGIC = 0x950412DE
 CONTEXT_SEP = "\x04"  # GNU gettext joins msgctxt and msgid with EOT
 PLURAL_SEP = "\x00"
 
@@ -222,39 +224,58 @@ def catalog(entries: Iterable[Entry], path: str = "django.po") -> dict[str, str]
     return out
 
 
+_QUOTE = str.maketrans({v: "\\" + k for k, v in _ESCAPES.items()})
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.translate(_QUOTE) + '"'
+
+
+def _po_text(messages: dict[str, str]) -> str:
+    """The catalogue (``catalog``'s key → translation map) as a plain .po file for ``msgfmt``."""
+    out = []
+    header = messages.get("", "Content-Type: text/plain; charset=UTF-8\n")
+    out.append(f"msgid {_quoted('')}\nmsgstr {_quoted(header)}\n")
+    for key, value in messages.items():
+        if key == "":
+            continue
+        context, _, msgid = key.rpartition(CONTEXT_SEP) if CONTEXT_SEP in key else (None, "", key)
+        lines = [f"msgctxt {_quoted(context)}"] if context is not None else []
+        if PLURAL_SEP in msgid:
+            single, plural = msgid.split(PLURAL_SEP, 1)
+            lines += [f"msgid {_quoted(single)}", f"msgid_plural {_quoted(plural)}"]
+            lines += [f"msgstr[{i}] {_quoted(v)}" for i, v in enumerate(value.split(PLURAL_SEP))]
+        else:
+            lines += [f"msgid {_quoted(msgid)}", f"msgstr {_quoted(value)}"]
+        out.append("\n".join(lines) + "\n")
+    return "\n".join(out)
+
+
+def msgfmt_path() -> str:
+    """GNU gettext's ``msgfmt`` (Debian/Ubuntu: ``apt-get install gettext``), or a clear error."""
+    found = shutil.which("msgfmt")
+    if found is None:
+        raise PoError("msgfmt", ["GNU gettext's msgfmt is not installed: apt-get install gettext"])
+    return found
+
+
 def mo_bytes(messages: dict[str, str]) -> bytes:
-    """GNU .mo (little-endian, no hash table), keys sorted by their UTF-8 bytes, as msgfmt orders them."""
-    items = sorted((k.encode("utf-8"), v.encode("utf-8")) for k, v in messages.items())
-    n = len(items)
-    header_size = 7 * 4
-    originals_at = header_size
-    translations_at = originals_at + 8 * n
-    data_at = translations_at + 8 * n
-    ids = b"".join(k + b"\0" for k, _ in items)
-    strs = b"".join(v + b"\0" for _, v in items)
-    orig_table, trans_table = [], []
-    offset = data_at
-    for k, _ in items:
-        orig_table += [len(k), offset]
-        offset += len(k) + 1
-    for _, v in items:
-        trans_table += [len(v), offset]
-        offset += len(v) + 1
-    head = struct.pack("<7I", MO_MAGIC, 0, n, originals_at, translations_at, 0, data_at)
-    return head + struct.pack(f"<{4 * n}I", *orig_table, *trans_table) + ids + strs
+    """The GNU .mo of ``messages``, compiled by ``msgfmt`` (deterministic: the same input, the same bytes)."""
+    done = subprocess.run(
+        [msgfmt_path(), "--check-format", "--check-header", "-o", "-", "-"],
+        input=_po_text(messages).encode("utf-8"),
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise PoError("msgfmt", done.stderr.decode("utf-8", "replace").splitlines())
+    return done.stdout
 
 
 def compile_po(text: str, path: str = "django.po") -> bytes:
+    """``text`` checked here (every fault with its line; a msgid given twice must agree), then compiled
+    by ``msgfmt``."""
     return mo_bytes(catalog(parse_po(text, path), path))
-
-
-def compile_file(po: Path = PO_PATH, mo: Path = MO_PATH) -> bool:
-    """Write ``mo`` from ``po``; returns whether the file changed."""
-    data = compile_po(po.read_text(encoding="utf-8"), str(po))
-    if mo.exists() and mo.read_bytes() == data:
-        return False
-    mo.write_bytes(data)
-    return True
 
 
 # --- the messages the code uses -----------------------------------------------------------------------
@@ -383,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         for po in po_paths():
             mine = parse_po(po.read_text(encoding="utf-8"), str(po))
             entries += mine
-            compiled.append((po.with_suffix(".mo"), mo_bytes(catalog(mine, str(po)))))
+            compiled.append((po.with_suffix(".mo"), compile_po(po.read_text(encoding="utf-8"), str(po))))
     except PoError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "gaoxin.web.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from gaoxin.web.registry import scopes  # noqa: F401  (the registry models' scoping rules)
