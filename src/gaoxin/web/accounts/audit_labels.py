@@ -18,10 +18,24 @@ ACTIONS = {
     "policy_batch": _("Prepared a payment batch"),
     "policy_paid": _("Marked a payment batch as paid"),
     "policy_clawback": _("Clawed back an award"),
+    "policy_trigger": _("Re-matched a policy after new data (a trigger)"),
     "login": _("Signed in"),
     "login_failed": _("Sign-in failed"),
     "login_locked": _("Sign-in refused: account locked"),
     "logout": _("Signed out"),
+    "audit_export": _("Exported the audit log"),
+    "user_create": _("Created an account"),
+    "user_edit": _("Changed an account's role or what it belongs to"),
+    "user_disable": _("Disabled an account"),
+    "user_enable": _("Enabled an account"),
+    "password_reset": _("Set a temporary password"),
+    "password_change": _("Changed their own password"),
+    "account_unlock": _("Unlocked an account"),
+    "zone_create": _("Created a zone"),
+    "zone_edit": _("Changed a zone"),
+    "bank_create": _("Created a bank"),
+    "bank_edit": _("Changed a bank"),
+    "audit_archive": _("Archived audit entries past the retention period"),
     "token_created": _("API token created"),
     "token_revoked": _("API token revoked"),
     "view": _("Viewed"),
@@ -55,9 +69,46 @@ ACTIONS = {
     "green_set_change": _("Changed the coefficient sets (recomputed)"),
     "green_benchmarks": _("Imported the energy benchmark table"),
     "green_publish": _("Published a green list"),
+    "benchmark_view": _("Viewed the zone benchmarking"),
+    "benchmark_compute": _("Computed zone facts from the registry"),
+    "benchmark_import": _("Imported zone facts"),
+    "benchmark_export": _("Exported zone facts"),
+    "benchmark_peers": _("Imported a peer table"),
+    "carriers_settings": _("Changed the innovation carriers settings"),
+    "carriers_incubator_saved": _("Saved an incubator"),
+    "carriers_firm_added": _("Added an incubated firm"),
+    "carriers_firm_exit": _("Recorded an incubated firm's exit"),
+    "carriers_graduations": _("Detected graduations from the register"),
+    "carriers_self_evaluation": _("Saved an incubator self-evaluation"),
+    "carriers_admission_scored": _("Scored an applicant to the incubation chain"),
+    "carriers_admission_decided": _("Decided an admission to the incubation chain"),
+    "carriers_reserve_added": _("Added a firm to the listing reserve"),
+    "carriers_reserve_saved": _("Edited a listing reserve entry"),
+    "carriers_reserve_stage": _("Recorded a listing stage"),
+    "carriers_reward_paid": _("Recorded a listing stage reward as paid"),
+    "carriers_needs_from_chains": _("Proposed challenge needs from the chains' gaps"),
+    "carriers_need_submitted": _("Submitted a technical need"),
+    "carriers_challenge_created": _("Created a challenge (揭榜挂帅)"),
+    "carriers_challenge_published": _("Published a challenge"),
+    "carriers_applied": _("Applied to a challenge"),
+    "carriers_expert_added": _("Added a challenge expert"),
+    "carriers_review_assigned": _("Assigned an application to an expert"),
+    "carriers_review_started": _("Started a challenge review"),
+    "carriers_conflict_declared": _("Declared a conflict of interest"),
+    "carriers_review_submitted": _("Submitted a challenge review"),
+    "carriers_selected": _("Selected a challenge team"),
+    "carriers_contract_signed": _("Signed a challenge contract"),
+    "carriers_payment": _("Recorded a challenge payment"),
+    "carriers_milestone": _("Decided a challenge milestone"),
+    "carriers_contract_terminated": _("Terminated a challenge contract"),
+    "carriers_race_settled": _("Settled a horse race"),
+    "carriers_import": _("Imported a carriers table"),
 }
 
 OBJECTS = {
+    "user": _("account"),
+    "zone": _("zone"),
+    "bank": _("bank"),
     "policy": _("policy"),
     "matchrun": _("policy matching run"),
     "award": _("policy award"),
@@ -77,7 +128,56 @@ OBJECTS = {
     "recompute": _("recomputation of green figures"),
     "greenlist": _("green list"),
     "coefficientfile": _("coefficient set"),
+    "incubator": _("incubator"),
+    "reservefirm": _("listing reserve firm"),
+    "challenge": _("challenge"),
+    "challengeapplication": _("challenge application"),
+    "need": _("technical need"),
+    "carriersettings": _("carrier settings"),
+    "tableimport": _("carriers import"),
+    "peertable": _("peer table"),
 }
+
+
+# The detail's keys as the log shows them; an unknown key is shown with its underscores as spaces.
+DETAILS = {
+    "what": _("what"),
+    "year": _("year"),
+    "number": _("number"),
+    "amount": _("amount"),
+    "version": _("version"),
+    "status": _("status"),
+    "code": _("code"),
+    "total": _("total"),
+    "stage": _("stage"),
+    "rows": _("rows"),
+    "model": _("model"),
+    "file": _("file"),
+    "bank": _("bank"),
+    "username": _("user name"),
+    "kind": _("kind"),
+    "enterprise": _("enterprise"),
+    "reason": _("reason"),
+    "note": _("note"),
+    "filters": _("filters"),
+    "before": _("before"),
+    "entries": _("entries"),
+    "archive": _("archive"),
+    "sha256": _("SHA-256"),
+}
+
+
+def detail_fields(detail: dict) -> list[tuple[str, str]]:
+    """An entry's detail as (label, text) pairs: lists joined, nested mappings as ``k=v``."""
+
+    def text(value) -> str:
+        if isinstance(value, dict):
+            return "; ".join(f"{k}={text(v)}" for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return ", ".join(text(v) for v in value)
+        return "" if value is None else str(value)
+
+    return [(str(DETAILS.get(k, k.replace("_", " "))), text(v)) for k, v in (detail or {}).items()]
 
 
 def action_label(code: str) -> str:

@@ -36,3 +36,22 @@ class ChineseUnlessChosenMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """After an administrator set a temporary password, the user's first stop is choosing their own:
+    every page but the password form, sign-out, static files and the language switch redirects there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+            allowed = (reverse("accounts:password"), reverse("accounts:logout"), "/static/", "/i18n/")
+            if not request.path.startswith(allowed):
+                return redirect("accounts:password")
+        return self.get_response(request)

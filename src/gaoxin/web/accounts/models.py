@@ -9,11 +9,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+    """One role per account. The platform's administration is split three ways (三员分立, MLPS 2.0
+    level 3): the system administrator (``platform_admin``: zones, banks, configuration, the data),
+    the security administrator (accounts, roles, tokens, lockouts; no enterprise data) and the audit
+    administrator (reads and exports the audit log; nothing else). One role field: no account can
+    hold two of them."""
+
+    PLATFORM_ADMIN = "platform_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
     ZONE_ADMIN = "zone_admin", _("Zone administrator")
     CLERK = "clerk", _("Data clerk")
     ENTERPRISE = "enterprise", _("Enterprise user")
     BANK = "bank", _("Bank user")
+
+
+# The roles anchored to nothing: the platform's three administrators.
+ADMIN_ROLES = (Role.PLATFORM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 class Bank(models.Model):
@@ -54,6 +66,8 @@ class User(AbstractUser):
         Bank, verbose_name=_("bank"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # Set when an administrator sets the password: the user chooses their own at the next sign-in.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -62,7 +76,10 @@ class User(AbstractUser):
                 name="user_role_anchor",
                 condition=(
                     models.Q(
-                        role="platform_admin", zone__isnull=True, enterprise__isnull=True, bank__isnull=True
+                        role__in=["platform_admin", "security_admin", "audit_admin"],
+                        zone__isnull=True,
+                        enterprise__isnull=True,
+                        bank__isnull=True,
                     )
                     | models.Q(
                         role__in=["zone_admin", "clerk"],
@@ -93,6 +110,8 @@ class LoginAttempt(models.Model):
 
     username = models.CharField(max_length=150, db_index=True)
     succeeded = models.BooleanField()
+    # A security administrator's unlock: the failures before it no longer count towards a lockout.
+    unlock = models.BooleanField(default=False)
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -109,8 +128,35 @@ class ApiToken(models.Model):
     revoked = models.BooleanField(default=False)
 
 
+class AppendOnly(Exception):
+    """The audit log is append-only: the application has no path that changes or removes an entry.
+
+    The one exception is ``accounts.services.archive_audit``, which moves entries past the retention
+    period into a checksummed archive file before it removes them (``AuditEventQuerySet.archived``).
+    """
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("audit entries cannot be changed")
+
+    def delete(self):
+        raise AppendOnly("audit entries cannot be deleted; archive_audit moves old ones to an archive")
+
+    def archived(self) -> int:
+        """Remove these entries once ``archive_audit`` has written them to its archive (not otherwise)."""
+        deleted, _ = models.QuerySet.delete(self)
+        return deleted
+
+
 class AuditEvent(models.Model):
-    """Who did or saw what, when: sign-ins, views of an enterprise's detail, exports, changes."""
+    """Who did or saw what, when: sign-ins, views of an enterprise's detail, exports, changes.
+
+    Append-only: ``save`` creates and never updates, ``delete`` and the queryset's ``update``/``delete``
+    raise ``AppendOnly``.
+    """
+
+    objects = AuditEventQuerySet.as_manager()
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -128,3 +174,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("audit entries cannot be deleted; archive_audit moves old ones to an archive")

@@ -3,7 +3,10 @@
 Every view, API endpoint and export gets its querysets from ``visible(user, Model)`` and checks writes
 with ``can_write(user, obj)``; nothing else filters by zone, enterprise or bank. The rules:
 
-- platform administrator: everything;
+- system administrator (``platform_admin``): everything;
+- security administrator: the accounts, their tokens, and the zones and banks accounts are anchored
+  to; no enterprise, score or finance data;
+- audit administrator: the audit log; nothing else;
 - zone administrator and data clerk: everything whose zone is their zone;
 - enterprise user: their own enterprise, its reports, qualifications, scores, changes and corrections;
 - bank user: lists published to their bank and, through those lists, the listed firms and the scores
@@ -41,6 +44,17 @@ def _model(name: str) -> type[Model]:
 _ZONE_PATH: dict[str, str] = {
     "accounts.AuditEvent": "zone",
     "accounts.User": "zone",
+    "accounts.ApiToken": "user__zone",
+}
+
+# What the security and audit administrators read: these models in full, nothing else (三员分立).
+_ADMIN_SEES: dict[str, frozenset[str]] = {
+    Role.SECURITY_ADMIN: frozenset({"accounts.User", "accounts.ApiToken", "accounts.Bank", "registry.Zone"}),
+    Role.AUDIT_ADMIN: frozenset({"accounts.AuditEvent"}),
+}
+# What they change: the security administrator the accounts and tokens — and nobody else does.
+_ADMIN_WRITES: dict[str, frozenset[str]] = {
+    Role.SECURITY_ADMIN: frozenset({"accounts.User", "accounts.ApiToken"}),
 }
 _ENTERPRISE_PATH: dict[str, str] = {}
 
@@ -125,6 +139,8 @@ def visible(user: User, model: type[Model] | QuerySet) -> QuerySet:
         return qs.none()
     if user.role == Role.PLATFORM_ADMIN:
         return qs
+    if user.role in _ADMIN_SEES:
+        return qs if label in _ADMIN_SEES[user.role] else qs.none()
     if user.role in (Role.ZONE_ADMIN, Role.CLERK):
         if label == "accounts.Bank":
             return qs  # banks are addressees a zone chooses from when it publishes
@@ -186,9 +202,13 @@ def can_write(user: User, obj: Model) -> bool:
     """Whether ``user`` may change ``obj`` (or create it in its zone)."""
     if not user or not user.is_authenticated or not user.is_active:
         return False
+    label = _label(type(obj))
+    if label in _ADMIN_WRITES[Role.SECURITY_ADMIN]:
+        return user.role == Role.SECURITY_ADMIN  # accounts are the security administrator's alone
     if user.role == Role.PLATFORM_ADMIN:
         return True
-    label = _label(type(obj))
+    if user.role in _ADMIN_SEES:
+        return False
     if user.role == Role.ZONE_ADMIN:
         return label in _ZONE_PATH and _zone_id(obj, label) == user.zone_id
     writer = _WRITERS.get(label, {}).get(user.role)
@@ -214,8 +234,11 @@ def may(user: User, action: str) -> bool:
         "publish": (Role.ZONE_ADMIN, Role.PLATFORM_ADMIN),
         "decide_corrections": (Role.ZONE_ADMIN, Role.PLATFORM_ADMIN),
         "submit_corrections": (Role.ENTERPRISE,),
-        "read_audit": (Role.ZONE_ADMIN, Role.PLATFORM_ADMIN),
-        "manage_users": (Role.PLATFORM_ADMIN,),
+        # 三员分立: the audit administrator reads the whole log (zone administrators their zone's);
+        # the security administrator manages accounts; the system administrator zones and banks.
+        "read_audit": (Role.ZONE_ADMIN, Role.AUDIT_ADMIN),
+        "manage_users": (Role.SECURITY_ADMIN,),
+        "manage_platform": (Role.PLATFORM_ADMIN,),
         "view_zone": (Role.ZONE_ADMIN, Role.CLERK, Role.PLATFORM_ADMIN),
         **_ACTIONS,
     }
@@ -240,4 +263,12 @@ def audit(request_or_user, action: str, obj: Model | None = None, **detail) -> A
         zone_id=zone_id,
         detail=detail,
         ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
+    )
+
+
+def anchor_enterprise(uscc: str) -> Model | None:
+    """The enterprise an account is anchored to, by its credit code — for the security administrator,
+    who names a firm's account without reading the firm's data (only its identity is returned)."""
+    return (
+        _model("registry.Enterprise").objects.only("pk", "uscc", "name", "zone_id").filter(uscc=uscc).first()
     )

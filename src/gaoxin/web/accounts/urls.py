@@ -6,5 +6,13 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/", views.change_password, name="password"),
     path("audit/", views.audit_log, name="audit"),
+    path("users/", views.users, name="users"),
+    path("users/new/", views.user_new, name="user_new"),
+    path("users/<int:pk>/", views.user_detail, name="user"),
+    path("zones/", views.orgs, {"kind": "zones"}, name="zones"),
+    path("zones/<int:pk>/", views.orgs, {"kind": "zones"}, name="zone"),
+    path("banks/", views.orgs, {"kind": "banks"}, name="banks"),
+    path("banks/<int:pk>/", views.orgs, {"kind": "banks"}, name="bank"),
 ]

@@ -2,7 +2,9 @@
 
     manage.py gaoxin_user zone <code> <name>                       # create or rename a zone
     manage.py gaoxin_user bank <code> <name>                       # create or rename a bank
-    manage.py gaoxin_user create <username> --role platform_admin  [--name 显示名]
+    manage.py gaoxin_user create <username> --role platform_admin  [--name 显示名]   # system administrator
+    manage.py gaoxin_user create <username> --role security_admin                   # accounts, lockouts
+    manage.py gaoxin_user create <username> --role audit_admin                      # the audit log
     manage.py gaoxin_user create <username> --role zone_admin --zone Z001
     manage.py gaoxin_user create <username> --role clerk --zone Z001
     manage.py gaoxin_user create <username> --role enterprise --uscc 91110108MA01ABCD1E
@@ -32,6 +34,8 @@ from gaoxin.web.registry.models import Enterprise, Zone
 
 ANCHOR = {  # role → the option that names what the user belongs to
     Role.PLATFORM_ADMIN: None,
+    Role.SECURITY_ADMIN: None,
+    Role.AUDIT_ADMIN: None,
     Role.ZONE_ADMIN: "zone",
     Role.CLERK: "zone",
     Role.ENTERPRISE: "uscc",
