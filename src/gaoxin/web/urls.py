@@ -20,6 +20,7 @@ urlpatterns = [
     path("carriers/", include("gaoxin.web.carriers.urls")),
     path("green/", include("gaoxin.web.green.urls")),
     path("benchmark/", include("gaoxin.web.benchmark.urls")),
+    path("supervision/", include("gaoxin.web.supervision.urls")),
     path("api/", include("gaoxin.web.api.urls")),
 ]
 

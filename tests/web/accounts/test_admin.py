@@ -201,3 +201,52 @@ def test_no_other_role_reaches_the_administration_pages(platform, role):
 def test_a_guessed_account_id_is_a_404_for_the_security_administrator(admins):
     c = client_for(admins["security"])
     assert c.get(reverse("accounts:user", args=[10**8])).status_code == 404
+
+
+def test_the_system_administrator_keeps_regions_and_puts_zones_under_them(admins, platform):
+    from gaoxin.web.registry.models import Region
+
+    c = client_for(admins["system"])
+    assert (
+        c.post(reverse("accounts:regions"), {"code": "cn", "name": "全国", "level": "nation"}).status_code
+        == 302
+    )
+    nation = Region.objects.get(code="cn")
+    r = c.post(
+        reverse("accounts:regions"), {"code": "hn", "name": "湖南", "level": "province", "parent": nation.pk}
+    )
+    assert r.status_code == 302
+    province = Region.objects.get(code="hn")
+    assert last("region_create").object_id == str(province.pk)
+    # a region under its own child is refused, nothing changes
+    r = c.post(
+        reverse("accounts:region", args=[nation.pk]),
+        {"code": "cn", "name": "全国", "level": "nation", "parent": province.pk},
+    )
+    assert r.status_code == 400
+    nation.refresh_from_db()
+    assert nation.parent is None
+    zone = platform.zone_a
+    r = c.post(
+        reverse("accounts:zone", args=[zone.pk]),
+        {"code": zone.code, "name": zone.name, "region": province.pk},
+    )
+    zone.refresh_from_db()
+    assert r.status_code == 302 and zone.region == province
+    assert last("zone_edit").detail == {"region": "湖南"}
+
+
+def test_a_supervisor_account_needs_its_region_and_nothing_else(admins):
+    from gaoxin.web.registry.models import Region
+
+    province = Region.objects.create(code="hn", name="湖南", level="province")
+    c = client_for(admins["security"])
+    form = {
+        "username": "hn_sup",
+        "role": Role.SUPERVISOR,
+        "password": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
+    assert c.post(reverse("accounts:user_new"), form).status_code == 400
+    assert c.post(reverse("accounts:user_new"), {**form, "region": province.pk}).status_code == 302
+    assert User.objects.get(username="hn_sup").region == province

@@ -35,6 +35,11 @@ ACTIONS = {
     "zone_edit": _("Changed a zone"),
     "bank_create": _("Created a bank"),
     "bank_edit": _("Changed a bank"),
+    "region_create": _("Created a region"),
+    "region_edit": _("Changed a region"),
+    "regional_publish": _("Published a regional white-list"),
+    "view_regional_list": _("Viewed a regional white-list"),
+    "zone_rule_supervisors": _("Changed whether supervisors see the zone's firm details"),
     "audit_archive": _("Archived audit entries past the retention period"),
     "token_created": _("API token created"),
     "token_revoked": _("API token revoked"),
@@ -103,12 +108,15 @@ ACTIONS = {
     "carriers_contract_terminated": _("Terminated a challenge contract"),
     "carriers_race_settled": _("Settled a horse race"),
     "carriers_import": _("Imported a carriers table"),
+    "carriers_rewards_to_policy": _("Handed listing stage rewards to the policy engine"),
 }
 
 OBJECTS = {
     "user": _("account"),
     "zone": _("zone"),
     "bank": _("bank"),
+    "region": _("region"),
+    "regionallist": _("regional white-list"),
     "policy": _("policy"),
     "matchrun": _("policy matching run"),
     "award": _("policy award"),

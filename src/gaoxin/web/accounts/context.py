@@ -9,6 +9,7 @@ from gaoxin.web.accounts.scoping import may
 
 # (url name, label, action that must be allowed or a role test)
 NAV = [
+    ("supervision:home", _("Supervision"), "supervise"),
     ("registry:dashboard", _("Dashboard"), "view_zone"),
     ("credit:ranking", _("Ranking"), "view_zone"),
     ("registry:enterprises", _("Enterprises"), "view_zone"),
@@ -26,11 +27,14 @@ NAV = [
     ("green:home", _("Green and low-carbon"), "view_zone"),
     ("benchmark:home", _("Zone benchmarking"), "view_zone"),
     ("accounts:audit", _("Audit log"), "read_audit"),
+    ("supervision:zone_rule", _("Supervisors' access"), "set_zone_rule"),
     ("accounts:users", _("Accounts"), "manage_users"),
     ("accounts:zones", _("Zones"), "manage_platform"),
     ("accounts:banks", _("Banks"), "manage_platform"),
+    ("accounts:regions", _("Regions"), "manage_platform"),
     ("registry:my_enterprise", _("My enterprise"), "submit_corrections"),
     ("credit:bank_lists", _("White-lists"), "bank"),
+    ("supervision:bank_lists", _("Regional white-lists"), "bank"),
     ("finance:workspace", _("Bank workspace"), "bank"),
     ("consent:bank_profiles", _("Authorised profiles"), "bank"),
     ("finance:my_financing", _("Financing"), "submit_corrections"),

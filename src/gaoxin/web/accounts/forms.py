@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.web.accounts.audit_labels import ACTIONS, OBJECTS
 from gaoxin.web.accounts.models import Bank
-from gaoxin.web.registry.models import Zone
+from gaoxin.web.registry.models import Region, Zone
 
 
 class AuditFilter(forms.Form):
@@ -66,17 +66,19 @@ class AccountForm(forms.Form):
     display_name = forms.CharField(label=_("display name"), required=False, max_length=100)
     zone = forms.ModelChoiceField(label=_("zone"), queryset=None, required=False)
     bank = forms.ModelChoiceField(label=_("bank"), queryset=None, required=False)
+    region = forms.ModelChoiceField(label=_("region"), queryset=None, required=False)
     uscc = forms.CharField(label=_("unified social credit code"), required=False, max_length=18)
 
     def __init__(self, *args, viewer, **kwargs):
         from gaoxin.web.accounts.models import Bank, Role
         from gaoxin.web.accounts.scoping import visible
-        from gaoxin.web.registry.models import Zone
+        from gaoxin.web.registry.models import Region, Zone
 
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = Role.choices
         self.fields["zone"].queryset = visible(viewer, Zone).order_by("code")
         self.fields["bank"].queryset = visible(viewer, Bank).order_by("code")
+        self.fields["region"].queryset = visible(viewer, Region).order_by("code")
 
     def clean_uscc(self):
         from gaoxin.web.accounts.scoping import anchor_enterprise
@@ -97,7 +99,17 @@ class NewAccountForm(AccountForm, _PasswordTwice):
         regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("Letters, digits and . @ + - _ only.")},
     )
-    field_order = ["username", "display_name", "role", "zone", "bank", "uscc", "password", "password2"]
+    field_order = [
+        "username",
+        "display_name",
+        "role",
+        "zone",
+        "bank",
+        "region",
+        "uscc",
+        "password",
+        "password2",
+    ]
 
     def clean_username(self):
         from gaoxin.web.accounts.models import User
@@ -134,11 +146,26 @@ class OwnPasswordForm(_PasswordTwice):
 
 
 class ZoneForm(forms.ModelForm):
-    """Validation only (a code unique among zones); ``services.save_zone`` saves and audits."""
+    """A zone's code (unique), name and region; ``services.save_org`` saves and audits."""
 
     class Meta:
         model = Zone
-        fields = ["code", "name"]
+        fields = ["code", "name", "region"]
+
+
+class RegionForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None:  # no region may sit under itself
+            if self.instance.pk is not None and node.pk == self.instance.pk:
+                raise forms.ValidationError(_("A region cannot be under itself."))
+            node = node.parent
+        return parent
 
 
 class BankForm(forms.ModelForm):

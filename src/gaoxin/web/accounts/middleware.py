@@ -55,3 +55,28 @@ class PasswordChangeRequiredMiddleware:
             if not request.path.startswith(allowed):
                 return redirect("accounts:password")
         return self.get_response(request)
+
+
+class SupervisorsReadOnlyMiddleware:
+    """Supervisors read the zones under them and never change a zone's data: any request of theirs
+    that could write (not GET/HEAD/OPTIONS) is refused, except on their own supervision pages, the
+    password form, sign-out and the language switch. Views check rights too (``scoping.can_write``);
+    this makes "read-only" hold for every route, present and future."""
+
+    OPEN = ("/supervision/", "/accounts/logout/", "/accounts/password/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import PermissionDenied
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and getattr(user, "role", None) == "supervisor"
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not request.path.startswith(self.OPEN)
+        ):
+            raise PermissionDenied
+        return self.get_response(request)

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     PLATFORM_ADMIN = "platform_admin", _("System administrator")
     SECURITY_ADMIN = "security_admin", _("Security administrator")
     AUDIT_ADMIN = "audit_admin", _("Audit administrator")
+    SUPERVISOR = "supervisor", _("Supervisor (province or nation)")
     ZONE_ADMIN = "zone_admin", _("Zone administrator")
     CLERK = "clerk", _("Data clerk")
     ENTERPRISE = "enterprise", _("Enterprise user")
@@ -65,6 +66,14 @@ class User(AbstractUser):
     bank = models.ForeignKey(
         Bank, verbose_name=_("bank"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    region = models.ForeignKey(
+        "registry.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisors",
+    )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     # Set when an administrator sets the password: the user chooses their own at the next sign-in.
     must_change_password = models.BooleanField(_("must change password"), default=False)
@@ -80,15 +89,32 @@ class User(AbstractUser):
                         zone__isnull=True,
                         enterprise__isnull=True,
                         bank__isnull=True,
+                        region__isnull=True,
                     )
                     | models.Q(
                         role__in=["zone_admin", "clerk"],
                         zone__isnull=False,
                         enterprise__isnull=True,
                         bank__isnull=True,
+                        region__isnull=True,
                     )
-                    | models.Q(role="enterprise", enterprise__isnull=False, bank__isnull=True)
-                    | models.Q(role="bank", bank__isnull=False, zone__isnull=True, enterprise__isnull=True)
+                    | models.Q(
+                        role="enterprise", enterprise__isnull=False, bank__isnull=True, region__isnull=True
+                    )
+                    | models.Q(
+                        role="bank",
+                        bank__isnull=False,
+                        zone__isnull=True,
+                        enterprise__isnull=True,
+                        region__isnull=True,
+                    )
+                    | models.Q(
+                        role="supervisor",
+                        region__isnull=False,
+                        zone__isnull=True,
+                        enterprise__isnull=True,
+                        bank__isnull=True,
+                    )
                 ),
             )
         ]
@@ -99,6 +125,10 @@ class User(AbstractUser):
     @property
     def is_platform_admin(self) -> bool:
         return self.role == Role.PLATFORM_ADMIN
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
 
     @property
     def is_zone_staff(self) -> bool:

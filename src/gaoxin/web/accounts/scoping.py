@@ -7,6 +7,11 @@ with ``can_write(user, obj)``; nothing else filters by zone, enterprise or bank.
 - security administrator: the accounts, their tokens, and the zones and banks accounts are anchored
   to; no enterprise, score or finance data;
 - audit administrator: the audit log; nothing else;
+- supervisor (a province or the nation, anchored to a region): read-only, the zones under its region
+  and their zone-level records (runs, lists, targets, imports …); a firm's own rows (the firm, its
+  reports, scores …) only in zones whose rule opens them to supervisors (``Zone.details_to_supervisors``)
+  — elsewhere it counts them (``covered``) but does not read them one by one; the region-level lists
+  it publishes (``supervision`` app);
 - zone administrator and data clerk: everything whose zone is their zone;
 - enterprise user: their own enterprise, its reports, qualifications, scores, changes and corrections;
 - bank user: lists published to their bank and, through those lists, the listed firms and the scores
@@ -49,7 +54,9 @@ _ZONE_PATH: dict[str, str] = {
 
 # What the security and audit administrators read: these models in full, nothing else (三员分立).
 _ADMIN_SEES: dict[str, frozenset[str]] = {
-    Role.SECURITY_ADMIN: frozenset({"accounts.User", "accounts.ApiToken", "accounts.Bank", "registry.Zone"}),
+    Role.SECURITY_ADMIN: frozenset(
+        {"accounts.User", "accounts.ApiToken", "accounts.Bank", "registry.Zone", "registry.Region"}
+    ),
     Role.AUDIT_ADMIN: frozenset({"accounts.AuditEvent"}),
 }
 # What they change: the security administrator the accounts and tokens — and nobody else does.
@@ -85,6 +92,8 @@ def register(
     """
     if label in _ZONE_PATH:
         raise ScopeError(f"{label} is already scoped")
+    if label in _REGION_PATH:
+        raise ScopeError(f"{label} is already scoped")
     _ZONE_PATH[label] = zone
     if enterprise is not None:
         _ENTERPRISE_PATH[label] = enterprise
@@ -92,6 +101,33 @@ def register(
         grant(label, Role.BANK, bank)
     if writers:
         _WRITERS.setdefault(label, {}).update(writers)
+
+
+# Region-level models (a supervisor's lists): label → the path to the region (``register_region``).
+_REGION_PATH: dict[str, str] = {}
+
+
+def register_region(label: str, *, region: str, bank: Callable[[User], Q] | None = None) -> None:
+    """Declare a model that belongs to a region rather than a zone: supervisors see the rows of their
+    region and those below it and write their own region's; a bank the rows ``bank(user)`` selects;
+    zone staff and enterprises none; the system administrator all."""
+    if label in _ZONE_PATH or label in _REGION_PATH:
+        raise ScopeError(f"{label} is already scoped")
+    _REGION_PATH[label] = region
+    if bank is not None:
+        grant(label, Role.BANK, bank)
+
+
+def _region_scoped(qs: QuerySet, label: str, user: User) -> QuerySet:
+    if user.role == Role.PLATFORM_ADMIN:
+        return qs
+    if user.role in _ADMIN_SEES:
+        return qs if label in _ADMIN_SEES[user.role] else qs.none()
+    if user.role == Role.SUPERVISOR:
+        return qs.filter(**{f"{_REGION_PATH[label] or 'pk'}__in": region_ids(user.region_id)})
+    if user.role == Role.BANK and (extra := _granted(label, user)) is not None:
+        return qs.filter(extra).distinct()
+    return qs.none()
 
 
 def grant(label: str, role: str, rule: Callable[[User], Q]) -> None:
@@ -133,14 +169,18 @@ def visible(user: User, model: type[Model] | QuerySet) -> QuerySet:
     """The rows of ``model`` (or of a queryset) that ``user`` may read."""
     qs = model if isinstance(model, QuerySet) else model._default_manager.all()
     label = _label(qs.model)
-    if label not in _ZONE_PATH and label != "accounts.Bank":
+    if label not in _ZONE_PATH and label not in _REGION_PATH and label != "accounts.Bank":
         raise ScopeError(f"no scoping rule for {label}")
     if not user or not user.is_authenticated or not user.is_active:
         return qs.none()
+    if label in _REGION_PATH:
+        return _region_scoped(qs, label, user)
     if user.role == Role.PLATFORM_ADMIN:
         return qs
     if user.role in _ADMIN_SEES:
         return qs if label in _ADMIN_SEES[user.role] else qs.none()
+    if user.role == Role.SUPERVISOR:
+        return _supervised(qs, label, user, details=True)
     if user.role in (Role.ZONE_ADMIN, Role.CLERK):
         if label == "accounts.Bank":
             return qs  # banks are addressees a zone chooses from when it publishes
@@ -161,6 +201,58 @@ def visible(user: User, model: type[Model] | QuerySet) -> QuerySet:
         q = (rule if rule is not None else Q(pk__in=[])) | (extra if extra is not None else Q(pk__in=[]))
         return qs.filter(q).distinct()
     return qs.none()
+
+
+def region_ids(region_id: int | None) -> list[int]:
+    """The region and every region under it (a small table: walked in Python, one query)."""
+    if region_id is None:
+        return []
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in _model("registry.Region").objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, todo = [], [region_id]
+    while todo:
+        pk = todo.pop()
+        found.append(pk)
+        todo.extend(children.get(pk, []))
+    return found
+
+
+def supervised_zones(user: User) -> QuerySet:
+    """The zones under a supervisor's region (none for anyone else)."""
+    zones = _model("registry.Zone").objects.all()
+    if getattr(user, "role", None) != Role.SUPERVISOR:
+        return zones.none()
+    return zones.filter(region_id__in=region_ids(user.region_id))
+
+
+# What a supervisor reads outside the zone-scoped models: regions under it, banks (addressees).
+_SUPERVISOR_OWN = {"registry.Region", "accounts.Bank"}
+# Never to a supervisor: the accounts and tokens of zone staff, the log (the audit administrator's).
+_SUPERVISOR_NEVER = {"accounts.User", "accounts.ApiToken", "accounts.AuditEvent"}
+
+
+def _supervised(qs: QuerySet, label: str, user: User, *, details: bool) -> QuerySet:
+    if label == "registry.Region":
+        return qs.filter(pk__in=region_ids(user.region_id))
+    if label == "accounts.Bank":
+        return qs
+    if label in _SUPERVISOR_NEVER:
+        return qs.none()
+    zones = supervised_zones(user)
+    if details and label in _ENTERPRISE_PATH:
+        zones = zones.filter(details_to_supervisors=True)  # a firm's own rows: only where the zone allows
+    return qs.filter(**{f"{_ZONE_PATH[label] or 'pk'}__in": zones.values("pk")})
+
+
+def covered(user: User, model: type[Model] | QuerySet) -> QuerySet:
+    """The rows ``user`` may count and aggregate: ``visible`` for everyone, except that a supervisor
+    counts every firm-level row of the zones under its region (the details of which ``visible`` keeps
+    to the zones that open them). Never list these rows to the user one by one."""
+    qs = model if isinstance(model, QuerySet) else model._default_manager.all()
+    if getattr(user, "role", None) == Role.SUPERVISOR and user.is_active:
+        return _supervised(qs, _label(qs.model), user, details=False)
+    return visible(user, qs)
 
 
 def _enterprise_filter(label: str, user: User) -> Q | None:
@@ -209,10 +301,23 @@ def can_write(user: User, obj: Model) -> bool:
         return True
     if user.role in _ADMIN_SEES:
         return False
+    if label in _REGION_PATH:
+        return user.role == Role.SUPERVISOR and _region_id(obj, label) == user.region_id
+    if user.role == Role.SUPERVISOR:
+        return False  # a supervisor reads the zones under it and never writes their data
     if user.role == Role.ZONE_ADMIN:
         return label in _ZONE_PATH and _zone_id(obj, label) == user.zone_id
     writer = _WRITERS.get(label, {}).get(user.role)
     return writer is not None and bool(writer(user, obj))
+
+
+def _region_id(obj: Model, label: str) -> int | None:
+    target = obj
+    for part in (_REGION_PATH[label] or "").split("__") if _REGION_PATH[label] else []:
+        target = getattr(target, part)
+        if target is None:
+            return None
+    return target.pk
 
 
 def _zone_id(obj: Model, label: str) -> int | None:
@@ -239,7 +344,9 @@ def may(user: User, action: str) -> bool:
         "read_audit": (Role.ZONE_ADMIN, Role.AUDIT_ADMIN),
         "manage_users": (Role.SECURITY_ADMIN,),
         "manage_platform": (Role.PLATFORM_ADMIN,),
-        "view_zone": (Role.ZONE_ADMIN, Role.CLERK, Role.PLATFORM_ADMIN),
+        # supervisors read zone pages (read-only: ``SupervisorsReadOnlyMiddleware``)
+        "view_zone": (Role.ZONE_ADMIN, Role.CLERK, Role.PLATFORM_ADMIN, Role.SUPERVISOR),
+        "supervise": (Role.SUPERVISOR, Role.PLATFORM_ADMIN),
         **_ACTIONS,
     }
     return bool(user and user.is_authenticated and role in allowed.get(action, ()))

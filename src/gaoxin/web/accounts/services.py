@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
 import json
 import os
 import secrets
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gaoxin.io.tables import Column, Sheet, to_bytes
@@ -46,17 +48,41 @@ def locked_until(username: str):
     return None
 
 
+_SIGN_IN_LOCKS = [threading.Lock() for _ in range(64)]  # by a hash of the name: bounded, whatever is tried
+
+
+@contextlib.contextmanager
+def _one_at_a_time(username: str):
+    """Attempts on one account, one after the other: the lock check, the password and the record of
+    the attempt are one step, so 40 concurrent guesses cannot all pass a check made before any of
+    them was recorded. PostgreSQL: a transaction-scoped advisory lock on the name (every web worker
+    and server shares it); SQLite (one process): a lock per name in this process."""
+    digest = hashlib.sha256(b"sign-in:" + username.casefold().encode()).digest()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+                )
+            yield
+            return
+        with _SIGN_IN_LOCKS[digest[0] % len(_SIGN_IN_LOCKS)]:
+            yield
+
+
 def sign_in(request, username: str, password: str) -> User | None:
     """Authenticate unless locked out; every attempt is recorded and audited."""
     ip = request.META.get("REMOTE_ADDR")
-    until = locked_until(username)
+    with _one_at_a_time(username):
+        until = locked_until(username)
+        if not until:
+            user = authenticate(request, username=username, password=password)
+            LoginAttempt.objects.create(username=username, succeeded=user is not None, ip=ip)
+            if user is None:
+                audit(request, "login_failed", username=username)
     if until:
         audit(request, "login_locked", username=username)
         raise LockedOut(until)
-    user = authenticate(request, username=username, password=password)
-    LoginAttempt.objects.create(username=username, succeeded=user is not None, ip=ip)
-    if user is None:
-        audit(request, "login_failed", username=username)
     return user
 
 
@@ -211,7 +237,7 @@ class AdminError(ValueError):
     """An administrative change refused, with the reason in the reader's language."""
 
 
-def _check_anchor(role: str, zone, enterprise, bank) -> None:
+def _check_anchor(role: str, zone, enterprise, bank, region) -> None:
     from django.utils.translation import gettext as _
 
     from gaoxin.web.accounts.models import ADMIN_ROLES, Role
@@ -221,8 +247,9 @@ def _check_anchor(role: str, zone, enterprise, bank) -> None:
         Role.CLERK: "zone",
         Role.ENTERPRISE: "enterprise",
         Role.BANK: "bank",
+        Role.SUPERVISOR: "region",
     }.get(role)
-    given = {"zone": zone, "enterprise": enterprise, "bank": bank}
+    given = {"zone": zone, "enterprise": enterprise, "bank": bank, "region": region}
     if role in ADMIN_ROLES and any(given.values()):
         raise AdminError(_("An administrator belongs to no zone, enterprise or bank."))
     if need and not given[need]:
@@ -233,10 +260,10 @@ def _check_anchor(role: str, zone, enterprise, bank) -> None:
 
 @transaction.atomic
 def create_account(
-    request, *, username, role, display_name="", zone=None, enterprise=None, bank=None, password
+    request, *, username, role, display_name="", zone=None, enterprise=None, bank=None, region=None, password
 ):
     """A new account with a temporary password the user must change at the first sign-in."""
-    _check_anchor(role, zone, enterprise, bank)
+    _check_anchor(role, zone, enterprise, bank, region)
     user = User(
         username=username,
         role=role,
@@ -244,6 +271,7 @@ def create_account(
         zone=zone,
         enterprise=enterprise,
         bank=bank,
+        region=region,
         must_change_password=True,
     )
     user.set_password(password)
@@ -253,13 +281,25 @@ def create_account(
 
 
 @transaction.atomic
-def update_account(request, user: User, *, role, display_name="", zone=None, enterprise=None, bank=None):
-    _check_anchor(role, zone, enterprise, bank)
-    before = {"role": user.role, "zone": user.zone_id, "enterprise": user.enterprise_id, "bank": user.bank_id}
+def update_account(
+    request, user: User, *, role, display_name="", zone=None, enterprise=None, bank=None, region=None
+):
+    _check_anchor(role, zone, enterprise, bank, region)
+
+    def anchors() -> dict:
+        return {
+            "role": user.role,
+            "zone": user.zone_id,
+            "enterprise": user.enterprise_id,
+            "bank": user.bank_id,
+            "region": user.region_id,
+        }
+
+    before = anchors()
     user.role, user.display_name = role, display_name
-    user.zone, user.enterprise, user.bank = zone, enterprise, bank
+    user.zone, user.enterprise, user.bank, user.region = zone, enterprise, bank, region
     user.save()
-    after = {"role": user.role, "zone": user.zone_id, "enterprise": user.enterprise_id, "bank": user.bank_id}
+    after = anchors()
     changed = {k: f"{before[k]} → {after[k]}" for k in before if before[k] != after[k]}
     audit(request, "user_edit", user, **changed)
     return user
@@ -311,25 +351,15 @@ def change_own_password(request, password: str) -> User:
     return user
 
 
-@transaction.atomic
-def save_zone(request, zone, *, code: str, name: str):
-    from gaoxin.web.registry.models import Zone
-
-    created = zone is None
-    zone = zone or Zone()
-    zone.code, zone.name = code, name
-    zone.save()
-    audit(request, "zone_create" if created else "zone_edit", zone, code=code, name=name)
-    return zone
+# The organisations the system administrator keeps: kind → the audit codes' stem.
+ORG_KINDS = {"zones": "zone", "banks": "bank", "regions": "region"}
 
 
 @transaction.atomic
-def save_bank(request, bank, *, code: str, name: str):
-    from gaoxin.web.accounts.models import Bank
-
-    created = bank is None
-    bank = bank or Bank()
-    bank.code, bank.name = code, name
-    bank.save()
-    audit(request, "bank_create" if created else "bank_edit", bank, code=code, name=name)
-    return bank
+def save_org(request, kind: str, form):
+    """Save a zone, bank or region from its validated ModelForm, and audit what changed."""
+    created = form.instance.pk is None
+    changed = {name: str(form.cleaned_data[name]) for name in form.changed_data}
+    obj = form.save()
+    audit(request, f"{ORG_KINDS[kind]}_{'create' if created else 'edit'}", obj, **changed)
+    return obj

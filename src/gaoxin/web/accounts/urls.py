@@ -15,4 +15,6 @@ urlpatterns = [
     path("zones/<int:pk>/", views.orgs, {"kind": "zones"}, name="zone"),
     path("banks/", views.orgs, {"kind": "banks"}, name="banks"),
     path("banks/<int:pk>/", views.orgs, {"kind": "banks"}, name="bank"),
+    path("regions/", views.orgs, {"kind": "regions"}, name="regions"),
+    path("regions/<int:pk>/", views.orgs, {"kind": "regions"}, name="region"),
 ]

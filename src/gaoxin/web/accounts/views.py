@@ -22,6 +22,7 @@ from gaoxin.web.accounts.forms import (
     BankForm,
     NewAccountForm,
     OwnPasswordForm,
+    RegionForm,
     ResetPasswordForm,
     ZoneForm,
 )
@@ -29,7 +30,7 @@ from gaoxin.web.accounts.models import ApiToken, Bank, Role, User
 from gaoxin.web.accounts.scoping import audit, visible
 from gaoxin.web.accounts.services import LockedOut, audit_entries, audit_xlsx, locked_until, readable, sign_in
 from gaoxin.web.platform.views import download, paginate, require
-from gaoxin.web.registry.models import Zone
+from gaoxin.web.registry.models import Region, Zone
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,6 +86,7 @@ def home(request):
         Role.PLATFORM_ADMIN: "registry:dashboard",
         Role.SECURITY_ADMIN: "accounts:users",
         Role.AUDIT_ADMIN: "accounts:audit",
+        Role.SUPERVISOR: "supervision:home",
         Role.ZONE_ADMIN: "registry:dashboard",
         Role.CLERK: "registry:imports",
         Role.ENTERPRISE: "registry:my_enterprise",
@@ -119,7 +121,12 @@ def audit_log(request):
 
 
 def _anchor(data) -> dict:
-    return {"zone": data.get("zone"), "bank": data.get("bank"), "enterprise": data.get("uscc")}
+    return {
+        "zone": data.get("zone"),
+        "bank": data.get("bank"),
+        "region": data.get("region"),
+        "enterprise": data.get("uscc"),
+    }
 
 
 @login_required
@@ -172,6 +179,7 @@ def user_detail(request, pk: int):
         "display_name": person.display_name,
         "zone": person.zone_id,
         "bank": person.bank_id,
+        "region": person.region_id,
         "uscc": person.enterprise.uscc if person.enterprise_id else "",
     }
     form = AccountForm(initial=initial, viewer=request.user)
@@ -238,21 +246,22 @@ def change_password(request):
 
 
 _ORGS = {
-    "zones": (Zone, ZoneForm, services.save_zone, _lazy("Zones")),
-    "banks": (Bank, BankForm, services.save_bank, _lazy("Banks")),
+    "zones": (Zone, ZoneForm, _lazy("Zones")),
+    "banks": (Bank, BankForm, _lazy("Banks")),
+    "regions": (Region, RegionForm, _lazy("Regions")),
 }
 
 
 @login_required
 def orgs(request, kind: str, pk: int | None = None):
-    """The system administrator's zones and banks: the list, a new one, one edited."""
+    """The system administrator's zones, banks and regions: the list, a new one, one edited."""
     require(request.user, "manage_platform")
-    model, form_class, save, title = _ORGS[kind]
+    model, form_class, title = _ORGS[kind]
     items = visible(request.user, model).order_by("code")
     obj = get_object_or_404(items, pk=pk) if pk is not None else None
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
-        saved = save(request, obj, code=form.cleaned_data["code"], name=form.cleaned_data["name"])
+        saved = services.save_org(request, kind, form)
         messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
         return redirect(f"accounts:{kind}")
     context = {"kind": kind, "title": title, "page": paginate(request, items), "form": form, "obj": obj}

@@ -35,6 +35,7 @@ from gaoxin.web.finance.api import router as finance_router
 from gaoxin.web.green.api import router as green_router
 from gaoxin.web.investment.api import router as investment_router
 from gaoxin.web.policy.api import router as policy_router
+from gaoxin.web.supervision.api import router as supervision_router
 
 log = logging.getLogger("gaoxin.api")
 
@@ -78,6 +79,7 @@ api.add_router("/policy", policy_router)
 api.add_router("/carriers", carriers_router)
 api.add_router("/green", green_router)
 api.add_router("/benchmark", benchmark_router)
+api.add_router("/supervision", supervision_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -37,10 +37,52 @@ ENTERPRISE_COLUMNS = tuple(f for f in ENTERPRISE_FIELDS if f.id not in ("uscc", 
 REPORT_COLUMNS = tuple(f for f in REPORT_FIELDS if f.id != "year")
 
 
+class Region(models.Model):
+    """A level above the zones: the nation (火炬中心) or a province (科技厅), as data.
+
+    Regions form a tree (``parent``); a zone belongs to the region directly above it. A supervisor is
+    anchored to one region and covers every zone under it, however deep (``accounts.scoping``), so one
+    installation can host one province or the whole country.
+    """
+
+    class Level(models.TextChoices):
+        NATION = "nation", _("Nation")
+        PROVINCE = "province", _("Province")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Zone(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     target_hightech = models.PositiveIntegerField(_("high-tech enterprise target"), null=True, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="zones",
+    )
+    # The zone's rule on its firms' details above it: by default its supervisors see aggregates only.
+    details_to_supervisors = models.BooleanField(_("firm details visible to supervisors"), default=False)
 
     class Meta:
         ordering = ["code"]

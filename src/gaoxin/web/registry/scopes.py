@@ -23,6 +23,8 @@ def _listed_enterprises(user) -> Q:
     return Q(list_entries__published_list__banks=user.bank_id)
 
 
+# Regions (province, nation) are region-scoped: a supervisor its own and those below it.
+scoping.register_region("registry.Region", region="")
 scoping.register("registry.Zone", zone="", bank=lambda user: Q(published_lists__banks=user.bank_id))
 scoping.grant("registry.Zone", Role.ENTERPRISE, lambda user: Q(pk=user.enterprise.zone_id))
 scoping.register("registry.Enterprise", zone="zone", enterprise="", bank=_listed_enterprises)
