@@ -112,3 +112,14 @@ def test_validity_and_required_keys():
 def test_covers_the_years_of_its_validity():
     p = policy("clauses:\n  - {id: c, title: t, when: [true], amount: 1}\n")
     assert p.covers(2025) and not p.covers(2024) and not p.covers(2026)
+
+
+def test_a_pathologically_nested_expression_is_a_fault_not_a_crash():
+    from gaoxin.policy import lang
+    from gaoxin.policy.model import BUILTIN_INPUTS
+    from gaoxin.scoring.expr import BOOL, ExprError
+
+    ns = lang.Namespace(dict(BUILTIN_INPUTS), {})
+    with pytest.raises(ExprError):
+        lang.parse("(" * 5000 + "revenue" + ")" * 5000 + " > 0", ns)
+    assert lang.parse("((revenue)) > 0", ns).type == BOOL

@@ -497,14 +497,21 @@ def parse(text: object, ns: Namespace, want: str | None = None) -> PExpr:
         text = str(text)
     if not isinstance(text, str) or not text.strip():
         raise ExprError("expression is empty or not text")
-    tree = _Parser(text).parse()
     uses = Uses()
-    typ = _check(tree, ns, uses)
+    try:  # parsing and checking recurse: a pathological nesting is a fault of the file, not a crash
+        tree = _Parser(text).parse()
+        typ = _check(tree, ns, uses)
+    except RecursionError:
+        raise ExprError("expression is nested too deeply (or too long a chain)") from None
     if want == BOOL and typ != BOOL:
         raise ExprError(f"{text!r} is a number, but a condition is required (e.g. {text} > 0)")
     if want == NUM and typ != NUM:
         raise ExprError(f"{text!r} is a condition, but an amount is required")
-    return PExpr(text, tree, typ, uses, ns, _closure(tree, ns))
+    try:
+        closure = _closure(tree, ns)
+    except RecursionError:
+        raise ExprError("expression is nested too deeply (or too long a chain)") from None
+    return PExpr(text, tree, typ, uses, ns, closure)
 
 
 _PREC = {"or": 1, "and": 2, "not": 3, "<": 4, "<=": 4, ">": 4, ">=": 4, "==": 4, "!=": 4}

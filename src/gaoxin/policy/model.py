@@ -49,6 +49,7 @@ from typing import Any
 
 import yaml
 
+from gaoxin.data import safe_yaml
 from gaoxin.policy import lang
 from gaoxin.policy.lang import BOOL, NUM, ExprError, Input, Namespace, PExpr
 
@@ -219,7 +220,7 @@ class _Seq(list):
     lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(safe_yaml.Bounded, yaml.SafeLoader):
     """SafeLoader: refuses a key written twice, reads floats as Decimal, remembers each value's line."""
 
 
@@ -658,7 +659,7 @@ def loads_policy(raw: bytes | str, name: str = "policy") -> Policy:
     except UnicodeDecodeError:
         raise PolicyError([Fault("file", "is not UTF-8 text")], name) from None
     try:
-        doc = yaml.load(text, Loader=_Loader)
+        doc = safe_yaml.load(text, _Loader)  # bounded in size, depth and aliases
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"

@@ -81,6 +81,17 @@ def test_draft_to_ledger(flow):
     assert office.get("/policy/ledger/").status_code == 200
     entry = LedgerEntry.objects.get(award=mine)
     assert entry.amount == D("10") and entry.group == "flow"
+    # the list with its reasons and sources, and the ledger, as xlsx (each export audited)
+    book = openpyxl.load_workbook(io.BytesIO(office.get(f"/policy/runs/{run.pk}/?export=1").content)).active
+    head = [c.value for c in book[1]]
+    rows = {r[0]: dict(zip(head, r, strict=True)) for r in book.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == run.awards.count()
+    own = rows[platform.unlisted.uscc]
+    assert own["奖补金额（万元）"] == 10 and own["状态"] == "已拨付" and "营业收入" in own["数据来源"]
+    ledger_book = openpyxl.load_workbook(io.BytesIO(office.get("/policy/ledger/?export=1").content)).active
+    booked = list(ledger_book.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[6]) for r in booked] == [(platform.unlisted.uscc, 10)]
+    assert AuditEvent.objects.filter(action="export", detail__what="policy_run").exists()
 
     again = services.match(p, YEAR, admin, kind=MatchRun.Kind.OFFICIAL)  # 从高不重复 against the ledger
     assert again.awards.get(enterprise=platform.unlisted).amount == D("0")

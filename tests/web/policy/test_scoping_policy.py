@@ -25,9 +25,18 @@ def test_matrix(platform):
     sim_own = sim.awards.get(enterprise=platform.unlisted)
 
     a, b = platform.client("zone_admin"), platform.client("zone_admin_b")
-    for url in (f"/policy/{p.pk}/", f"/policy/runs/{run.pk}/", f"/policy/awards/{own.pk}/"):
+    for url in (
+        f"/policy/{p.pk}/",
+        f"/policy/runs/{run.pk}/",
+        f"/policy/runs/{run.pk}/?export=1",
+        f"/policy/awards/{own.pk}/",
+        f"/policy/{p.pk}/facts/",
+        f"/policy/{p.pk}/facts/?template=1",
+    ):
         assert a.get(url).status_code == 200, url
         assert b.get(url).status_code == 404, url
+    assert platform.client("enterprise").get(f"/policy/{p.pk}/facts/").status_code == 403
+    assert platform.client("enterprise").get(f"/policy/runs/{run.pk}/?export=1").status_code in (403, 404)
     assert b.post(f"/policy/{p.pk}/match/", {"year": YEAR}).status_code == 404
     assert platform.client("clerk").post(f"/policy/{p.pk}/match/", {"year": YEAR}).status_code == 403
 

@@ -347,6 +347,8 @@ def benchmarks(request):
 def lists(request):
     user = request.user
     if user.role == Role.BANK:
+        if request.method == "POST":
+            raise PermissionDenied
         published = visible(user, GreenList).select_related("zone")
         return render(request, "green/lists.html", {"published": published, "bank_view": True})
     zone, zones = _zone(request)

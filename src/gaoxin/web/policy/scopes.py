@@ -2,7 +2,7 @@
 
 - Zone staff (administrator, clerk) see their zone's policies, clauses, facts, runs, awards,
   objections, history, batches and ledger; the zone administrator writes them (decides objections,
-  publishes, pays, claws back); the clerk only reads.
+  publishes, pays, claws back); the clerk imports the departments' facts and otherwise only reads.
 - An enterprise sees the published policies of its zone and their clauses, and of the rest only its
   own rows, and of awards only those of an official list once it is in publicity (never a simulation);
   it writes its own awards while the publicity is open (confirm or waive) and its own objections.
@@ -35,7 +35,12 @@ grant(
     Role.ENTERPRISE,
     lambda user: Q(policy__zone__enterprises=user.enterprise_id, policy__status="published"),
 )
-register("policy.Fact", zone="zone", enterprise="enterprise")
+register(
+    "policy.Fact",
+    zone="zone",
+    enterprise="enterprise",
+    writers={Role.CLERK: lambda user, obj: user.zone_id is not None and obj.zone_id == user.zone_id},
+)
 register("policy.MatchRun", zone="zone")
 register("policy.Award", zone="run__zone", writers={Role.ENTERPRISE: _own_award})
 grant("policy.Award", Role.ENTERPRISE, lambda user: Q(enterprise=user.enterprise_id) & PUBLIC_RUN)

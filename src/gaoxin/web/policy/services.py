@@ -709,7 +709,12 @@ def put_fact(
 def firm_view(user, enterprise: Enterprise, misses: int = 3) -> dict:
     """What the firm received, will receive (or must confirm), and the nearest clauses it misses."""
     awards = visible(user, Award).filter(enterprise=enterprise).select_related("run", "run__policy")
-    ledger_rows = list(visible(user, LedgerEntry).filter(enterprise=enterprise).order_by("-year", "-at"))
+    ledger_rows = list(
+        visible(user, LedgerEntry)
+        .filter(enterprise=enterprise)
+        .select_related("award", "award__run", "award__run__policy")
+        .order_by("-year", "-at")
+    )
     pending = [
         a
         for a in awards.filter(
@@ -724,3 +729,143 @@ def firm_view(user, enterprise: Enterprise, misses: int = 3) -> dict:
     )
     received = sum((e.amount for e in ledger_rows), ZERO)
     return {"pending": pending, "waived": waived, "ledger": ledger_rows, "received": received, "near": near}
+
+
+# --- triggers from the other modules ----------------------------------------------------------------------
+#
+# A new qualification (a 高企 certificate in a registry import), a published score list (the 科企六条
+# award by innovation-credit rank tier) or a finished ladder assessment can make firms eligible. Each
+# re-matches, as a simulation, every published policy of the zone that reads that kind of data, and
+# records which firms it now pays that the policy's official list for the year does not: the policy
+# office sees them on its page and takes the official list when it decides to. The hooks run once the
+# other module's transaction has committed (``transaction.on_commit``), so an import or a publication
+# never waits for, nor fails with, a matching.
+
+QUALIFICATION, SCORE_LIST, LADDER = "qualification", "score_list", "ladder"
+TRIGGER_KINDS = (QUALIFICATION, SCORE_LIST, LADDER)
+
+
+def _reads(core: CorePolicy, kind: str, quals: set[str] | None = None) -> bool:
+    uses = core.uses()
+    if kind == QUALIFICATION:
+        return any(quals is None or k in quals for _fn, k in uses.quals)
+    if kind == SCORE_LIST:
+        return bool(uses.scores)
+    return bool(uses.ladder)
+
+
+def _paying(run: MatchRun) -> set[tuple[str, str]]:
+    return set(run.awards.filter(eligible=True, amount__gt=0).values_list("enterprise__uscc", "clause_id"))
+
+
+def _trigger_year(policy: Policy, core: CorePolicy, zone: Zone) -> int | None:
+    last = policy.runs.filter(kind=MatchRun.Kind.OFFICIAL).order_by("-year").values_list("year", flat=True)
+    if last:
+        return last[0]
+    years = AnnualReport.objects.filter(enterprise__zone=zone).aggregate(Max("year"))["year__max"]
+    return years if years and core.covers(years) else None
+
+
+def trigger(
+    zone: Zone, kind: str, source: str, *, year: int | None = None, quals: set[str] | None = None, user=None
+) -> list[MatchRun]:
+    """Re-match the zone's published policies that read ``kind`` data; return the new simulations.
+
+    ``year``: the data year (a score list's or ladder's); without it (an import of qualifications) the
+    year of the policy's latest official list, else the zone's latest report year. ``quals``: the
+    qualification kinds the import brought (only policies reading one of them are re-matched)."""
+    if kind not in TRIGGER_KINDS:
+        raise ValueError(f"unknown trigger {kind!r}")
+    runs = []
+    for policy in Policy.objects.filter(zone=zone, status=Policy.Status.PUBLISHED).order_by("code"):
+        core = parsed(policy)
+        if not _reads(core, kind, quals):
+            continue
+        y = year if year is not None else _trigger_year(policy, core, zone)
+        if y is None or not core.covers(y):
+            continue
+        who = user or policy.published_by or policy.created_by
+        run = match(policy, y, who)
+        official = policy.runs.filter(kind=MatchRun.Kind.OFFICIAL, year=y).order_by("-created", "-id").first()
+        before = _paying(official) if official is not None else set()
+        new = sorted(_paying(run) - before)
+        run.summary = {
+            **run.summary,
+            "trigger": {
+                "kind": kind,
+                "source": source,
+                "against": official.pk if official is not None else None,
+                "new": [{"uscc": u, "clause": c} for u, c in new],
+            },
+        }
+        run.save(update_fields=["summary"])
+        audit(who, "policy_trigger", run, policy=policy.code, kind=kind, source=source, new=len(new))
+        runs.append(run)
+    return runs
+
+
+def recent_triggers(runs) -> list[dict]:
+    """The trigger runs among ``runs`` (a scoped queryset), newest first, with the newly paid firms."""
+    names = {}
+    out = []
+    for run in runs.filter(kind=MatchRun.Kind.SIMULATION).select_related("policy")[:50]:
+        t = run.summary.get("trigger")
+        if not t:
+            continue
+        usccs = {n["uscc"] for n in t["new"]} - set(names)
+        names.update(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", "name"))
+        out.append(
+            {
+                "run": run,
+                "kind": t["kind"],
+                "source": t["source"],
+                "against": t["against"],
+                "new": [{**n, "name": names.get(n["uscc"], n["uscc"])} for n in t["new"]],
+            }
+        )
+    return out[:10]
+
+
+def _after_commit(fn) -> None:
+    """Run ``fn`` once the caller's transaction commits, in its own transaction; a failure is logged,
+    never passed on to the module that triggered it (its data are committed and stay so)."""
+    import logging
+
+    from django.db import transaction
+
+    def guarded() -> None:
+        try:
+            with transaction.atomic():
+                fn()
+        except Exception:
+            logging.getLogger("gaoxin.policy").exception("policy trigger failed")
+
+    transaction.on_commit(guarded)
+
+
+def on_list_published(published) -> None:
+    """credit's PUBLISH_HOOKS: a published score list (its run's year)."""
+    zone, year, title, user = published.zone, published.run.year, published.title, published.created_by
+    _after_commit(lambda: trigger(zone, SCORE_LIST, title, year=year, user=user))
+
+
+def on_ladder_saved(sender, instance, **kwargs) -> None:
+    """post_save of a cultivation LadderRun: once it is done."""
+    if instance.status != "done":
+        return
+    zone, year, user, pk = instance.zone, instance.year, instance.created_by, instance.pk
+    _after_commit(lambda: trigger(zone, LADDER, f"#{pk}", year=year, user=user))
+
+
+def on_import_saved(sender, instance, **kwargs) -> None:
+    """post_save of a registry ImportBatch: once applied, if it brought qualifications."""
+    if instance.status != ImportBatch.Status.APPLIED:
+        return
+    batch = instance
+
+    def run() -> None:
+        kinds = set(Qualification.objects.filter(batch=batch).values_list("kind", flat=True))
+        if kinds:
+            trigger(batch.zone, QUALIFICATION, batch.file_name, quals=kinds, user=batch.user)
+
+    _after_commit(run)

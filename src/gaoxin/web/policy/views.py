@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -21,8 +22,8 @@ from gaoxin.policy.model import POLICIES_DIR, PolicyError
 from gaoxin.policy.model import shipped as shipped_policies
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
 from gaoxin.web.platform.views import download, paginate, require
-from gaoxin.web.policy import forms, services
-from gaoxin.web.policy.models import Award, LedgerEntry, MatchRun, Objection, PaymentBatch, Policy
+from gaoxin.web.policy import bulk_io, forms, services
+from gaoxin.web.policy.models import Award, Fact, LedgerEntry, MatchRun, Objection, PaymentBatch, Policy
 from gaoxin.web.registry.models import Enterprise
 
 
@@ -61,6 +62,9 @@ def home(request):
             "policies": policies,
             "runs": runs,
             "pending": pending,
+            "triggers": services.recent_triggers(visible(request.user, MatchRun).filter(zone=zone))
+            if zone
+            else [],
             "examples": [p.stem for p in shipped_policies()],
             "can_manage": may(request.user, "manage_policies"),
         },
@@ -151,6 +155,70 @@ def policy_match(request, pk: int):
     return redirect("policy:run", run.pk)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_facts(request, pk: int):
+    """The department facts the policy reads: a template with Chinese headers, and the import."""
+    p = get_object_or_404(visible(request.user, Policy).select_related("zone"), pk=pk)
+    require(request.user)
+    core = services.parsed(p)
+    if request.GET.get("template"):
+        return download(bulk_io.template(core), f"政策数据模板-{p.code}.xlsx")
+    may_import = can_write(request.user, Fact(zone=p.zone))
+    outcome = None
+    if request.method == "POST":
+        require(request.user, ok=may_import)
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file to import."))
+        else:
+            department = request.POST.get("department", "").strip()
+            with transaction.atomic():
+                outcome = bulk_io.import_facts(
+                    p.zone, core, upload.read(), upload.name, department, request.user
+                )
+                if outcome.ok:
+                    audit(
+                        request,
+                        "policy_facts",
+                        p,
+                        file=upload.name,
+                        department=department,
+                        firms=len(outcome.firms),
+                        values=outcome.values,
+                    )
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("Imported %(file)s: %(n)s values of %(firms)s firms.")
+                    % {"file": upload.name, "n": outcome.values, "firms": len(outcome.firms)},
+                )
+    inputs = [*bulk_io.firm_inputs(core), *core.items]
+    stored = {
+        (name, year): n
+        for name, year, n in visible(request.user, Fact)
+        .filter(zone=p.zone, name__in=[i.id for i in inputs])
+        .values_list("name", "year")
+        .annotate(n=Count("id"))
+    }
+    years = sorted({y for _n, y in stored}, reverse=True)[:5]
+    rows = [{"input": i, "counts": [stored.get((i.id, y), 0) for y in years]} for i in inputs]
+    refused = outcome is not None and not outcome.ok
+    return render(
+        request,
+        "policy/facts.html",
+        {
+            "p": p,
+            "rows": rows,
+            "years": years,
+            "may_import": may_import,
+            "problems": outcome.problems[:500] if refused else [],
+            "refused": refused,
+        },
+        status=400 if refused else 200,
+    )
+
+
 # --- runs ------------------------------------------------------------------------------------------------
 
 
@@ -168,6 +236,13 @@ def run_detail(request, pk: int):
     clause = request.GET.get("clause", "")
     if clause:
         awards = awards.filter(clause_id=clause)
+    if request.GET.get("export"):
+        everyone = visible(request.user, Award).filter(run=run).select_related("enterprise")
+        everyone = everyone.order_by("clause_id", "-eligible", "rank", "enterprise__uscc")
+        audit(request, "export", run, what="policy_run", policy=run.policy.code, year=run.year)
+        return download(
+            bulk_io.run_xlsx(run, everyone), f"政策名单-{run.policy.code}-{run.year}-{run.pk}.xlsx"
+        )
     others = (
         visible(request.user, MatchRun).filter(zone=run.zone, policy__code=run.policy.code).exclude(pk=run.pk)
     )
@@ -399,6 +474,9 @@ def ledger(request):
         .select_related("enterprise")
         .order_by("-at", "-id")
     )
+    if request.GET.get("export"):
+        audit(request, "export", zone, what="policy_ledger")
+        return download(bulk_io.ledger_xlsx(qs), f"奖补台账-{zone.code if zone else ''}.xlsx")
     return render(
         request, "policy/ledger.html", {"zone": zone, "zones": zones, "page": paginate(request, qs)}
     )
@@ -485,6 +563,7 @@ urls = [
     path("<int:pk>/edit/", policy_new, name="edit"),
     path("<int:pk>/publish/", policy_publish, name="publish"),
     path("<int:pk>/match/", policy_match, name="match"),
+    path("<int:pk>/facts/", policy_facts, name="facts"),
     path("runs/<int:pk>/", run_detail, name="run"),
     path("runs/<int:pk>/compare/<int:other>/", run_compare, name="compare"),
     path("runs/<int:pk>/publicity/", run_publicity, name="publicity"),
