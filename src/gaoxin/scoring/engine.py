@@ -362,7 +362,12 @@ def weighted_mean_expr(children: list[tuple[pl.Expr, pl.Expr]], missing: str) ->
     children are missing is missing; a node whose counted weights sum to 0 scores 0."""
     num = _sum([(w * s).fill_null(0.0) for s, w in children])
     den = _sum([pl.when(s.is_not_null()).then(w).otherwise(0.0) for s, w in children])
-    mean = pl.when(den == 0).then(0.0).otherwise(num / den)
+    # num × (1 / den), not num / den: Polars divides by a column it holds as one scalar (every unit
+    # has all the children, so den is the same literal for all) as a multiplication by the
+    # reciprocal, and by a full column as a true division — the last bit of a score would depend on
+    # whether *another* unit lacks a value. The reciprocal form gives the same bits either way, and
+    # the uncertainty analysis (NumPy) reproduces them exactly.
+    mean = pl.when(den == 0).then(0.0).otherwise(num * (1.0 / den))
     if missing == "reweight":
         present = pl.any_horizontal([s.is_not_null() for s, _ in children])
         return pl.when(present).then(mean)

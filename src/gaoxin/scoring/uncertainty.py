@@ -156,7 +156,7 @@ def _wmean(children: list[tuple[np.ndarray, np.ndarray, np.ndarray]], reweight: 
         num = term if num is None else num + term
         den = wt if den is None else den + wt
     assert num is not None and den is not None
-    mean = np.where(den == 0, 0.0, num / np.where(den == 0, 1.0, den))
+    mean = np.where(den == 0, 0.0, num * (1.0 / np.where(den == 0, 1.0, den)))  # as the engine
     if reweight:
         anyp = np.zeros(mean.shape, dtype=bool)
         for _, p, _ in children:
