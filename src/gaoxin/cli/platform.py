@@ -17,7 +17,8 @@ from gaoxin.io.console import table
 
 def cmd_demo(args: Namespace, progress: Progress) -> int:
     """Build the demo platform from nothing (fresh SQLite, synthetic zones, scores, a published list,
-    one account per role) and serve it on 127.0.0.1 (see ``gaoxin.web.platform.demo``)."""
+    one account per role) and serve it on 127.0.0.1 with one background worker beside the web server;
+    Ctrl-C or SIGTERM stops both (see ``gaoxin.web.platform.demo``)."""
     from gaoxin.web.platform import demo
 
     try:

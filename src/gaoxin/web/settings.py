@@ -9,7 +9,12 @@ province (PostgreSQL):
 - ``GAOXIN_SECRET_KEY`` (default: a random key kept in the data directory)
 - ``GAOXIN_DEBUG=1``  development only: debug pages. Never set in production.
 - ``GAOXIN_ALLOWED_HOSTS`` comma-separated (default ``127.0.0.1,localhost``)
-- ``GAOXIN_TASKS_SYNC=1`` run background jobs inline (tests)
+- ``GAOXIN_HTTPS=1``  users reach the platform over HTTPS (production): secure cookies, HSTS, and
+                     ``GAOXIN_SECRET_KEY`` becomes required
+- ``GAOXIN_TASKS``    ``database`` (default): background jobs are queued in the database and run by the
+                     worker process (``manage.py gaoxin_worker``); ``immediate``: run inside the request
+- ``GAOXIN_TASKS_SYNC=1`` the same as ``GAOXIN_TASKS=immediate`` (tests)
+- ``GAOXIN_LOG_LEVEL`` (default ``INFO`` for gaoxin's own loggers); ``GAOXIN_LOG_FILE`` also log to a file
 """
 
 from __future__ import annotations
@@ -19,8 +24,6 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import plotly
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GAOXIN_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -29,6 +32,14 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 def _secret_key() -> str:
     if key := os.environ.get("GAOXIN_SECRET_KEY"):
         return key
+    if os.environ.get("GAOXIN_HTTPS") == "1":
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "GAOXIN_HTTPS=1 (production) needs GAOXIN_SECRET_KEY: set it to a long random value, the same "
+            "on every app server and worker (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`) "
+            "/ 生产环境（GAOXIN_HTTPS=1）必须设置 GAOXIN_SECRET_KEY（一个长随机值，每台服务器相同）"
+        )
     path = DATA_DIR / "secret.key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -61,6 +72,9 @@ def database_from_url(url: str) -> dict:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
+            # A kept connection the server dropped (restart, failover, idle timeout) is replaced at the
+            # start of the next request instead of failing it.
+            "CONN_HEALTH_CHECKS": True,
         }
     raise ValueError(f"DATABASE_URL must start with sqlite:// or postgres://, got {url!r}")
 
@@ -76,6 +90,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "gaoxin.web.platform",
     "gaoxin.web.accounts",
     "gaoxin.web.registry",
     "gaoxin.web.credit",
@@ -89,6 +106,7 @@ INSTALLED_APPS = [
     "gaoxin.web.carriers",
     "gaoxin.web.green",
     "gaoxin.web.benchmark",
+    "gaoxin.web.supervision",
 ]
 
 MIDDLEWARE = [
@@ -101,8 +119,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gaoxin.web.platform.sessions.SlidingSessionMiddleware",  # the idle timeout slides, saved ≤ 1/min
+    "gaoxin.web.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "gaoxin.web.accounts.middleware.SupervisorsReadOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: sees a view's exception first; a hostile value is a 400/413, not a 500 (issue 18)
+    "gaoxin.web.platform.boundary.BoundaryMiddleware",
 ]
 
 ROOT_URLCONF = "gaoxin.web.urls"
@@ -125,7 +148,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gaoxin.web.accounts.context.navigation",
             ],
-            # The shared filters (platform is not an app with models): {% load gaoxin_format %}.
+            # The shared filters, by name for every template: {% load gaoxin_format %}.
             "libraries": {"gaoxin_format": "gaoxin.web.platform.templatetags.gaoxin_format"},
         },
     }
@@ -150,10 +173,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lockout: this many failed sign-ins for one account within the window lock it for the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("GAOXIN_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("GAOXIN_LOGIN_LOCKOUT_SECONDS", "900"))
+# The audit log stays in the database at least this many days (180 at least: MLPS 2.0 level 3); older
+# entries go to an archive file with `manage.py gaoxin_audit_archive`, never silently dropped.
+GAOXIN_AUDIT_RETENTION_DAYS = int(os.environ.get("GAOXIN_AUDIT_RETENTION_DAYS", "180"))
 
 # Sessions end after 30 idle minutes and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # gaoxin.web.platform.sessions slides it without a write per request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -162,6 +188,7 @@ _https = os.environ.get("GAOXIN_HTTPS") == "1"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _https
 SECURE_SSL_REDIRECT = _https
 SECURE_HSTS_SECONDS = 31536000 if _https else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 # Behind a TLS-terminating proxy (nginx) that sets X-Forwarded-Proto: without this, HTTPS redirects loop.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -179,41 +206,77 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # collectstatic fills it in production; WhiteNoise expects it to exist
-# plotly.min.js comes from the plotly wheel: charts work offline, no CDN.
-STATICFILES_DIRS = [
-    PACKAGE_DIR / "static",
-    ("vendor/plotly", Path(plotly.__file__).resolve().parent / "package_data"),
-]
+# The chart library is plotly.js's "finance" partial bundle (scatter, bar, funnel: what the pages draw;
+# 1.3 MB instead of the full 4.8 MB), installed from the npm registry by `make assets` and kept in
+# static/vendor/plotly: charts work offline, no CDN.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# GAOXIN_STATIC=manifest (production, `gaoxin demo`): after `manage.py collectstatic`, every file is
+# served under a content-hashed name, compressed, and cached by browsers for a year (WhiteNoise marks
+# hashed files immutable). Unset (tests, a fresh checkout): files are served as they are.
+_MANIFEST = os.environ.get("GAOXIN_STATIC") == "manifest"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_ROOT = DATA_DIR / "files"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-GAOXIN_TASKS_SYNC = os.environ.get("GAOXIN_TASKS_SYNC") == "1"
+# Background work (gaoxin.web.platform.jobs) runs as django-tasks tasks. "database": a task is a row
+# that the worker process (`manage.py gaoxin_worker`, one task at a time per worker) claims and runs, so
+# jobs survive a web restart; "immediate": inside the request that asked (tests, one-off scripts).
+# The "immediate" alias is always there: GAOXIN_TASKS_SYNC (also switchable at run time, as the test
+# settings do) sends every job to it.
+_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks = os.environ.get("GAOXIN_TASKS") or (
+    "immediate" if os.environ.get("GAOXIN_TASKS_SYNC") == "1" else "database"
+)
+if _tasks not in _BACKENDS:
+    raise ValueError(f"GAOXIN_TASKS must be one of {', '.join(_BACKENDS)}, got {_tasks!r}")
+TASKS = {
+    "default": {"BACKEND": _BACKENDS[_tasks], "QUEUES": ["default"]},
+    "immediate": {"BACKEND": _BACKENDS["immediate"], "QUEUES": ["default"]},
+}
+GAOXIN_TASKS_SYNC = _tasks == "immediate"
+# A job that fails on a transient database error (locked, connection lost) is queued again, this many
+# times at most, a little later each time; other failures are final.
+GAOXIN_JOB_RETRIES = int(os.environ.get("GAOXIN_JOB_RETRIES", "2"))
 
-LOGGING = {
+# Logs go to stdout (journald under systemd, the terminal in the demo): every process (web workers, the
+# task worker) writes its own lines, nothing shares a rotating file. GAOXIN_LOG_FILE adds a file
+# (WatchedFileHandler: several processes may append, logrotate rotates it).
+_LOG_LEVEL = os.environ.get("GAOXIN_LOG_LEVEL", "INFO")
+_log_handlers = ["console"]
+LOGGING: dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(process)d %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "file": {
-            "class": "logging.handlers.RotatingFileHandler",
-            "filename": str(DATA_DIR / "gaoxin.log"),
-            "maxBytes": 10 * 1024 * 1024,
-            "backupCount": 5,
-            "formatter": "plain",
-            "encoding": "utf-8",
-        },
+        "console": {"class": "gaoxin.web.platform.logs.StdoutHandler", "formatter": "plain"},
     },
-    "root": {"handlers": ["console", "file"], "level": os.environ.get("GAOXIN_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": _log_handlers, "level": "WARNING"},
     "loggers": {
-        "gaoxin": {
-            "level": os.environ.get("GAOXIN_LOG_LEVEL", "INFO"),
-            "handlers": ["file"],
-            "propagate": False,
-        },
-        "django.request": {"level": "ERROR", "handlers": ["file", "console"], "propagate": False},
+        "gaoxin": {"level": _LOG_LEVEL, "handlers": _log_handlers, "propagate": False},
+        "django.request": {"level": "ERROR", "handlers": _log_handlers, "propagate": False},
+        # Each task's start and end: INFO in the worker (``gaoxin_worker`` raises them), quiet elsewhere.
+        "django_tasks": {"level": "WARNING", "handlers": _log_handlers, "propagate": False},
+        "django_tasks_db": {"level": "WARNING", "handlers": _log_handlers, "propagate": False},
     },
 }
+if _log_file := os.environ.get("GAOXIN_LOG_FILE"):
+    LOGGING["handlers"]["file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": _log_file,
+        "formatter": "plain",
+        "encoding": "utf-8",
+    }
+    _log_handlers.append("file")

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 
 from gaoxin import cultivation as rules
-from gaoxin.web.credit.models import Job
-from gaoxin.web.cultivation import services
+from gaoxin.web.cultivation import bulk_io, services
 from gaoxin.web.cultivation.models import STATUS_ORDER, LadderEntry, LadderRun, LadderSettings
+from gaoxin.web.platform.models import Job
 from gaoxin.web.registry.models import Enterprise, Qualification
 from gaoxin.web.registry.services import zone_dataset
 from tests.web.conftest import YEAR
@@ -222,7 +222,7 @@ def test_the_export_lists_each_firm_once_with_its_gaps_in_chinese(ladder):
 
     run = ladder.ladder_a
     qs = services.candidates(LadderEntry.objects.all(), run, "hightech")
-    content = services.export_candidates(run, "hightech", qs, "状态：候选")
+    content = bulk_io.export_candidates(run, "hightech", qs, "状态：候选")
     wb = openpyxl.load_workbook(io.BytesIO(content))
     ws = wb["候选企业"]
     header = [c.value for c in ws[1]]

@@ -92,7 +92,8 @@ def test_demo_builds_a_fresh_scored_register_with_provenance(served):
     # five years of reports, and every enterprise value names the batch that set it
     assert _rows(db, "select min(year), max(year) from registry_annualreport") == [(2021, 2025)]
     batches = _rows(db, "select zone_id, department, status from registry_importbatch order by id")
-    assert len(batches) == 6 and {d for _, d, _ in batches} == {"市场监管局", "统计局"}
+    core = [b for b in batches if b[1] in {d for d, *_ in demo.DEPARTMENTS}]  # the apps add their own
+    assert len(core) == 6 and {d for _, d, _ in core} == {"市场监管局", "统计局"}
     assert {s for *_, s in batches} == {"applied"}
     unsourced = _rows(
         db, "select count(*) from registry_enterprise where json_extract(sources, '$.name') is null"
@@ -104,7 +105,11 @@ def test_demo_builds_a_fresh_scored_register_with_provenance(served):
     assert entries > 0
     assert _rows(db, "select count(*) from credit_publishedlist_banks") == [(1,)]
     roles = dict(_rows(db, "select username, role from accounts_user"))
-    assert roles == {username: role for username, role, *_ in demo.ACCOUNTS}
+    listed = {username: role for username, role, *_ in demo.ACCOUNTS}
+    assert {u: roles.get(u) for u in listed} == listed  # every account the console offers exists
+    # one of each administrator (三员分立), and no other account holds an administrator's role
+    admins = sorted(r for r in roles.values() if r in ("platform_admin", "security_admin", "audit_admin"))
+    assert admins == ["audit_admin", "platform_admin", "security_admin"]
     # the console: the address, the accounts and their password, the top of a ranking, the workbook
     assert f"http://127.0.0.1:{served[0]}/" in output
     assert demo.PASSWORD in output and "zone_admin" in output and "银行用户" in output
@@ -138,6 +143,55 @@ def test_demo_serves_the_sign_in_form_and_its_accounts_sign_in(served):
         landed = exc.geturl()
     assert "/accounts/login/" not in landed
     assert any(c.name == "sessionid" for c in jar)
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The processes whose parent is ``pid``: pid → command line."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                out[int(stat.parent.name)] = (
+                    (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                )
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def test_demo_runs_one_worker_beside_the_server_and_sigterm_stops_both(served, tmp_path):
+    """Last of the module's served tests: it stops the demo."""
+    _, data_dir, _ = served
+    (demo_proc,) = [p for p, cmd in _children(os.getpid()).items() if "gaoxin.cli demo" in cmd]
+    workers = [p for p, cmd in _children(demo_proc).items() if "gaoxin_worker" in cmd]
+    assert len(workers) == 1
+    # the worker runs what the pages queue: a score run enqueued on the demo's database finishes
+    env = {**_env(tmp_path), "GAOXIN_DATA_DIR": str(data_dir), "GAOXIN_TASKS": "database",
+           "DATABASE_URL": f"sqlite:///{data_dir / 'gaoxin.sqlite3'}", "DJANGO_SETTINGS_MODULE": "gaoxin.web.settings"}  # fmt: skip
+    code = (
+        "import django; django.setup(); from gaoxin.scoring import load_model; "
+        "from gaoxin.web.credit import services; from gaoxin.web.registry.models import Zone; "
+        "run = services.submit_run(Zone.objects.get(code='Z001'), 2025, load_model('national-2024'), None); "
+        "print(run.job_id)"
+    )
+    enqueue = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert enqueue.returncode == 0, enqueue.stderr[-2000:]
+    job = int(enqueue.stdout.split()[-1])
+    deadline = time.monotonic() + 60
+    while (
+        status := _rows(data_dir / "gaoxin.sqlite3", f"select status from platform_job where id = {job}")
+    ) != [("done",)]:
+        assert time.monotonic() < deadline and status != [("failed",)], f"the demo's worker: {status}"
+        time.sleep(0.2)
+    os.kill(demo_proc, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{p}").exists() and "gaoxin" in Path(f"/proc/{p}/cmdline").read_text()
+              for p in (demo_proc, *workers)):  # fmt: skip
+        assert time.monotonic() < deadline, "the demo or its worker still runs after SIGTERM"
+        time.sleep(0.2)
 
 
 def test_demo_refuses_a_port_in_use(tmp_path):

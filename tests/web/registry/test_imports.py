@@ -21,7 +21,7 @@ from gaoxin.cli import main as cli
 from gaoxin.data.dataset import Dataset
 from gaoxin.io.uscc import check_char
 from gaoxin.web.accounts.models import AuditEvent, Bank, Role, User
-from gaoxin.web.credit.models import Job
+from gaoxin.web.platform.models import Job
 from gaoxin.web.registry import services
 from gaoxin.web.registry.bulk_io import EXAMPLE_USCC
 from gaoxin.web.registry.models import (

@@ -26,28 +26,6 @@ class ModelFile(models.Model):
         constraints = [models.UniqueConstraint(fields=["zone", "sha256"], name="model_file_once_per_zone")]
 
 
-class Job(models.Model):
-    """Long work (an import, a score run) done in the background, with progress for the page."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    kind = models.CharField(max_length=30)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.FloatField(default=0.0)  # 0..1
-    message = models.CharField(max_length=500, blank=True)
-    zone = models.ForeignKey("registry.Zone", null=True, on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-
-
 class ScoreRun(models.Model):
     """One scoring of one zone's firms for one year; reproducible and, once done, never changed."""
 
@@ -66,7 +44,9 @@ class ScoreRun(models.Model):
     snapshot_sha256 = models.CharField(max_length=64, blank=True)  # hash of the data the engine read
     code_version = models.CharField(max_length=100)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(
+        "platform.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     scored = models.PositiveIntegerField(default=0)
     notes = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(

@@ -1,6 +1,6 @@
 """Scoping rules of the credit app's models (applied by ``accounts.scoping``).
 
-- ``credit.ScoreRun``, ``credit.ModelFile``, ``credit.Job``: zone staff their zone's; an enterprise
+- ``credit.ScoreRun``, ``credit.ModelFile``: zone staff their zone's; an enterprise
   user sees the finished runs that scored its firm (and nothing of the rest); banks none.
 - ``credit.Score``: zone staff their zone's; an enterprise its own firm's scores; a bank the scores
   frozen into the lists published to it (``consent`` adds the scores of firms under a live consent).
@@ -32,4 +32,3 @@ scoping.register(
     "credit.ListEntry", zone="published_list__zone", bank=lambda user: Q(published_list__banks=user.bank_id)
 )
 scoping.register("credit.ModelFile", zone="zone")
-scoping.register("credit.Job", zone="zone")

@@ -46,7 +46,9 @@ class LadderRun(models.Model):
     snapshot_sha256 = models.CharField(max_length=64, blank=True)
     code_version = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    job = models.ForeignKey("credit.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(
+        "platform.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assessed = models.PositiveIntegerField(default=0)  # firms
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -4,7 +4,8 @@ It creates a fresh SQLite database in the data directory (the old demo database 
 it, brings a synthetic population in through the real import path (``apply_dataset``, one import batch
 per zone and source department, so every value has its provenance), scores every zone on
 ``national-2024`` for 2025, publishes a white-list to a demo bank, creates one account per role and
-serves the platform. Nothing here computes a number: synth makes the data, the services import, score
+serves the platform, with one background worker process for the pages' jobs (imports, score runs);
+Ctrl-C or SIGTERM stops both. Nothing here computes a number: synth makes the data, the services import, score
 and publish, the engine decides.
 
 ``configure`` must run before Django's settings are loaded: it points ``GAOXIN_DATA_DIR`` and
@@ -15,7 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +36,13 @@ LIST_FILTERS = {"stage": "growth", "grade_min": "B"}
 
 # username, role, Chinese label, English label, what to try first
 ACCOUNTS = (
-    ("admin", "platform_admin", "平台管理员", "Platform administrator", "全部园区、用户 / all zones, users"),
+    (
+        "admin",
+        "platform_admin",
+        "系统管理员",
+        "System administrator",
+        "全部园区、地区、银行 / all zones, regions, banks",
+    ),
     (
         "zone_admin",
         "zone_admin",
@@ -43,6 +53,29 @@ ACCOUNTS = (
     ("clerk", "clerk", "数据专员", "Data clerk", "导入部门数据 / import files"),
     ("firm", "enterprise", "企业用户", "Enterprise user", "得分与差距、融资、授权 / score, gaps, loans"),
     ("bank", "bank", "银行用户", "Bank user", "白名单、审批放款 / lists, approve loans"),
+    # made by the supervision app's demo step (gaoxin.web.supervision.demo), with the same password
+    (
+        "province",
+        "supervisor",
+        "省级监管",
+        "Provincial supervisor",
+        "所辖园区汇总、省级白名单 / zones' figures, a provincial list",
+    ),
+    ("nation", "supervisor", "国家级监管", "National supervisor", "全国汇总 / the nation's figures"),
+    (
+        "security",
+        "security_admin",
+        "安全管理员",
+        "Security administrator",
+        "账号、解锁、令牌 / accounts, unlocks, tokens",
+    ),
+    (
+        "auditor",
+        "audit_admin",
+        "审计管理员",
+        "Audit administrator",
+        "筛选、导出审计日志 / filter and export the log",
+    ),
 )
 
 # Which department reports which part of the data (one import batch each, per zone).
@@ -66,6 +99,7 @@ DEMO_STEPS = (
     "gaoxin.web.green.demo",
     "gaoxin.web.carriers.demo",
     "gaoxin.web.policy.demo",
+    "gaoxin.web.supervision.demo",
 )
 
 
@@ -118,6 +152,8 @@ def configure(data_dir: Path) -> Path:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "gaoxin.web.settings"
     os.environ.pop("GAOXIN_TASKS_SYNC", None)
+    os.environ["GAOXIN_TASKS"] = "database"  # the pages queue their jobs; the demo's worker runs them
+    os.environ["GAOXIN_STATIC"] = "manifest"  # served as production serves them (collectstatic below)
 
     import django
 
@@ -174,6 +210,9 @@ def build(
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous=OFF")
     lap("migrate")
+    # Static files under content-hashed names, gzipped, cached by the browser for a year (GAOXIN_STATIC).
+    call_command("collectstatic", verbosity=0, interactive=False)
+    lap("static files")
     say(f"生成 {zones} 个园区、每园区 {enterprises_per_zone} 家企业的合成数据 / synthesizing …")
     data = population(enterprises_per_zone, zones)
     result.reports = data.reports.height
@@ -367,14 +406,45 @@ def report(result: DemoResult, port: int | None) -> str:
     return "\n".join(lines)
 
 
+def start_worker() -> subprocess.Popen:
+    """One background worker (``manage.py gaoxin_worker``) as its own process, on the demo's database.
+
+    It inherits the environment ``configure`` set; on start it marks the jobs a previous demo left
+    unfinished as failed."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "django", "gaoxin_worker", "--no-startup-delay", "--interval", "0.5"],
+        env={**os.environ},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def stop_worker(worker: subprocess.Popen, grace: float = 20.0) -> None:
+    """Ask the worker to stop (it finishes its task), and kill it if it has not within ``grace`` s."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(grace)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def _terminate(signum, frame) -> None:
+    raise SystemExit(0)
+
+
 def serve(port: int) -> None:
-    """Serve the platform on 127.0.0.1 until interrupted (static files through WhiteNoise)."""
+    """Serve the platform on 127.0.0.1 with one worker beside it until Ctrl-C or SIGTERM stops both
+    (static files through WhiteNoise)."""
     from django.core.management import call_command
 
-    from gaoxin.web.platform.jobs import fail_abandoned
-
-    fail_abandoned()
-    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
+    worker = start_worker()
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop_worker(worker)
 
 
 def main(

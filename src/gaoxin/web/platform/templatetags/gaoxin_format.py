@@ -8,6 +8,7 @@ page; see that module), so a number shows the same on a page, in an export and i
     {{ ratio|pct }}  {{ r|pct:1 }}   0.03%   12.5%
     {{ value|unit:"revenue" }}       the data dictionary field's type and unit (money, ratio, 人, 件 …)
     {{ n|count }}  {{ n|count:"人" }} 1,204 家   35 人
+    {{ m.name|label }}               a name in both languages, in the reader's (``platform.labels``)
 
 A missing value shows as ``—``; a value that is not a number is shown as it is (a page never fails
 on a stray cell).
@@ -19,6 +20,7 @@ from django import template
 
 from gaoxin.data.dictionary import field as dictionary_field
 from gaoxin.io import display
+from gaoxin.web.platform import labels
 
 register = template.Library()
 
@@ -61,3 +63,9 @@ def unit(value, field_id):
     if f is None:
         return _safe(display.num, value)
     return _safe(display.with_unit, value, f.type, f.unit)
+
+
+@register.filter
+def label(value):
+    """A ``{zh, en}`` name (a model's, a stage's, a field's) in the active language."""
+    return labels.label(value)

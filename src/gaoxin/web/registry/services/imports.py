@@ -25,19 +25,18 @@ reports them), ``mapping`` (each header → field, label, unit, conversion facto
   ``qualifications`` → created/updated/unchanged, ``changes``) and ``applied_at``;
 - ``job`` (the background job's id) and, for a duplicate, ``duplicate_of`` (the applied batch's id).
 
-Progress of a running apply is also written to ``progress.json`` beside the file: the job's own row is
-updated inside the import's transaction, which other connections cannot see until it commits.
+Progress of a running apply is the job's (``gaoxin.web.platform.jobs``): the reading and checking
+phases before the transaction are seen at once; inside it, the worker writes progress beside the
+transaction on PostgreSQL, and SQLite shows the next phase when the transaction commits.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import functools
 import hashlib
-import json
 import re
 import shutil
-import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -61,7 +60,6 @@ from gaoxin.web.registry.services import ApplyError, _fetch, apply_dataset, colu
 Progress = Callable[[float], None]
 IMPORT_DIR = "imports"
 SAMPLE_ROWS = 10
-PROGRESS_FILE = "progress.json"
 # Suggestions for the source department (free text): the offices that usually send a zone its data.
 DEPARTMENTS = ("科技局", "税务局", "市场监管局", "知识产权局", "统计局", "人社局", "园区管委会")
 TABLE_LABELS = {"enterprise": "企业信息", "report": "年度报表", "qualification": "资质"}
@@ -214,6 +212,14 @@ def prepare(stored: Stored, *, zone: Zone, user, department: str = "", note: str
         shutil.rmtree(stored.directory, ignore_errors=True)
         batch.save()
         return batch
+    try:
+        return _preview(batch, stored, zone, user)
+    except BaseException:  # a reader that failed (even out of memory) leaves no orphan file behind
+        shutil.rmtree(stored.directory, ignore_errors=True)
+        raise
+
+
+def _preview(batch: ImportBatch, stored: Stored, zone: Zone, user) -> ImportBatch:
     result = read_inputs(stored.paths)
     allowed = allowed_zones(user)
     loaded = _load_all(stored.paths)
@@ -235,7 +241,10 @@ def prepare(stored: Stored, *, zone: Zone, user, department: str = "", note: str
         "sample": sample(_with_zone_codes(data, allowed)),
     }
     batch.status = ImportBatch.Status.REFUSED if errors else ImportBatch.Status.PREVIEW
-    if not errors:
+    if errors:  # the batch keeps every problem; the refused file itself is not kept
+        batch.stored_file = ""
+        shutil.rmtree(stored.directory, ignore_errors=True)
+    else:
         _cache(stored.directory, data)
     batch.save()
     return batch
@@ -506,32 +515,6 @@ def _with_zone_codes(data: Dataset, allowed: dict[str, Zone]) -> Dataset:
     return Dataset(ents, data.reports, data.qualifications)
 
 
-def _file_progress(batch: ImportBatch, progress: Progress) -> Progress:
-    """Report progress to the job and to ``progress.json`` (visible while the transaction is open)."""
-    path = Path(settings.MEDIA_ROOT) / batch.stored_file / PROGRESS_FILE
-    last = [0.0]
-
-    def update(fraction: float) -> None:
-        progress(fraction)
-        now = time.monotonic()
-        if now - last[0] > 0.25 or fraction >= 1.0:
-            last[0] = now
-            with contextlib.suppress(OSError):
-                path.write_text(json.dumps({"progress": round(float(fraction), 4)}))
-
-    return update
-
-
-def file_progress(batch: ImportBatch) -> float | None:
-    if not batch.stored_file:
-        return None
-    try:
-        data = json.loads((Path(settings.MEDIA_ROOT) / batch.stored_file / PROGRESS_FILE).read_text())
-        return float(data["progress"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def apply_batch(batch_id: int, progress: Progress | None = None) -> dict:
     """Apply a previewed batch: re-read its stored file, write it in one transaction. Returns a summary.
 
@@ -542,7 +525,7 @@ def apply_batch(batch_id: int, progress: Progress | None = None) -> dict:
     batch = ImportBatch.objects.select_related("zone", "user").get(pk=batch_id)
     if batch.status != ImportBatch.Status.PREVIEW or batch.error_count:
         raise ImportRefused(f"batch {batch.pk} is {batch.status}, not awaiting confirmation")
-    report = _file_progress(batch, progress or (lambda _: None))
+    report = progress or (lambda _: None)
     report(0.0)
     paths = batch_files(batch)
     hashes = []
@@ -610,8 +593,8 @@ def _refuse(batch: ImportBatch, errors: list[Problem]) -> None:
 
 def confirm(batch: ImportBatch, user):
     """Start applying a previewed batch as a background job; returns the Job."""
-    from gaoxin.web.credit.models import Job
     from gaoxin.web.platform import jobs
+    from gaoxin.web.platform.models import Job
 
     if batch.status != ImportBatch.Status.PREVIEW or batch.error_count:
         raise ImportRefused(f"batch {batch.pk} is {batch.status}, not awaiting confirmation")
@@ -619,10 +602,10 @@ def confirm(batch: ImportBatch, user):
     if running is not None and running.status in (Job.Status.QUEUED, Job.Status.RUNNING):
         return running
     pk = batch.pk
-    with transaction.atomic():  # a threaded job starts when this commits, after its id is stored
+    with transaction.atomic():  # the job, its queued task and its id on the batch commit together
         job = jobs.submit(
             "import",
-            lambda progress: apply_batch(pk, progress),
+            functools.partial(apply_batch, pk),
             zone=batch.zone,
             user=user,
             message=batch.file_name[:500],
@@ -635,7 +618,7 @@ def confirm(batch: ImportBatch, user):
 
 
 def job_of(batch: ImportBatch):
-    from gaoxin.web.credit.models import Job
+    from gaoxin.web.platform.models import Job
 
     job_id = batch.counts.get("job")
     return Job.objects.filter(pk=job_id).first() if job_id else None
@@ -643,19 +626,16 @@ def job_of(batch: ImportBatch):
 
 def status(batch: ImportBatch) -> dict:
     """What the progress endpoint answers: the batch's status and its job's progress."""
-    from gaoxin.web.credit.models import Job
+    from gaoxin.web.platform.models import Job
 
     job = job_of(batch)
     out = {"batch": batch.pk, "status": batch.status, "job": None, "progress": None, "done": True}
     if job is None:
         out["done"] = batch.status != ImportBatch.Status.PREVIEW
         return out
-    progress = job.progress
-    if job.status == Job.Status.RUNNING:
-        progress = max(progress, file_progress(batch) or 0.0)
     out.update(
         job=job.status,
-        progress=round(progress, 4),
+        progress=round(job.progress, 4),
         done=job.status in (Job.Status.DONE, Job.Status.FAILED),
         failed=job.status == Job.Status.FAILED,
     )
