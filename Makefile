@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PORT ?= 8000
 
-.PHONY: setup demo test test-sqlite test-pg lint format bench bench-web bench-qualify clean
+.PHONY: setup demo test test-sqlite test-pg lint format bench bench-web bench-qualify bench-assets assets clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -74,6 +74,17 @@ bench-qualify: setup
 # PostgreSQL + gunicorn under concurrent readers (needs DATABASE_URL=postgres://… for that part).
 bench-web: setup
 	$(UV) run python -m bench.web_bench
+
+# What the chart pages make the browser download and wait for, before/after (chromium, gunicorn).
+bench-assets: setup
+	$(UV) run python -m bench.assets
+
+# Front-end assets from the npm registry (assets/package-lock.json), copied into the static files.
+# Their output is committed, so neither the tests nor a deployment need npm.
+assets:
+	cd assets && npm ci --ignore-scripts
+	cp assets/node_modules/plotly.js-finance-dist-min/plotly-finance.min.js \
+	   assets/node_modules/plotly.js-finance-dist-min/LICENSE src/gaoxin/web/static/vendor/plotly/
 
 clean:
 	rm -rf .venv .tools .pytest_cache .ruff_cache build dist

@@ -242,7 +242,7 @@ def test_pages_are_chinese_by_default_and_english_on_request(platform):
 
     # charts: same-origin scripts drawing JSON data, no inline code (CSP)
     page = platform.client("zone_admin").get(DASHBOARD).content.decode()
-    assert '<script src="/static/vendor/plotly/plotly.min.js">' in page
+    assert '<script src="/static/vendor/plotly/plotly-finance.min.js">' in page
     assert '<script src="/static/gaoxin/charts.js">' in page
     assert '<script id="chart-stages" type="application/json">' in page
     for tag in page.split("<script")[1:]:  # no inline code: every script is a src or JSON data
@@ -373,8 +373,42 @@ def _profile_queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-# 18 for the profile itself + 5 for the other apps' panels (ladder 1, financing 1, investment 2, command 1).
-PROFILE_QUERIES = 23
+# The profile itself, and each other app's panel: one query per table it shows, none per row (issue 10:
+# policy (ledger entries, open awards) and green (latest figures) joined; carriers reads its incubated
+# firms, reserve entries and challenge applications). A panel that costs more fails the test below by name.
+PROFILE_OWN_QUERIES = 15  # the session is no longer written on every page (issue 18)
+PANEL_QUERIES = {
+    "ladder": 1,
+    "financing": 1,
+    "investment": 2,
+    "command": 1,
+    "policy": 2,
+    "carriers": 3,
+    "green": 1,
+    "rank_interval": 1,  # benchmark: the latest finished run of the firm's zone (its analysis is cached)
+}
+PROFILE_QUERIES = PROFILE_OWN_QUERIES + sum(PANEL_QUERIES.values())
+
+
+def test_each_profile_panel_costs_its_pinned_queries(platform):
+    """Leaving one panel out of the profile saves exactly that panel's pinned queries."""
+    from gaoxin.web.registry import panels
+
+    client = platform.client("zone_admin")
+    url = profile_url(platform.listed)
+    client.get(url)
+    everything = _profile_queries(client, url)
+    registered = list(panels._PANELS)
+    assert {name for name, _ in registered} == set(PANEL_QUERIES)  # a new panel gets its pin here
+    costs = {}
+    try:
+        for name, _ in registered:
+            panels._PANELS = [(n, f) for n, f in registered if n != name]
+            costs[name] = everything - _profile_queries(client, url)
+    finally:
+        panels._PANELS = registered
+    assert costs == PANEL_QUERIES
+    assert everything == PROFILE_QUERIES
 
 
 def test_profile_query_count_is_pinned_and_flat_as_data_grow(platform, django_assert_max_num_queries):

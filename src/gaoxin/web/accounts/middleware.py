@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Scripts only from our own origin (charts use the plotly.min.js shipped in the plotly wheel). Plotly
+# Scripts only from our own origin (charts use the plotly.js finance bundle in static/vendor). Plotly
 # sets inline styles on the elements it draws, hence 'unsafe-inline' for styles only.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "

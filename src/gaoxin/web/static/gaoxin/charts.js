@@ -1,5 +1,5 @@
 /* gaoxin charts: every element with data-chart="ID" is drawn from the JSON in <script id="ID"
- * type="application/json"> (Django's json_script), with the plotly.min.js served by the site itself.
+ * type="application/json"> (Django's json_script), with the plotly.js finance bundle served by the site itself.
  * No inline script (the content security policy forbids it) and no CDN: charts work offline.
  *
  * The JSON describes a figure in plain terms, written by the page's service:

@@ -14,17 +14,26 @@
     } catch (e) {
       return;
     }
+    // Periods on the year-end scale (the year 2022 at 2022, the month 2026-06 at 2025.5): a linear axis
+    // with a tick at every year, never a date axis (an instant moves with the time zone, and the end of
+    // a year is drawn next to the following year's tick).
+    var xs = spec.actual.x.concat(spec.path.x);
+    var lo = Math.floor(Math.min.apply(null, xs));
+    var hi = Math.ceil(Math.max.apply(null, xs));
+    var step = Math.max(1, Math.ceil((hi - lo) / 12));
     var traces = [
       { type: "scatter", mode: "lines", name: spec.path.name, x: spec.path.x, y: spec.path.y,
-        line: { color: "#9aa5b1", dash: "dash" } },
+        hovertemplate: "%{x:d}: %{y}<extra></extra>", line: { color: "#9aa5b1", dash: "dash" } },
       { type: "scatter", mode: "lines+markers", name: spec.actual.name, x: spec.actual.x, y: spec.actual.y,
         text: spec.actual.labels, hovertemplate: "%{text}: %{y}<extra></extra>", line: { color: "#0b5cad" } }
     ];
     var layout = {
-      height: 300, margin: { l: 60, r: 10, t: 10, b: 40 }, showlegend: true,
-      legend: { orientation: "h", y: -0.2 },
+      height: 320, margin: { l: 60, r: 10, t: 10, b: 70 }, showlegend: true,
+      legend: { orientation: "h", y: -0.35 },
       font: { family: "system-ui, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif", size: 12 },
-      xaxis: { type: "date" }, yaxis: { title: { text: spec.unit || "" }, rangemode: "tozero" },
+      xaxis: { type: "linear", tickmode: "linear", tick0: lo, dtick: step, tickformat: "d",
+               range: [lo - 0.3, hi + 0.3], title: { text: spec.xtitle || "" } },
+      yaxis: { title: { text: spec.unit || "" }, rangemode: "tozero" },
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)"
     };
     window.Plotly.newPlot(el, traces, layout, { displayModeBar: false, responsive: true });

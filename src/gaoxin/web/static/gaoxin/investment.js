@@ -1,4 +1,4 @@
-/* gaoxin investment: the project funnel, drawn with the site's own plotly.min.js from the JSON in
+/* gaoxin investment: the project funnel, drawn with the site's own plotly.js bundle from the JSON in
  * <script id="chart-funnel" type="application/json"> (Django's json_script). No inline script (the
  * content security policy forbids it), no CDN. The JSON is written by services.funnel_chart:
  *   {"stages": [...labels], "reached": [...], "active": [...], "dropped": [...], "labels": {...}}
