@@ -459,7 +459,18 @@ def test_the_explanation_is_the_engines_on_the_same_data(platform):
 
 # --- OpenAPI -----------------------------------------------------------------------------------------
 
-APP_PREFIXES = ("/api/cultivation/", "/api/consent/", "/api/finance/", "/api/investment/", "/api/command/")
+APP_PREFIXES = (
+    "/api/cultivation/",
+    "/api/consent/",
+    "/api/finance/",
+    "/api/investment/",
+    "/api/command/",
+    "/api/carriers/",
+    "/api/policy/",
+    "/api/green/",
+    "/api/benchmark/",
+    "/api/supervision/",
+)
 ENDPOINTS = {
     ("get", "/api/me"),
     ("get", "/api/me/tokens"),

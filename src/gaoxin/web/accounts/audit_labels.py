@@ -19,6 +19,7 @@ ACTIONS = {
     "policy_paid": _("Marked a payment batch as paid"),
     "policy_clawback": _("Clawed back an award"),
     "policy_trigger": _("Re-matched a policy after new data (a trigger)"),
+    "policy_facts": _("Imported department data for a policy"),
     "login": _("Signed in"),
     "login_failed": _("Sign-in failed"),
     "login_locked": _("Sign-in refused: account locked"),
@@ -109,6 +110,7 @@ ACTIONS = {
     "carriers_race_settled": _("Settled a horse race"),
     "carriers_import": _("Imported a carriers table"),
     "carriers_rewards_to_policy": _("Handed listing stage rewards to the policy engine"),
+    "carriers_official_grade": _("Recorded an incubator's official evaluation grade"),
 }
 
 OBJECTS = {

@@ -101,6 +101,66 @@ EXPORTS = {
 }
 
 
+def _cell_refs(data: bytes, columns) -> dict[str, str]:
+    """Header (as typed, and each column's id, Chinese and English names) → its column letter, so that a
+    problem names its cell (``D5``) as well as its row and header; empty when the file cannot be read
+    (the reader has reported that already). The header is the first non-blank row, as the reader takes it."""
+    from openpyxl.utils import get_column_letter
+
+    from gaoxin.io import tables
+
+    try:
+        grid, _sheet = tables._grid(data, None)
+    except Exception:
+        return {}
+    rows = iter(grid)
+    header = next((r for r in rows if any(tables._cell_text(v) for v in r)), [])
+    found = {tables._key(tables._cell_text(v)): get_column_letter(i + 1) for i, v in enumerate(header)}
+    out = {}
+    for col in columns:
+        letter = next(
+            (found[tables._key(k)] for k in (col.id, col.zh, col.en) if tables._key(k) in found), None
+        )
+        if letter is not None:
+            out[tables._key(col.zh)] = letter
+    for i, v in enumerate(header):
+        out.setdefault(tables._key(tables._cell_text(v)), get_column_letter(i + 1))
+    return out
+
+
+def _with_cells(problems: list[dict], data: bytes, columns) -> list[dict]:
+    from gaoxin.io import tables
+
+    refs = _cell_refs(data, columns) if any(p.get("column") for p in problems) else {}
+    for p in problems:
+        letter = refs.get(tables._key(p.get("column") or ""))
+        p["cell"] = f"{letter}{p['row']}" if letter and p.get("row") else None
+    return problems
+
+
+PROBLEM_COLUMNS = (
+    Column("row", "行", "Row", "int"),
+    Column("column", "列", "Column"),
+    Column("cell", "单元格", "Cell"),
+    Column("value", "取值", "Value"),
+    Column("reason", "原因", "Reason"),
+    Column("severity", "级别", "Severity"),
+)
+
+
+def problems_bytes(record: TableImport) -> bytes:
+    """An import's problems as an xlsx (the clerk corrects the file from it)."""
+    rows = [
+        {
+            **{c.id: p.get(c.id) for c in PROBLEM_COLUMNS},
+            "severity": "错误" if p.get("severity") == "error" else "提示",
+            "value": None if p.get("value") is None else str(p.get("value")),
+        }
+        for p in record.problems
+    ]
+    return to_bytes([Sheet("问题清单", PROBLEM_COLUMNS, rows)])
+
+
 def template_bytes(kind: str) -> bytes:
     return template(COLUMNS[kind], TITLES[kind])
 
@@ -140,10 +200,12 @@ def import_table(kind: str, data: bytes, name: str, zone: Zone, user) -> TableIm
         for p in read.problems
     ]
     counts = {"created": 0, "updated": 0}
-    if read.ok:
+    if read.rows:  # the rules across cells, on every row read (a cell that did not parse is None)
         problems += {"incubators": _check_incubators, "firms": _check_firms, "reserve": _check_reserve}[kind](
             read.rows, zone, user, name
         )
+    problems.sort(key=lambda p: (p["row"] is not None, p["row"] or 0))  # file-level first, then by row
+    problems = _with_cells(problems, data, COLUMNS[kind])
     if any(p["severity"] == "error" for p in problems):
         return TableImport.objects.create(
             zone=zone,
@@ -182,11 +244,11 @@ def _dupes(rows, key, name, column) -> list[dict]:
 
 
 def _check_incubators(rows, zone, user, name) -> list[dict]:
-    out = _dupes(rows, lambda r: r["code"], name, "编号")
+    out = _dupes([r for r in rows if r.get("code")], lambda r: r["code"], name, "编号")
     for r in rows:
-        for fld in ("area_total", "area_incubation", "area_shared", "fund"):
-            if r.get(fld) is not None and r[fld] < 0:
-                out.append(_problem(name, r["_row"], fld, str(r[fld]), "不能为负数"))
+        for col in INCUBATOR_COLUMNS:
+            if col.kind in ("decimal", "int") and r.get(col.id) is not None and r[col.id] < 0:
+                out.append(_problem(name, r["_row"], col.zh, str(r[col.id]), "不能为负数"))
         if (
             r.get("area_total") is not None
             and r.get("area_incubation") is not None
@@ -222,12 +284,15 @@ def _enterprises(zone, user, usccs) -> dict[str, Enterprise]:
 
 def _check_firms(rows, zone, user, name) -> list[dict]:
     out = _dupes(
-        rows, lambda r: (r["incubator"], (r.get("uscc") or r["name"]).upper(), r["entered"]), name, "入驻日期"
+        rows,
+        lambda r: (r["incubator"], (r.get("uscc") or r["name"] or "").upper(), r["entered"]),
+        name,
+        "入驻日期",
     )
     codes = set(Incubator.objects.filter(zone=zone).values_list("code", flat=True))
     ents = _enterprises(zone, user, [r.get("uscc") for r in rows])
     for r in rows:
-        if r["incubator"] not in codes:
+        if r["incubator"] is not None and r["incubator"] not in codes:
             out.append(
                 _problem(
                     name,
@@ -239,7 +304,7 @@ def _check_firms(rows, zone, user, name) -> list[dict]:
             )
         if r.get("uscc") and r["uscc"].upper() not in ents:
             out.append(_problem(name, r["_row"], "统一社会信用代码", r["uscc"], "本园区企业库中没有该企业"))
-        if r.get("exited") and r["exited"] < r["entered"]:
+        if r.get("exited") and r.get("entered") and r["exited"] < r["entered"]:
             out.append(_problem(name, r["_row"], "离开日期", r["exited"].isoformat(), "早于入驻日期"))
         if r.get("exit_reason") and not r.get("exited"):
             out.append(_problem(name, r["_row"], "离开日期", "", "填写了离开原因，但没有离开日期"))
@@ -276,6 +341,7 @@ def _apply_firms(rows, zone, user) -> dict:
 
 
 def _check_reserve(rows, zone, user, name) -> list[dict]:
+    rows = [r for r in rows if r.get("uscc")]
     out = _dupes(rows, lambda r: r["uscc"].upper(), name, "统一社会信用代码")
     ents = _enterprises(zone, user, [r["uscc"] for r in rows])
     current = {
@@ -288,10 +354,14 @@ def _check_reserve(rows, zone, user, name) -> list[dict]:
             continue
         if r.get("target_standard") is not None and not 1 <= r["target_standard"] <= 5:
             out.append(_problem(name, r["_row"], "拟适用科创板标准", str(r["target_standard"]), "应为1至5"))
-        if r["stage_on"] > services.today():
+        if r.get("stage_on") and r["stage_on"] > services.today():
             out.append(_problem(name, r["_row"], "阶段日期", r["stage_on"].isoformat(), "日期在未来"))
         have = current.get(u)
-        if have is not None and core_list.stage_index(r["stage"]) < core_list.stage_index(have.stage):
+        if (
+            have is not None
+            and r.get("stage")
+            and core_list.stage_index(r["stage"]) < core_list.stage_index(have.stage)
+        ):
             out.append(
                 _problem(
                     name,
@@ -452,7 +522,7 @@ def export(kind: str, zone: Zone, user, on: dt.date) -> tuple[bytes, int]:
                     **{f"d_{s}": d for s, d in v.dates.items()},
                     "board": BOARD.get(v.reserve.target_board, ""),
                     "nearest": (f"标准{n.number}（{'已满足' if n.met else '未满足'}）" if n else "缺数据"),
-                    "gap": gap_text(n),
+                    "gap": services.gap_text(n),
                     "attributes": v.attributes_met,
                     "stalled": v.stalled_days,
                     "broker": v.reserve.broker,
@@ -515,20 +585,3 @@ def _fmt(x) -> str:
         q = x.quantize(Decimal("0.01")) if x != x.to_integral_value() else x.quantize(Decimal(1))
         return f"{q:f}"
     return str(x)
-
-
-def gap_text(standard) -> str:
-    """The failing conditions of a standard with their gaps, in Chinese."""
-    if standard is None:
-        return "缺少财务数据"
-    if standard.met:
-        return "已满足"
-    parts = []
-    for c in standard.checks:
-        if c.passed is False:
-            parts.append(
-                f"{c.note or c.label}差 {_fmt(c.gap)}{c.unit}" if c.gap is not None else f"{c.label}未满足"
-            )
-        elif c.passed is None:
-            parts.append(f"{c.label}缺数据")
-    return "；".join(parts)

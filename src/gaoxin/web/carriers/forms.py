@@ -242,21 +242,37 @@ class NeedForm(forms.Form):
 
 
 class AdmissionForm(forms.Form):
-    name = forms.CharField(label=_("Applicant"), max_length=200)
-    values = forms.CharField(
-        label=_("Figures (JSON, keys of the admission model)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        initial='{"tech_sme": true, "age_months": 12, "ip_count": 2, "field_match": true, "team_size": 6, "financing": 100}',
-    )
+    """The applicant's name and one field per input of the zone's admission model (a yes/no for a
+    ``flag`` indicator, a number otherwise), so that a clerk never writes JSON."""
 
-    def clean_values(self):
-        try:
-            v = json.loads(self.cleaned_data["values"])
-        except ValueError:
-            raise forms.ValidationError(_("Not valid JSON.")) from None
-        if not isinstance(v, dict):
-            raise forms.ValidationError(_("Give an object of name → value."))
-        return v
+    name = forms.CharField(label=_("Applicant"), max_length=200)
+
+    def __init__(self, *args, model=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inputs: list[str] = []
+        for ind in getattr(model, "indicators", ()):
+            if ind.value in self.inputs:
+                continue
+            self.inputs.append(ind.value)
+            if ind.method == "flag":
+                self.fields[f"v_{ind.value}"] = forms.NullBooleanField(label=ind.zh, required=False)
+            else:
+                self.fields[f"v_{ind.value}"] = forms.DecimalField(
+                    label=ind.zh, required=False, max_digits=20, decimal_places=4
+                )
+
+    @property
+    def values(self) -> dict:
+        return {k: self.cleaned_data.get(f"v_{k}") for k in self.inputs}
+
+
+class GradeForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    grade = forms.ChoiceField(
+        label=_("Grade"),
+        choices=[("A", _("A (excellent)")), ("B", _("B (good)")), ("C", _("C (pass)")), ("D", _("D (fail)"))],
+    )
+    score = forms.DecimalField(label=_("Evaluation score"), required=False, max_digits=8, decimal_places=2)
 
 
 class SettingsForm(forms.Form):
@@ -264,7 +280,10 @@ class SettingsForm(forms.Form):
         label=_("Days without a stage change before a reserve firm is stalled"), min_value=0, max_value=3650
     )
     incubator_rules = forms.CharField(
-        label=_("Incubator thresholds (JSON: name → value)"),
+        label=_(
+            "Rule thresholds (JSON: name → value for the national incubator conditions; sections "
+            "maker_space, period, graduation, star, attributes for the others)"
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )

@@ -22,6 +22,7 @@ from gaoxin.carriers import evaluation as core_eval
 from gaoxin.carriers import incubators as core_inc
 from gaoxin.carriers import listing as core_list
 from gaoxin.carriers.checks import Check, ratio
+from gaoxin.io import display
 from gaoxin.web.accounts.scoping import audit, visible
 from gaoxin.web.carriers.models import (
     STAGE_CHOICES,
@@ -79,8 +80,54 @@ def settings_for(zone: Zone) -> CarrierSettings:
     return found if found is not None else CarrierSettings(zone=zone)
 
 
+@dataclass(frozen=True)
+class RuleSets:
+    """Every threshold set of the core, with the zone's corrections applied."""
+
+    incubator: core_inc.IncubatorRules
+    maker_space: core_inc.MakerSpaceRules
+    period: core_inc.IncubationLimits
+    graduation: core_inc.GraduationRules
+    star: core_list.StarRules
+    attributes: core_list.StarAttributeRules
+
+
+# The sections of the settings' rules (JSON): {"maker_space": {"min_area": 400}, "period": {…}, …}; a
+# name at the top level corrects the national incubator conditions (``{"min_firms": 60}``).
+RULE_SECTIONS = {
+    "incubator": core_inc.IncubatorRules,
+    "maker_space": core_inc.MakerSpaceRules,
+    "period": core_inc.IncubationLimits,
+    "graduation": core_inc.GraduationRules,
+    "star": core_list.StarRules,
+    "attributes": core_list.StarAttributeRules,
+}
+
+
+def rule_sets(s: CarrierSettings) -> RuleSets:
+    """The zone's rule sets; an unknown section or name, or a bad value, raises ``ValueError`` naming it."""
+    raw = dict(s.incubator_rules or {})
+    sections = {k: raw.pop(k) for k in list(raw) if k in RULE_SECTIONS}
+    flat = raw
+    built, faults = {}, []
+    for name, cls in RULE_SECTIONS.items():
+        overrides = dict(sections.get(name) or {})
+        if name == "incubator":
+            overrides = {**flat, **overrides}
+        if not isinstance(overrides, dict):
+            faults.append(f"{name}: 应为键值表 / must be a mapping")
+            continue
+        try:
+            built[name] = core_inc.replace_rules(cls(), overrides)
+        except ValueError as exc:
+            faults.append(f"{name}: {exc}")
+    if faults:
+        raise ValueError("; ".join(faults))
+    return RuleSets(**built)
+
+
 def incubator_rules(s: CarrierSettings) -> core_inc.IncubatorRules:
-    return core_inc.replace_rules(core_inc.IncubatorRules(), s.incubator_rules or {})
+    return rule_sets(s).incubator
 
 
 def self_evaluation_model(s: CarrierSettings) -> core_eval.PointsModel:
@@ -112,7 +159,7 @@ def save_settings(zone: Zone, by, **values) -> CarrierSettings:
     for key, value in values.items():
         setattr(s, key, value)
     try:
-        incubator_rules(s)
+        rule_sets(s)
         self_evaluation_model(s)
         admission_model(s)
         reward_schedule(s)
@@ -300,7 +347,8 @@ def incubator_views(
     """Each incubator of the zone checked against its national conditions as of ``on``, with its
     self-evaluation, title risk, this year's graduates and the firms over their incubation period."""
     s = settings_for(zone)
-    rules, model = incubator_rules(s), self_evaluation_model(s)
+    sets, model = rule_sets(s), self_evaluation_model(s)
+    rules = sets.incubator
     incs = list(_rows(user, Incubator, zone=zone).order_by("code"))
     if only is not None:
         incs = [i for i in incs if i.pk == only.pk]
@@ -314,13 +362,13 @@ def incubator_views(
     grades_by: dict[int, list] = defaultdict(list)
     for g in IncubatorGrade.objects.filter(incubator__in=incs).order_by("year", "source"):
         grades_by[g.incubator_id].append(g)
-    limits = core_inc.IncubationLimits()
+    limits = sets.period
     out = []
     for inc in incs:
         firms = firms_by[inc.pk]
         counts, now = _figures(inc, firms, on, records, reports)
         if inc.kind == Incubator.Kind.MAKER_SPACE:
-            result = core_inc.check_maker_space(_core_space(inc, on), on)
+            result = core_inc.check_maker_space(_core_space(inc, on), on, sets.maker_space)
         else:
             result = core_inc.check_incubator(_core_incubator(inc, counts), on, rules)
         overdue = []
@@ -340,7 +388,11 @@ def incubator_views(
             for g in grades_by[inc.pk]
             if g.source == IncubatorGrade.Source.OFFICIAL and g.year < on.year
         ]
-        risk = core_eval.title_risk([*official, ev.grade], watch_margin=Decimal(5), margin=ev.margin(model))
+        risk = (
+            core_eval.title_risk([*official, ev.grade], watch_margin=Decimal(5), margin=ev.margin(model))
+            if inc.level == Incubator.Level.NATIONAL
+            else core_eval.TitleRisk("ok", "")  # only a national title can be revoked
+        )
         out.append(
             IncubatorView(
                 incubator=inc,
@@ -366,12 +418,13 @@ def detect_graduations(zone: Zone, on: dt.date, by=None, *, user=None) -> list[I
         ).select_related("incubator")
     )
     records = firm_records([f.enterprise_id for f in firms])
+    graduation = rule_sets(settings_for(zone)).graduation
     marked = []
     for f in firms:
-        g = core_inc.detect_graduation(records[f.enterprise_id], on, entered=f.entered)
+        g = core_inc.detect_graduation(records[f.enterprise_id], on, entered=f.entered, rules=graduation)
         if not g.graduated:
             continue
-        f.graduation_year = g.year
+        f.graduation_year = max(g.year, f.entered.year)  # a criterion met before entry counts on entry
         f.graduation_criterion = g.first.criterion
         f.graduation_evidence = [
             {
@@ -426,6 +479,22 @@ def save_self_evaluation(view: IncubatorView, year: int, by) -> IncubatorGrade:
     )
     audit(by, "carriers_self_evaluation", view.incubator, year=year, grade=ev.grade, score=str(ev.total))
     return grade
+
+
+def record_official_grade(
+    incubator: Incubator, year: int, grade: str, score: Decimal | None, by
+) -> IncubatorGrade:
+    """The official evaluation's grade for ``year`` (A/B/C/D), which the title risk reads."""
+    if grade not in core_eval.GRADE_LABELS:
+        raise CarrierError(_("A grade is A, B, C or D."))
+    g, _created = IncubatorGrade.objects.update_or_create(
+        incubator=incubator,
+        year=year,
+        source=IncubatorGrade.Source.OFFICIAL,
+        defaults={"grade": grade, "score": score},
+    )
+    audit(by, "carriers_official_grade", incubator, year=year, grade=grade)
+    return g
 
 
 def add_firm(
@@ -521,6 +590,41 @@ class ReserveView:
     def attributes_met(self) -> int:
         return sum(1 for c in self.attributes if c.passed)
 
+    @property
+    def since(self) -> dt.date | None:
+        return self.dates.get(self.reserve.stage)
+
+    @property
+    def rewards_due_rows(self) -> list[tuple[str, core_list.Reward]]:
+        return [(STAGE_NAMES[r.stage], r) for r in self.rewards_due]
+
+    @property
+    def nearest_gap(self) -> str:
+        return gap_text(self.nearest)
+
+
+def _fmt_num(x) -> str:
+    return display.num(x) if x is not None else display.MISSING
+
+
+def gap_text(standard) -> str:
+    """The failing conditions of a standard with their gaps, in Chinese."""
+    if standard is None:
+        return "缺少财务数据"
+    if standard.met:
+        return "已满足"
+    parts = []
+    for c in standard.checks:
+        if c.passed is False:
+            parts.append(
+                f"{c.note or c.label}差 {_fmt_num(c.gap)}{c.unit}"
+                if c.gap is not None
+                else f"{c.label}未满足"
+            )
+        elif c.passed is None:
+            parts.append(f"{c.label}缺数据")
+    return "；".join(parts)
+
 
 def financials(
     reserve: ReserveFirm, year: int, reports: dict[int, dict] | None = None
@@ -566,7 +670,7 @@ def reserve_views(
     zone: Zone, on: dt.date, year: int, *, user=None, only: ReserveFirm | None = None
 ) -> list[ReserveView]:
     s = settings_for(zone)
-    schedule = reward_schedule(s)
+    schedule, sets = reward_schedule(s), rule_sets(s)
     qs = _rows(user, ReserveFirm, zone=zone).select_related("enterprise")
     if only is not None:
         qs = qs.filter(pk=only.pk)
@@ -586,7 +690,7 @@ def reserve_views(
         dates = {e.stage: e.on for e in events[r.pk]}
         paths.append(core_list.ReserveFirm(r.pk, r.stage, dates))
         f, notes = financials(r, year, reports[r.enterprise_id])
-        standards = core_list.star_standards(f)
+        standards = core_list.star_standards(f, sets.star)
         out.append(
             ReserveView(
                 reserve=r,
@@ -594,7 +698,7 @@ def reserve_views(
                 evidence={e.stage: e.evidence for e in events[r.pk]},
                 standards=standards,
                 nearest=core_list.nearest_standard(standards),
-                attributes=core_list.star_attributes(f),
+                attributes=core_list.star_attributes(f, sets.attributes),
                 rewards_due=core_list.rewards_due(r.stage, paid[r.pk], schedule),
                 paid=paid[r.pk],
                 stalled_days=None,
@@ -1120,3 +1224,37 @@ def reward_export_rows(views: list[ReserveView]) -> list[dict]:
                 }
             )
     return rows
+
+
+POLICY_FACT = "listing_stage_reward"  # the fact a policy file declares (``items``: one per stage)
+
+
+def hand_rewards_to_policy(zone: Zone, on: dt.date, by, *, user=None) -> int:
+    """Hand every stage reward now due (net of the stages already paid) to the policy engine as the
+    supplied fact ``listing_stage_reward`` (one item per stage, for the year the stage was reached), so
+    that a policy file pays it through its own list, batch and ledger. Handing again changes nothing
+    (one fact per firm, year and stage). Returns the facts written; 0 when the policy app is absent."""
+    from django.apps import apps
+
+    if not apps.is_installed("gaoxin.web.policy"):
+        return 0
+    from gaoxin.web.policy import services as policy
+
+    n = 0
+    for v in reserve_views(zone, on, on.year - 1, user=user):
+        for r in v.rewards_due:
+            reached_on = v.dates.get(r.stage) or on
+            policy.put_fact(
+                zone,
+                v.reserve.enterprise,
+                reached_on.year,
+                POLICY_FACT,
+                r.amount,
+                item=r.stage,
+                department=_("Listing reserve"),
+                file_name="carriers",
+                user=_user(by),
+            )
+            n += 1
+    audit(by, "carriers_rewards_to_policy", zone, facts=n)
+    return n

@@ -15,10 +15,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -40,15 +40,14 @@ from gaoxin.web.carriers.models import (
     ReserveFirm,
     TableImport,
 )
+from gaoxin.web.platform.views import download, require
 from gaoxin.web.registry.models import Enterprise, Zone
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAGES = STAGE_CHOICES
 
 
 def _require(user, action: str = "carriers_view") -> None:
-    if not may(user, action):
-        raise PermissionDenied
+    require(user, action)
 
 
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
@@ -57,12 +56,6 @@ def _zone(request) -> tuple[Zone | None, list[Zone]]:
 
 def _q(zone, zones) -> str:
     return f"?{urlencode({'zone': zone.code})}" if zones and zone is not None else ""
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    return response
 
 
 def _on(request) -> dt.date:
@@ -159,6 +152,10 @@ def _incubator(request, pk: int) -> Incubator:
     return get_object_or_404(visible(request.user, Incubator).select_related("zone"), pk=pk)
 
 
+def _admission_model(inc: Incubator):
+    return services.admission_model(services.settings_for(inc.zone))
+
+
 @login_required
 @require_GET
 def incubator(request, pk: int):
@@ -182,7 +179,8 @@ def incubator(request, pk: int):
             "can_write": can_write(request.user, inc),
             "can_manage": may(request.user, "carriers_manage") and can_write(request.user, inc),
             "firm_form": forms.FirmForm(),
-            "admission_form": forms.AdmissionForm(),
+            "admission_form": forms.AdmissionForm(model=_admission_model(inc)),
+            "grade_form": forms.GradeForm(initial={"year": on.year - 1}),
             "exit_reasons": [c for c in IncubatedFirm.Exit.choices if c[0]],
         },
     )
@@ -239,13 +237,20 @@ def incubator_action(request, pk: int):
                     % {"score": g.score, "grade": g.grade},
                 )
             elif action == "admission":
-                f = forms.AdmissionForm(request.POST)
+                f = forms.AdmissionForm(request.POST, model=_admission_model(inc))
                 if not f.is_valid():
-                    raise services.CarrierError("; ".join(str(e) for errs in f.errors.values() for e in errs))
-                services.score_admission(
-                    inc, request, name=f.cleaned_data["name"], values=f.cleaned_data["values"]
-                )
+                    raise services.CarrierError(
+                        "; ".join(f"{f.fields[k].label}: {e}" for k, errs in f.errors.items() for e in errs)
+                    )
+                services.score_admission(inc, request, name=f.cleaned_data["name"], values=f.values)
                 messages.success(request, _("The applicant was scored."))
+            elif action == "official_grade":
+                f = forms.GradeForm(request.POST)
+                if not f.is_valid():
+                    raise services.CarrierError(_("Give the year and the grade."))
+                d = f.cleaned_data
+                services.record_official_grade(inc, d["year"], d["grade"], d["score"], request)
+                messages.success(request, _("The official grade was recorded."))
             elif action == "decide_admission":
                 if not may(request.user, "carriers_manage"):
                     raise PermissionDenied
@@ -305,6 +310,8 @@ def reserve(request):
             settings=services.settings_for(zone),
             add_form=forms.ReserveAddForm(),
             can_write=can_write(request.user, ReserveFirm(zone=zone)),
+            can_manage=may(request.user, "carriers_manage")
+            and can_write(request.user, ReserveFirm(zone=zone)),
         ),
     )
 
@@ -330,6 +337,19 @@ def reserve_add(request):
         return redirect("carriers:reserve_firm", pk=r.pk)
     except services.CarrierError as exc:
         messages.error(request, str(exc))
+    return redirect(reverse("carriers:reserve") + _q(zone, zones))
+
+
+@login_required
+@require_POST
+def rewards_to_policy(request):
+    _require(request.user, "carriers_manage")
+    zone, zones = _zone(request)
+    if zone is None or not can_write(request.user, ReserveFirm(zone=zone)):
+        raise PermissionDenied
+    with transaction.atomic():
+        n = services.hand_rewards_to_policy(zone, services.today(), request, user=request.user)
+    messages.success(request, _("%(n)s stage rewards handed to the policy engine.") % {"n": n})
     return redirect(reverse("carriers:reserve") + _q(zone, zones))
 
 
@@ -487,6 +507,17 @@ def _challenge(request, pk: int) -> Challenge:
     return get_object_or_404(visible(request.user, Challenge).select_related("zone", "requester"), pk=pk)
 
 
+def _expert_candidates(ch: Challenge):
+    """Who may be named an expert of ``ch``: the zone's staff and the users of the zone's firms (a
+    university's or an institute's expert gets an account anchored to their organisation)."""
+    from gaoxin.web.accounts.models import User
+
+    return User.objects.filter(is_active=True).filter(
+        Q(role__in=[Role.ZONE_ADMIN, Role.CLERK], zone=ch.zone_id)
+        | Q(role=Role.ENTERPRISE, enterprise__zone=ch.zone_id)
+    )
+
+
 @login_required
 @require_GET
 def challenge(request, pk: int):
@@ -524,13 +555,8 @@ def challenge(request, pk: int):
             Challenge.Status.CLOSED,
         ):
             ctx["results"] = services.results(ch)
-        from gaoxin.web.accounts.models import User
-
         ctx["expert_candidates"] = (
-            User.objects.filter(is_active=True)
-            .exclude(challenge_expert_roles__challenge=ch)
-            .filter(Q(role=Role.ENTERPRISE) | Q(zone=ch.zone))
-            .order_by("username")[:200]
+            _expert_candidates(ch).exclude(challenge_expert_roles__challenge=ch).order_by("username")[:200]
         )
         ctx["contract_form"] = forms.ContractForm(
             initial={
@@ -601,12 +627,7 @@ def challenge_action(request, pk: int):
                     services.publish(ch, today, request)
                     messages.success(request, _("The challenge is published."))
                 elif action == "add_expert":
-                    from gaoxin.web.accounts.models import User
-
-                    ex_user = get_object_or_404(
-                        User.objects.filter(Q(role=Role.ENTERPRISE) | Q(zone=ch.zone)),
-                        pk=request.POST.get("user") or 0,
-                    )
+                    ex_user = get_object_or_404(_expert_candidates(ch), pk=request.POST.get("user") or 0)
                     services.add_expert(ch, ex_user, request, title=request.POST.get("title", ""))
                     messages.success(request, _("The expert was added."))
                 elif action == "assign_all":
@@ -703,6 +724,8 @@ def challenge_action(request, pk: int):
 @login_required
 @require_GET
 def reviews(request):
+    if request.user.role == Role.BANK:
+        raise PermissionDenied
     return render(
         request,
         "carriers/reviews.html",
@@ -713,6 +736,8 @@ def reviews(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk: int):
+    if request.user.role == Role.BANK:
+        raise PermissionDenied
     r = get_object_or_404(services.my_reviews(request.user), pk=pk)
     rubric = services.rubric(r.application.challenge)
     initial = {f"c_{k}": v for k, v in r.scores.items()} | {"comment": r.comment}
@@ -759,9 +784,7 @@ def mine(request):
     form = forms.NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            services.submit_need(
-                ent, form.cleaned_data["title"], form.cleaned_data["description"], request
-            )
+            services.submit_need(ent, form.cleaned_data["title"], form.cleaned_data["description"], request)
         messages.success(request, _("Your need was sent to the zone."))
         return redirect("carriers:mine")
     return render(
@@ -826,11 +849,19 @@ def import_detail(request, pk: int):
 
 @login_required
 @require_GET
+def import_problems(request, pk: int):
+    _require(request.user, "carriers_import")
+    record = get_object_or_404(visible(request.user, TableImport), pk=pk)
+    return download(bulk_io.problems_bytes(record), f"{record.file_name}-问题清单.xlsx")
+
+
+@login_required
+@require_GET
 def template(request, kind: str):
     _require(request.user, "carriers_import")
     if kind not in bulk_io.TITLES:
         raise Http404
-    return _xlsx(bulk_io.template_bytes(kind), f"{bulk_io.TITLES[kind]}-模板.xlsx")
+    return download(bulk_io.template_bytes(kind), f"{bulk_io.TITLES[kind]}-模板.xlsx")
 
 
 @login_required
@@ -844,7 +875,7 @@ def export(request, kind: str):
         raise Http404
     content, rows = bulk_io.export(kind, zone, request.user, _on(request))
     audit(request, "export", zone, what=f"carriers_{kind}", rows=rows)
-    return _xlsx(content, f"{zone.code}-{bulk_io.EXPORTS[kind]}.xlsx")
+    return download(content, f"{zone.code}-{bulk_io.EXPORTS[kind]}.xlsx")
 
 
 @login_required
@@ -897,6 +928,7 @@ urls = [
     path("graduates/", graduates_page, name="graduates"),
     path("reserve/", reserve, name="reserve"),
     path("reserve/add/", reserve_add, name="reserve_add"),
+    path("reserve/rewards-to-policy/", rewards_to_policy, name="rewards_to_policy"),
     path("reserve/<int:pk>/", reserve_firm, name="reserve_firm"),
     path("reserve/<int:pk>/action/", reserve_action, name="reserve_action"),
     path("challenges/", challenges, name="challenges"),
@@ -908,6 +940,7 @@ urls = [
     path("mine/", mine, name="mine"),
     path("imports/", import_page, name="import"),
     path("imports/<int:pk>/", import_detail, name="import_detail"),
+    path("imports/<int:pk>/problems.xlsx", import_problems, name="import_problems"),
     path("templates/<str:kind>.xlsx", template, name="template"),
     path("export/<str:kind>.xlsx", export, name="export"),
     path("settings/", settings_page, name="settings"),

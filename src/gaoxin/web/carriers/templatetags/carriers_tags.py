@@ -1,50 +1,46 @@
-"""Small display filters for the carriers pages (numbers, shares, check marks)."""
+"""How a ``gaoxin.carriers.checks.Check`` row is shown (its value, threshold and gap, its mark).
+
+Numbers go through ``gaoxin.io.display`` — the functions behind ``{% load gaoxin_format %}`` — so a
+figure reads the same here as on every other page; this library adds only what is particular to a
+check: a ratio threshold (no unit, between 0 and 1) is shown as a percentage, a yes/no condition as
+是/否, and the mark met / not met / no data.
+"""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
 
+from gaoxin.io import display
+
 register = template.Library()
 
 
-@register.filter
-def num(value):
-    """A Decimal or int without trailing zeros (two places at most); — for nothing; 是/否 for booleans."""
+def _text(value, as_pct: bool) -> str:
     if value is None or value == "":
-        return "—"
+        return display.MISSING
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     try:
-        d = Decimal(str(value))
-    except Exception:
-        return value
-    if d != d.to_integral_value():
-        d = d.quantize(Decimal("0.01"))
-    return f"{d.normalize():f}" if d == d.to_integral_value() else f"{d:f}"
-
-
-@register.filter
-def share(value):
-    """A 0–1 share as a percentage (75 %)."""
-    if value is None or isinstance(value, bool):
-        return num(value)
-    d = Decimal(str(value)) * 100
-    return f"{num(d)}%"
+        return display.pct(value, 2) if as_pct else display.num(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return str(value)
 
 
 @register.filter
 def shown(check, attr="value"):
-    """A check's value or threshold, as a percentage when the threshold is a share (< 1, no unit)."""
+    """A check's value, threshold or gap, as a percentage when the threshold is a share (< 1, no unit)."""
     v = getattr(check, attr)
     t = check.threshold
-    if isinstance(v, bool) or isinstance(t, bool):
-        return num(v)
-    if not check.unit and t is not None and 0 < t < 1:
-        return share(v)
-    return num(v) + (f" {check.unit}" if v is not None and check.unit else "")
+    as_pct = not check.unit and not isinstance(t, bool) and t is not None and 0 < t < 1
+    text = _text(v, as_pct)
+    return f"{text} {check.unit}" if v is not None and check.unit and not isinstance(v, bool) else text
+
+
+@register.filter
+def plain(value):
+    """A model input as shown: a number as ``num`` shows it, 是/否 for a yes/no, — for nothing."""
+    return _text(value, False)
 
 
 @register.filter
