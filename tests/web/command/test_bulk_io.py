@@ -247,3 +247,53 @@ def test_zone_admin_imports_targets(command):
     )
     assert r.status_code == 200
     assert Target.objects.get(zone=command.platform.zone_a, name="新指标").metric == "platforms:national:lab"
+
+
+def test_every_upload_keeps_an_import_record_with_its_hash_and_provenance(command):
+    """The shared import record (gaoxin.web.platform.bulk): an applied file and a refused one are both
+    recorded — table, file name, SHA-256 of the bytes, who, rows, outcome, problems; only the zone's
+    staff see the record and its error report."""
+    import hashlib
+
+    from gaoxin.web.accounts.models import AuditEvent
+    from gaoxin.web.command.models import TableImport
+
+    c = command.client("clerk")
+    zone = command.platform.zone_a
+    good = xlsx(tables.TALENT_COLUMNS, [{"name": "记录人才", "level": "national", "year": 2024}])
+    assert upload(c, "talents", good, name="人才.xlsx").status_code == 200
+    rec = TableImport.objects.get(zone=zone, file_name="人才.xlsx")
+    assert rec.kind == "talents" and rec.status == TableImport.Status.APPLIED and rec.applied
+    assert rec.sha256 == hashlib.sha256(good).hexdigest() and rec.rows == 1
+    assert rec.user == command.platform.users["clerk"] and rec.counts["created"] == 1 and rec.problems == []
+    event = AuditEvent.objects.get(action="import_table", object_id=str(rec.pk))
+    assert event.zone_id == zone.pk and event.detail["status"] == "applied"
+
+    bad = xlsx(tables.TALENT_COLUMNS, [{"name": "坏人才", "level": "galactic"}])
+    before = snapshot(zone)
+    assert upload(c, "talents", bad, name="坏.xlsx").status_code == 400
+    assert snapshot(zone) == before  # refused: nothing changed but the record of the refusal
+    refused = TableImport.objects.get(zone=zone, file_name="坏.xlsx")
+    assert refused.status == TableImport.Status.REFUSED and refused.counts == {}
+    assert refused.sha256 == hashlib.sha256(bad).hexdigest()
+    assert [(p["row"], p["column"], p["value"]) for p in refused.problems] == [(2, "层次", "galactic")]
+
+    page = c.get("/command/tables/").content.decode()
+    assert page.count('id="recent-imports"') == 1 and page.index('id="recent-imports"') > page.index(
+        'id="tables"'
+    )
+    recent = page[page.index('id="recent-imports"') :]
+    assert "人才.xlsx" in recent and "坏.xlsx" in recent and refused.sha256[:10] in recent
+    report = c.get(f"/command/tables/imports/{refused.pk}/errors.xlsx")
+    assert report.status_code == 200 and report["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert c.get(f"/command/tables/imports/{rec.pk}/errors.xlsx").status_code == 404  # no problems
+    # another zone's staff, a firm and a bank never see the record
+    assert (
+        command.client("zone_admin_b").get(f"/command/tables/imports/{refused.pk}/errors.xlsx").status_code
+        == 404
+    )
+    assert (
+        command.client("enterprise").get(f"/command/tables/imports/{refused.pk}/errors.xlsx").status_code
+        == 403
+    )
+    assert command.client("bank").get(f"/command/tables/imports/{refused.pk}/errors.xlsx").status_code == 403

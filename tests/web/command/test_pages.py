@@ -217,3 +217,55 @@ def test_pages_in_english(command):
     assert "Targets at a glance" in body and "Off track" in body and "Overdue tasks" in body
     report = c.get("/command/report/").content.decode()
     assert "1. Targets" in report and "firms holding hightech" in c.get("/command/targets/").content.decode()
+
+
+def test_every_change_from_a_page_is_audited_once_by_the_service(command):
+    """The audit is written in ``services`` (one place): an actual, a target added and changed, a task's
+    progress give exactly one event each, with the request's address; a refused entry gives none."""
+    from gaoxin.web.accounts.models import AuditEvent
+
+    zone = command.platform.zone_a
+    t = Target.objects.get(zone=zone, name="非化石能源消费占比")
+    clerk = command.client("clerk")
+    assert (
+        clerk.post(
+            f"/command/targets/{t.pk}/", {"period": "someday", "value": "1", "source": "x"}
+        ).status_code
+        == 400
+    )
+    assert not AuditEvent.objects.filter(action="enter_actual").exists()
+    clerk.post(f"/command/targets/{t.pk}/", {"period": "2024-03", "value": "17.5", "source": "能源局核定"})
+    (entered,) = AuditEvent.objects.filter(action="enter_actual")
+    assert entered.object_id == str(t.pk) and entered.ip and entered.zone_id == zone.pk
+    assert entered.detail == {"period": "2024-03", "value": "17.5", "source": "能源局核定"}
+
+    task = services.overdue(Task.objects.filter(plan__zone=zone)).first()
+    clerk.post(
+        f"/command/tasks/{task.pk}/", {"status": "in_progress", "evidence": "推进中", "evidence_link": ""}
+    )
+    (updated,) = AuditEvent.objects.filter(action="update_task")
+    assert updated.object_id == str(task.pk) and updated.detail == {"status": "in_progress"}
+    bad_date = {"status": "done", "completed_on": "2026-02-30"}
+    r = clerk.post(f"/command/tasks/{task.pk}/", bad_date, follow=True)
+    assert "2026-02-30" in r.content.decode() and AuditEvent.objects.filter(action="update_task").count() == 1
+
+    admin = command.client("zone_admin")
+    data = {
+        "name": "审计用指标",
+        "unit": "家",
+        "metric": "entered",
+        "baseline_value": "1",
+        "baseline_year": "2022",
+        "target_value": "5",
+        "target_year": "2027",
+        "owner": "",
+        "source": "",
+        "order": "30",
+    }
+    admin.post("/command/targets/new/", data)
+    made = Target.objects.get(zone=zone, name="审计用指标")
+    admin.post(f"/command/targets/{made.pk}/edit/", {**data, "target_value": "6"})
+    events = [
+        (e.action, e.object_id) for e in AuditEvent.objects.filter(action__in=("add_target", "edit_target"))
+    ]
+    assert sorted(events) == [("add_target", str(made.pk)), ("edit_target", str(made.pk))]

@@ -157,3 +157,27 @@ def test_who_writes_what(command):
             assert not can_write(p.users[role], obj), (role, name)
     for name, obj in b_rows.items():
         assert not can_write(p.users["zone_admin"], obj) and not can_write(p.users["clerk"], obj), name
+
+
+def test_import_records_are_seen_by_their_zone_only(command):
+    """The record of an upload (``command.TableImport``): the zone's staff see their zone's, the
+    platform administrator every zone's, enterprises and banks none; the clerk may record one for
+    their own zone only."""
+    from gaoxin.web.command.models import TableImport
+
+    p = command.platform
+    a = TableImport.objects.create(
+        zone=p.zone_a, kind="talents", file_name="a.xlsx", sha256="0" * 64, status="applied"
+    )
+    b = TableImport.objects.create(
+        zone=p.zone_b, kind="talents", file_name="b.xlsx", sha256="1" * 64, status="refused"
+    )
+    assert set(visible(p.users["platform_admin"], TableImport)) == {a, b}
+    for role in ZONE_STAFF:
+        assert list(visible(p.users[role], TableImport)) == [a]
+    assert list(visible(p.users["zone_admin_b"], TableImport)) == [b]
+    for role in OUTSIDERS:
+        assert not visible(p.users[role], TableImport).exists()
+    assert can_write(p.users["clerk"], TableImport(zone=p.zone_a))
+    assert not can_write(p.users["clerk"], TableImport(zone=p.zone_b))
+    assert not can_write(p.users["enterprise"], TableImport(zone=p.zone_a))

@@ -396,3 +396,51 @@ def test_page_queries_do_not_grow_with_consents_and_looks(p, django_assert_max_n
     with django_assert_max_num_queries(10):
         r = firm.get(reverse("consent:mine"))
     assert r.status_code == 200
+
+
+def test_each_grant_and_revocation_is_audited_once_by_the_service(p):
+    """The audit is written in ``services`` (one place): the page's grant and revocation give exactly
+    one event each, with the request's address; the API's carry ``channel: api``; a refused grant
+    (the form's or the rules') writes none."""
+    c = p.client("enterprise")
+    assert (
+        c.post(reverse("consent:mine"), {"bank": "", "until": until(30), "purpose": "x"}).status_code == 400
+    )
+    assert (
+        c.post(reverse("consent:mine"), {"bank": p.bank_a.pk, "until": "明天", "purpose": "x"}).status_code
+        == 400
+    )
+    assert not AuditEvent.objects.filter(action="consent_grant").exists()
+    c.post(reverse("consent:mine"), {"bank": p.bank_a.pk, "until": until(30), "purpose": "创新积分贷"})
+    made = Consent.objects.get()
+    (grant,) = AuditEvent.objects.filter(action="consent_grant")
+    assert (
+        grant.object_id == str(made.pk)
+        and grant.ip
+        and grant.detail
+        == {
+            "bank": p.bank_a.code,
+            "until": str(made.last_day),
+        }
+    )
+    c.post(reverse("consent:revoke", args=[made.pk]))
+    (revoke,) = AuditEvent.objects.filter(action="consent_revoke")
+    assert revoke.detail == {"bank": p.bank_a.code} and revoke.ip
+    api = token_client(p.users["enterprise"])
+    r = api.post(
+        "/api/consent/consents",
+        {"bank": p.bank_b.code, "until": until(60), "purpose": "授信"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    api.post(f"/api/consent/consents/{r.json()['id']}/revoke")
+    channels = sorted(
+        (e.action, e.detail.get("channel", "page"))
+        for e in AuditEvent.objects.filter(action__in=("consent_grant", "consent_revoke"))
+    )
+    assert channels == [
+        ("consent_grant", "api"),
+        ("consent_grant", "page"),
+        ("consent_revoke", "api"),
+        ("consent_revoke", "page"),
+    ]

@@ -6,13 +6,18 @@ whole and checked whole — every cell (``read_table``) and then every reference
 an unknown enterprise code, a row the user may not write) — and applied only when nothing is wrong:
 a refused file changes nothing. Rows are matched by their natural key (indicator name; talent name and
 programme; platform name; action and task name) and updated in place, so re-importing changes
-nothing. ``apply`` does not commit: the caller wraps it in a transaction.
+nothing. ``import_table`` does not commit: the caller's transaction holds it; ``import_file`` runs it
+in a savepoint (rolled back when the file is refused) and keeps the upload's ``TableImport`` record
+(content hash, provenance, outcome, problems; the shared record of ``gaoxin.web.platform.bulk``)
+either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.db import transaction
 
 from gaoxin.command.metrics import MetricError, parse_metric
 from gaoxin.io.problems import Problem
@@ -23,12 +28,14 @@ from gaoxin.web.command.models import (
     Level,
     Platform,
     PlatformKind,
+    TableImport,
     Talent,
     Target,
     TargetActual,
     Task,
     level_rank,
 )
+from gaoxin.web.platform import bulk
 from gaoxin.web.registry.models import Enterprise, Zone
 
 LEVEL_CHOICES = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
@@ -115,6 +122,8 @@ class Outcome:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    rows: int = 0  # rows read from the file
+    record: TableImport | None = None  # the upload's record (``import_file``)
 
     @property
     def ok(self) -> bool:
@@ -272,26 +281,39 @@ def _actuals_export(zone, qs):
 # --- talents and platforms ---------------------------------------------------------------------------
 
 
-def _talents_apply(zone, user, rows, check, out, today):
+def _keyed_rows(zone, user, rows, check, *, existing, key, new, key_column, firm_column, values):
+    """Rows matched by their natural key (``key(row)``; ``existing`` maps keys to the zone's rows) and
+    naming a firm of the zone by its USCC: an existing row is updated, a new one (``new(row)``) made.
+    An unknown firm, a key twice in the file and a row the user may not write are problems."""
     firms = _firms(zone, rows, "enterprise")
-    _dupes(rows, lambda r: (r["name"], r["programme"] or ""), check, "姓名")
-    existing = {(t.name, t.programme): t for t in Talent.objects.filter(zone=zone)}
+    _dupes(rows, key, check, key_column)
     plans = []
     for r in rows:
         firm = None
         if r["enterprise"]:
             firm = firms.get(r["enterprise"].strip().upper())
             if firm is None:
-                check(r, "所在企业统一社会信用代码", r["enterprise"], R_UNKNOWN_FIRM)
-        obj = existing.get((r["name"], r["programme"] or "")) or Talent(
-            zone=zone, name=r["name"], programme=r["programme"] or ""
-        )
+                check(r, firm_column, r["enterprise"], R_UNKNOWN_FIRM)
+        obj = existing.get(key(r)) or new(r)
         if not can_write(user, obj):
-            check(r, "姓名", r["name"], R_NO_RIGHT)
-        plans.append(
-            (obj, {"level": r["level"], "team": r["team"] or "", "enterprise": firm, "year": r["year"]})
-        )
+            check(r, key_column, r["name"], R_NO_RIGHT)
+        plans.append((obj, {**values(r), "enterprise": firm}))
     return plans
+
+
+def _talents_apply(zone, user, rows, check, out, today):
+    return _keyed_rows(
+        zone,
+        user,
+        rows,
+        check,
+        existing={(t.name, t.programme): t for t in Talent.objects.filter(zone=zone)},
+        key=lambda r: (r["name"], r["programme"] or ""),
+        new=lambda r: Talent(zone=zone, name=r["name"], programme=r["programme"] or ""),
+        key_column="姓名",
+        firm_column="所在企业统一社会信用代码",
+        values=lambda r: {"level": r["level"], "team": r["team"] or "", "year": r["year"]},
+    )
 
 
 def _talents_export(zone, qs):
@@ -309,21 +331,18 @@ def _talents_export(zone, qs):
 
 
 def _platforms_apply(zone, user, rows, check, out, today):
-    firms = _firms(zone, rows, "enterprise")
-    _dupes(rows, lambda r: (r["name"],), check, "平台名称")
-    existing = {p.name: p for p in Platform.objects.filter(zone=zone)}
-    plans = []
-    for r in rows:
-        firm = None
-        if r["enterprise"]:
-            firm = firms.get(r["enterprise"].strip().upper())
-            if firm is None:
-                check(r, "依托企业统一社会信用代码", r["enterprise"], R_UNKNOWN_FIRM)
-        obj = existing.get(r["name"]) or Platform(zone=zone, name=r["name"])
-        if not can_write(user, obj):
-            check(r, "平台名称", r["name"], R_NO_RIGHT)
-        plans.append((obj, {"kind": r["kind"], "level": r["level"], "enterprise": firm, "year": r["year"]}))
-    return plans
+    return _keyed_rows(
+        zone,
+        user,
+        rows,
+        check,
+        existing={(p.name,): p for p in Platform.objects.filter(zone=zone)},
+        key=lambda r: (r["name"],),
+        new=lambda r: Platform(zone=zone, name=r["name"]),
+        key_column="平台名称",
+        firm_column="依托企业统一社会信用代码",
+        values=lambda r: {"kind": r["kind"], "level": r["level"], "year": r["year"]},
+    )
 
 
 def _platforms_export(zone, qs):
@@ -452,7 +471,7 @@ TABLES: dict[str, Table] = {
 def import_table(table: Table, zone: Zone, user, data: bytes, name: str, today) -> Outcome:
     """Read, check and (only when nothing is wrong) apply one file; does not commit."""
     read = read_table(data, table.columns, name=name)
-    out = Outcome(problems=list(read.problems))
+    out = Outcome(problems=list(read.problems), rows=len(read.rows))
     if any(p.row is None for p in read.errors):
         return out  # the file or its header is wrong: no row can be read
     # rows whose cells are all good are checked further (references, rights), so that one pass shows
@@ -471,6 +490,29 @@ def import_table(table: Table, zone: Zone, user, data: bytes, name: str, today) 
     return out
 
 
+def import_file(table: Table, zone: Zone, user, data: bytes, name: str, today) -> Outcome:
+    """``import_table`` in a savepoint that a refused file rolls back, and the upload's saved
+    ``TableImport`` record (who, when, file name and SHA-256, rows, outcome, problems) either way."""
+    with transaction.atomic():
+        out = import_table(table, zone, user, data, name, today)
+        if not out.ok:
+            transaction.set_rollback(True)
+    counts = {"created": out.created, "updated": out.updated, "unchanged": out.unchanged} if out.ok else {}
+    out.record = bulk.new_record(
+        TableImport,
+        zone=zone,
+        kind=table.key,
+        data=data,
+        file_name=name,
+        rows=out.rows,
+        problems=out.problems,
+        user=user,
+        counts=counts,
+    )
+    out.record.save()
+    return out
+
+
 def export_table(table: Table, zone: Zone, qs) -> bytes:
     """The zone's rows of ``qs`` (scoped) in the table's columns."""
     return to_bytes([Sheet(table.title, table.columns, table.export(zone, qs))])
@@ -480,18 +522,8 @@ def template_for(table: Table) -> bytes:
     return template(table.columns, table.title)
 
 
-PROBLEM_COLUMNS = (
-    Column("file", "文件", "file"),
-    Column("sheet", "工作表", "sheet"),
-    Column("row", "行", "row", "int"),
-    Column("column", "列", "column"),
-    Column("value", "值", "value"),
-    Column("reason", "原因", "reason", width=50),
-)
-
-
-def problems_xlsx(problems: list[dict]) -> bytes:
-    return to_bytes([Sheet("问题", PROBLEM_COLUMNS, problems)])
+PROBLEM_COLUMNS = bulk.PROBLEM_COLUMNS
+problems_xlsx = bulk.problems_xlsx
 
 
 def problem_dicts(problems: list[Problem]) -> list[dict]:

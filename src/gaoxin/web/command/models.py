@@ -1,5 +1,5 @@
 """The zone command centre's own tables: targets and their entered actuals, talents, platforms,
-action plans and their tasks. Every row belongs to one zone (directly or through its target or plan)
+action plans and their tasks, and the record of every upload of one of them (``TableImport``). Every row belongs to one zone (directly or through its target or plan)
 and is scoped by ``command/scopes.py``.
 
 ``Target.metric`` says how the actual is obtained (see ``gaoxin.command.metrics``): ``"entered"``
@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.command import tasks as task_rules
+from gaoxin.web.platform.bulk import ImportRecord
 
 VALUE = {"max_digits": 20, "decimal_places": 4}
 
@@ -183,3 +184,22 @@ class Task(models.Model):
         verbose_name = _("task")
         constraints = [models.UniqueConstraint(fields=["plan", "name"], name="command_task_name_once")]
         indexes = [models.Index(fields=["status", "deadline"])]
+
+
+class TableImport(ImportRecord):
+    """One upload of one of this app's tables and what came of it: who, when, the file's name and
+    SHA-256, the rows, the outcome and every problem (the shared import record of
+    ``gaoxin.web.platform.bulk``, as ``investment.TableImport``)."""
+
+    class Kind(models.TextChoices):
+        TARGETS = "targets", _("Targets")
+        ACTUALS = "actuals", _("Actuals")
+        TALENTS = "talents", _("Talents")
+        PLATFORMS = "platforms", _("Innovation platforms")
+        TASKS = "tasks", _("Action plans and tasks")
+
+    zone = models.ForeignKey("registry.Zone", on_delete=models.CASCADE, related_name="command_imports")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta(ImportRecord.Meta):
+        pass

@@ -5,7 +5,8 @@
 - enterprises and banks see none of it;
 - the zone administrator writes everything of the zone (targets, plans, and the rest);
 - the data clerk keeps the *facts* up to date — enters and imports actuals, talents, platforms and
-  task progress (status, evidence) — but does not set or change the targets and plans themselves.
+  task progress (status, evidence) — but does not set or change the targets and plans themselves;
+- the record of each upload (``TableImport``) is seen by the zone's staff.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ scoping.register("command.Talent", zone="zone", writers={Role.CLERK: _same_zone(
 scoping.register("command.Platform", zone="zone", writers={Role.CLERK: _same_zone("zone_id")})
 scoping.register("command.ActionPlan", zone="zone")
 scoping.register("command.Task", zone="plan__zone", writers={Role.CLERK: _same_zone("plan__zone_id")})
+# the record of an upload: seen by the zone's staff; written by whoever may import one of the tables
+scoping.register("command.TableImport", zone="zone", writers={Role.CLERK: _same_zone("zone_id")})
 
 
 def _register_panel() -> None:

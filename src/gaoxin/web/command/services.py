@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.command import tasks as task_rules
 from gaoxin.command.metrics import LEVELS, Metric, MetricError, computed_values, parse_metric
@@ -33,6 +33,8 @@ from gaoxin.command.progress import (
     worst_first,
 )
 from gaoxin.command.targets import Status
+from gaoxin.web.accounts.scoping import audit, visible
+from gaoxin.web.command import bulk_io
 from gaoxin.web.command.models import (
     ActionPlan,
     Level,
@@ -43,6 +45,7 @@ from gaoxin.web.command.models import (
     TargetActual,
     Task,
 )
+from gaoxin.web.platform.labels import english
 from gaoxin.web.registry.models import AnnualReport, Zone
 
 STATUS_LABELS = {
@@ -68,10 +71,6 @@ class CommandError(ValueError):
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 # --- computed metrics -------------------------------------------------------------------------------
@@ -223,21 +222,24 @@ class TargetView:
         return self.metric.describe(english())
 
     def chart(self) -> dict:
-        """Actuals against the straight path, as plain lists for ``command.js`` (dates: period ends)."""
+        """Actuals against the straight path, as plain lists for ``command.js``, on the year-end scale of
+        ``gaoxin.command.targets`` (the year 2022 at 2022, the month 2026-06 at 2025.5): a period is a
+        number, not an instant, so no time zone or date axis can move it to the next year."""
         t = self.target
         return {
             "actual": {
-                "x": [p.period.end.isoformat() for p in self.points],
+                "x": [p.period.when for p in self.points],
                 "y": [p.actual for p in self.points],
                 "labels": [p.period.label for p in self.points],
                 "name": str(_("Actual")),
             },
             "path": {
-                "x": [f"{t.baseline_year}-12-31", f"{t.target_year}-12-31"],
+                "x": [float(t.baseline_year), float(t.target_year)],
                 "y": [float(t.baseline_value), float(t.target_value)],
                 "name": str(_("Straight path")),
             },
             "unit": t.unit,
+            "xtitle": str(_("Year (as of year-end)")),
         }
 
 
@@ -312,8 +314,11 @@ def parse_value(text) -> Decimal:
     return value
 
 
-def enter_actual(target: Target, period: Period, value: Decimal, source: str, user) -> TargetActual:
-    """Record (or replace) the actual of an entered target for a period, with its source."""
+def enter_actual(
+    target: Target, period: Period, value: Decimal, source: str, user, *, by=None
+) -> TargetActual:
+    """Record (or replace) the actual of an entered target for a period, with its source; audited
+    (``by``: the request, for its address, or the user)."""
     if metric_of(target).computed:
         raise CommandError(_("This indicator is computed from the register; its actual cannot be entered."))
     source = (source or "").strip()
@@ -332,10 +337,26 @@ def enter_actual(target: Target, period: Period, value: Decimal, source: str, us
         month=period.month,
         defaults={"value": value, "source": source[:500], "entered_by": user},
     )
+    audit(by or user, "enter_actual", target, period=period.label, value=str(value), source=actual.source)
     return actual
 
 
+def save_target(form, *, by) -> Target:
+    """Save a valid ``forms.TargetForm`` (a new target of the zone, or a change) and audit it."""
+    adding = form.instance.pk is None
+    saved = form.save()
+    audit(by, "add_target" if adding else "edit_target", saved, name=saved.name)
+    return saved
+
+
 # --- talents and platforms --------------------------------------------------------------------------
+
+
+def levels_of(user, zone: Zone, kind: str, on: dt.date | None = None) -> dict:
+    """The level table (national, provincial, municipal) of the zone's ``kind`` targets (``talents`` or
+    ``platforms``) the user sees."""
+    targets = visible(user, Target).filter(metric__startswith=f"{kind}:")
+    return level_table(zone, target_views(targets, zone, on), on)
 
 
 def level_table(zone: Zone, views: list[TargetView], on: dt.date | None = None) -> dict:
@@ -426,9 +447,10 @@ def task_rows(tasks, on: dt.date | None = None) -> list[dict]:
 
 
 def update_task(
-    task: Task, *, status: str, evidence: str, evidence_link: str, completed_on: dt.date | None
+    task: Task, *, status: str, evidence: str, evidence_link: str, completed_on: dt.date | None, by=None
 ) -> Task:
-    """Record a task's progress; a task marked done gets today as its completion date unless given."""
+    """Record a task's progress; a task marked done gets today as its completion date unless given.
+    Audited when ``by`` (the request or the user) is given."""
     if status not in task_rules.STATUSES:
         raise CommandError(_("Unknown status “%(value)s”.") % {"value": status})
     if completed_on is not None and completed_on > today():
@@ -442,6 +464,8 @@ def update_task(
         task.completed_on = None
     task.full_clean(exclude=["plan", "name"])
     task.save()
+    if by is not None:
+        audit(by, "update_task", task, status=task.status)
     return task
 
 
@@ -545,7 +569,8 @@ def monthly_report(user, zone: Zone, month: Period) -> dict:
     views = target_views(visible(user, Target), zone, on)
     tasks = visible(user, Task).filter(plan__zone=zone)
     plans = visible(user, ActionPlan).filter(zone=zone).order_by("order", "id")
-    late_tasks = overdue(tasks, on).select_related("plan").order_by("plan__order", "deadline", "id")
+    # the longest overdue first (the earliest deadline), whatever action plan the task belongs to
+    late_tasks = overdue(tasks, on).select_related("plan").order_by("deadline", "plan__order", "id")
     done_in_month = tasks.filter(
         status=task_rules.DONE,
         completed_on__gte=dt.date(month.year, month.month, 1),
@@ -563,4 +588,43 @@ def monthly_report(user, zone: Zone, month: Period) -> dict:
         "overdue": task_rows(late_tasks, on),
         "done_in_month": list(done_in_month.order_by("completed_on", "id")),
         "generated": timezone.localtime(),
+        **_app_sections(user, zone, month, on),
     }
+
+
+def _app_sections(user, zone: Zone, month: Period, on: dt.date) -> dict:
+    """The report's sections from the other apps: innovation credit, cultivation, finance (issue 17)."""
+    from gaoxin.web.credit.services import report_section as credit_section
+    from gaoxin.web.cultivation.services import report_section as ladder_section
+    from gaoxin.web.finance.services import report_section as finance_section
+
+    start = dt.date(month.year, month.month or 1, 1)
+    return {
+        "credit": credit_section(user, zone, start, on),
+        "cultivation": ladder_section(user, zone, on),
+        "finance": finance_section(user, zone, start, on),
+    }
+
+
+# --- tables: import -----------------------------------------------------------------------------------
+
+
+def import_table(by, table, zone: Zone, data: bytes, file_name: str):
+    """Import one uploaded table (``bulk_io.import_file``: applied only when the whole file is good,
+    a refused file changes nothing) and audit it with its ``TableImport`` record; ``by`` is the request
+    (for the address) or the user. Returns the ``bulk_io.Outcome``."""
+    user = getattr(by, "user", by)
+    outcome = bulk_io.import_file(table, zone, user, data, file_name, today())
+    record = outcome.record
+    audit(
+        by,
+        "import_table",
+        record,
+        table=table.key,
+        file=file_name,
+        status=record.status,
+        rows=record.rows,
+        created=outcome.created,
+        updated=outcome.updated,
+    )
+    return outcome

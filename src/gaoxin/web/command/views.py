@@ -8,8 +8,6 @@ outside the user's zone is a 404; a role with no business here (enterprise, bank
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,17 +23,20 @@ from gaoxin.command.metrics import metric_choices
 from gaoxin.command.periods import Period
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, visible
 from gaoxin.web.command import bulk_io, services
+from gaoxin.web.command.forms import ActualForm, TableUploadForm, TargetForm, TaskForm
 from gaoxin.web.command.models import (
     ActionPlan,
     Level,
     Platform,
     PlatformKind,
+    TableImport,
     Talent,
     Target,
     TargetActual,
     Task,
     level_rank,
 )
+from gaoxin.web.platform import bulk
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Zone
 
@@ -101,31 +102,23 @@ def target(request, pk: int):
         visible(request.user, Target).select_related("zone").prefetch_related("actuals"), pk=pk
     )
     may_enter = can_write(request.user, TargetActual(target=found))
-    form = {"period": "", "value": "", "source": ""}
+    form = ActualForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied
-        form = {k: request.POST.get(k, "").strip() for k in form}
         try:
-            from gaoxin.command.periods import parse_period
-
-            try:
-                period = parse_period(form["period"])
-            except ValueError:
-                raise services.CommandError(
-                    _("“%(value)s” is not a year (2025) or a month (2026-06).") % {"value": form["period"]}
-                ) from None
-            value = services.parse_value(form["value"])
+            if not form.is_valid():
+                raise services.CommandError(form.first_error())
+            period = form.cleaned_data["period"]
             with transaction.atomic():
-                actual = services.enter_actual(found, period, value, form["source"], request.user)
-                audit(
-                    request,
-                    "enter_actual",
+                services.enter_actual(
                     found,
-                    period=period.label,
-                    value=str(value),
-                    source=actual.source,
+                    period,
+                    form.cleaned_data["value"],
+                    form.cleaned_data["source"],
+                    request.user,
+                    by=request,
                 )
         except services.CommandError as exc:
             error = str(exc)
@@ -151,7 +144,7 @@ def target(request, pk: int):
             "chart": view.chart(),
             "may_enter": may_enter and not view.metric.computed,
             "may_edit": can_write(request.user, found),
-            "form": form,
+            "form": form.values(),
             "error": error,
         },
         status=400 if error else 200,
@@ -162,8 +155,6 @@ def target(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def target_edit(request, pk: int | None = None):
     """Add a target to the zone, or change one (zone administrator)."""
-    from gaoxin.web.command.forms import TargetForm
-
     if pk is None:
         zone, zones = _zone(request)
         if zone is None:
@@ -178,8 +169,7 @@ def target_edit(request, pk: int | None = None):
     form = TargetForm(request.POST or None, instance=instance, zone=zone)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            saved = form.save()
-            audit(request, "edit_target" if pk else "add_target", saved, name=saved.name)
+            saved = services.save_target(form, by=request)
         messages.success(request, _("Target “%(name)s” saved.") % {"name": saved.name})
         return redirect("command:target", pk=saved.pk)
     return render(
@@ -202,12 +192,7 @@ def talents(request):
     if level in Level.values:
         qs = qs.filter(level=level)
     page = paginate(request, qs.order_by(level_rank(), "name", "id"))
-    views = (
-        services.target_views(visible(request.user, Target).filter(metric__startswith="talents:"), zone)
-        if zone
-        else []
-    )
-    levels = services.level_table(zone, views) if zone else None
+    levels = services.levels_of(request.user, zone, "talents") if zone else None
     return render(
         request,
         "command/talents.html",
@@ -227,12 +212,7 @@ def platforms(request):
     if kind in PlatformKind.values:
         qs = qs.filter(kind=kind)
     page = paginate(request, qs.order_by(level_rank(), "kind", "name"))
-    views = (
-        services.target_views(visible(request.user, Target).filter(metric__startswith="platforms:"), zone)
-        if zone
-        else []
-    )
-    levels = services.level_table(zone, views) if zone else None
+    levels = services.levels_of(request.user, zone, "platforms") if zone else None
     return render(
         request,
         "command/platforms.html",
@@ -292,18 +272,6 @@ def plans(request):
     )
 
 
-def _date(text: str):
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise services.CommandError(
-            _("“%(value)s” is not a date such as 2026-03-01.") % {"value": text}
-        ) from None
-
-
 @login_required
 @require_POST
 def task(request, pk: int):
@@ -311,24 +279,27 @@ def task(request, pk: int):
     found = get_object_or_404(visible(request.user, Task).select_related("plan", "plan__zone"), pk=pk)
     if not can_write(request.user, found):
         raise PermissionDenied
+    form = TaskForm(request.POST)
     try:
+        if not form.is_valid():
+            raise services.CommandError(form.first_error())
+        data = form.cleaned_data
         with transaction.atomic():
             services.update_task(
                 found,
-                status=request.POST.get("status", ""),
-                evidence=request.POST.get("evidence", ""),
-                evidence_link=request.POST.get("evidence_link", ""),
-                completed_on=_date(request.POST.get("completed_on", "")),
+                status=data["status"],
+                evidence=data["evidence"],
+                evidence_link=data["evidence_link"],
+                completed_on=data["completed_on"],
+                by=request,
             )
-            audit(request, "update_task", found, status=found.status)
     except (services.CommandError, ValidationError) as exc:
         text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, _("Task not updated: %(reason)s") % {"reason": text})
     else:
         messages.success(request, _("Task “%(name)s” updated.") % {"name": found.name})
-    back = request.POST.get("next", "")
-    if back.startswith("/command/"):
-        return redirect(back)
+    if form.back():
+        return redirect(form.back())
     return redirect(reverse("command:plans") + f"?plan={found.plan_id}")
 
 
@@ -363,31 +334,16 @@ def tables_page(request):
     outcome = None
     chosen = ""
     if request.method == "POST":
-        chosen = request.POST.get("table", "")
+        form = TableUploadForm(request.POST, request.FILES)
+        chosen = form.key()
         table = _table(chosen)
         if zone is None or not can_write(user, _prototype(table, zone)):
             raise PermissionDenied
-        upload = request.FILES.get("file")
+        upload = form.cleaned_data["file"] if form.is_valid() else None
         if upload is None:
             messages.error(request, _("Choose a file to import."))
         else:
-            data = upload.read()
-            try:
-                with transaction.atomic():
-                    outcome = bulk_io.import_table(table, zone, user, data, upload.name, services.today())
-                    if not outcome.ok:
-                        raise _Refused
-                    audit(
-                        request,
-                        "import_table",
-                        zone,
-                        table=table.key,
-                        file=upload.name,
-                        created=outcome.created,
-                        updated=outcome.updated,
-                    )
-            except _Refused:
-                pass
+            outcome = services.import_table(request, table, zone, bulk.file_bytes(upload), upload.name)
             problems = bulk_io.problem_dicts(outcome.problems)
             request.session[PROBLEMS_KEY] = problems[:PROBLEMS_KEPT]
             if outcome.ok:
@@ -402,6 +358,7 @@ def tables_page(request):
                     },
                 )
     problems = bulk_io.problem_dicts(outcome.problems) if outcome else []
+    recent = visible(user, TableImport).filter(zone=zone).select_related("user")[:10] if zone else []
     return render(
         request,
         "command/tables.html",
@@ -416,13 +373,10 @@ def tables_page(request):
             chosen=chosen,
             problem_total=len(problems),
             refused=outcome is not None and not outcome.ok,
+            recent=recent,
         ),
         status=400 if outcome is not None and not outcome.ok else 200,
     )
-
-
-class _Refused(Exception):
-    """Raised inside the import's transaction so that a refused file rolls back whatever it did."""
 
 
 @login_required
@@ -453,6 +407,17 @@ def table_problems(request):
     if not problems:
         raise Http404
     return download(bulk_io.problems_xlsx(problems), "导入问题.xlsx")
+
+
+@login_required
+@require_GET
+def import_errors(request, pk: int):
+    """The problems of one recorded upload as the reader's error workbook."""
+    require(request.user)
+    record = get_object_or_404(visible(request.user, TableImport), pk=pk)
+    if not record.problems:
+        raise Http404
+    return download(bulk.error_report(record), f"{bulk_io.TABLES[record.kind].title}-错误报告.xlsx")
 
 
 # --- the monthly report --------------------------------------------------------------------------------
@@ -496,6 +461,7 @@ urls = [
     path("tasks/<int:pk>/", task, name="task"),
     path("tables/", tables_page, name="tables"),
     path("tables/problems.xlsx", table_problems, name="table_problems"),
+    path("tables/imports/<int:pk>/errors.xlsx", import_errors, name="import_errors"),
     path("tables/<slug:key>/export.xlsx", table_export, name="table_export"),
     path("tables/<slug:key>/template.xlsx", table_template, name="table_template"),
     path("report/", report, name="report"),

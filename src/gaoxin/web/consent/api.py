@@ -25,7 +25,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from gaoxin.web.accounts.models import Bank, Role
-from gaoxin.web.accounts.scoping import audit
 from gaoxin.web.api.common import DEFAULT_LIMIT, ERRORS, MAX_LIMIT, get_visible, page, scoped
 from gaoxin.web.api.schemas import (
     AnnualReportOut,
@@ -193,10 +192,7 @@ def grant(request, body: GrantIn):
         raise HttpError(400, _('Unknown bank "%(bank)s".') % {"bank": key})
     try:
         with transaction.atomic():
-            consent = services.grant(request.user, bank, body.until, body.purpose)
-            audit(
-                request, "consent_grant", consent, bank=bank.code, until=str(consent.last_day), channel="api"
-            )
+            consent = services.grant(request.user, bank, body.until, body.purpose, by=request, channel="api")
     except services.ConsentError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(201, Consent.objects.select_related("enterprise", "bank").get(pk=consent.pk))
@@ -217,8 +213,7 @@ def revoke(request, consent_id: int):
     _enterprise_only(request)
     try:
         with transaction.atomic():
-            services.revoke(request.user, found)
-            audit(request, "consent_revoke", found, bank=found.bank.code, channel="api")
+            services.revoke(request.user, found, by=request, channel="api")
     except services.ConsentError as exc:
         raise HttpError(400, str(exc)) from None
     return found

@@ -8,8 +8,11 @@ For the finance app and others:
 
     live_consent(bank, enterprise, at=None) -> Consent | None
     consented_enterprises(bank, at=None) -> QuerySet[Enterprise]
-    grant(user, bank, until, purpose, *, now=None) -> Consent      # ConsentError when refused
-    revoke(user, consent, *, now=None) -> Consent                    # ConsentError when refused
+    grant(user, bank, until, purpose, *, now=None, by=None, channel="") -> Consent   # ConsentError when refused
+    revoke(user, consent, *, now=None, by=None, channel="") -> Consent               # ConsentError when refused
+
+Both record the change in the audit log (``by``: the request, for its address; the user otherwise;
+``channel="api"`` when it came through the API).
     log_access(request_or_user, enterprise, what, channel) -> AccessLog
 """
 
@@ -22,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gaoxin.consent import rules
-from gaoxin.web.accounts.models import Bank, Role, User
+from gaoxin.web.accounts.models import AuditEvent, Bank, Role, User
+from gaoxin.web.accounts.scoping import audit, visible
 from gaoxin.web.consent.models import AccessLog, Channel, Consent, live_q
 from gaoxin.web.registry.models import Enterprise
 
@@ -98,8 +102,19 @@ def parse_until(value: str | dt.date | dt.datetime | None) -> dt.date | dt.datet
         ) from None
 
 
+def _channel(channel: str) -> dict:
+    return {"channel": channel} if channel else {}
+
+
 def grant(
-    user: User, bank: Bank, until: dt.date | dt.datetime, purpose: str, *, now: dt.datetime | None = None
+    user: User,
+    bank: Bank,
+    until: dt.date | dt.datetime,
+    purpose: str,
+    *,
+    now: dt.datetime | None = None,
+    by=None,
+    channel: str = "",
 ) -> Consent:
     """The user's enterprise authorises ``bank`` to read its detailed profile from now until ``until``
     (a date: the whole of that day; a datetime: that instant), for ``purpose``.
@@ -127,7 +142,7 @@ def grant(
             % {"bank": bank.name, "day": current.last_day},
             "exists",
         )
-    return Consent.objects.create(
+    consent = Consent.objects.create(
         enterprise_id=user.enterprise_id,
         bank=bank,
         granted_by=user,
@@ -136,6 +151,10 @@ def grant(
         expires_at=period.expires_at,
         purpose=purpose.strip(),
     )
+    audit(
+        by or user, "consent_grant", consent, bank=bank.code, until=str(consent.last_day), **_channel(channel)
+    )
+    return consent
 
 
 def can_revoke(user: User, consent: Consent) -> bool:
@@ -147,7 +166,9 @@ def can_revoke(user: User, consent: Consent) -> bool:
     )
 
 
-def revoke(user: User, consent: Consent, *, now: dt.datetime | None = None) -> Consent:
+def revoke(
+    user: User, consent: Consent, *, now: dt.datetime | None = None, by=None, channel: str = ""
+) -> Consent:
     """End ``consent`` now: from this instant the bank no longer sees the firm's detail through it."""
     if not can_revoke(user, consent):
         raise ConsentError(_("Only the enterprise that granted an authorisation can revoke it."), "role")
@@ -159,6 +180,7 @@ def revoke(user: User, consent: Consent, *, now: dt.datetime | None = None) -> C
     consent.revoked_at = now
     consent.revoked_by = user
     consent.save(update_fields=["revoked_at", "revoked_by"])
+    audit(by or user, "consent_revoke", consent, bank=consent.bank.code, **_channel(channel))
     return consent
 
 
@@ -181,4 +203,102 @@ def log_access(request_or_user, enterprise: Enterprise, what: str, channel: str)
         what=what[:200],
         channel=channel,
         ip=request.META.get("REMOTE_ADDR") if request is not None else None,
+    )
+
+
+# --- what the pages show ------------------------------------------------------------------------------
+# A firm's consents and who looked at it; a bank's consented firms. Everything is read through
+# ``scoping.visible``. "Who looked" joins the consent app's own access log with the platform's audit
+# events of bank users on the firm (the enterprise page and the registry API record those), so that
+# every look a bank takes at the firm's detail is shown, whichever way it came.
+
+WHO_LOOKED_LIMIT = 200
+
+# What the registry's endpoints record as "endpoint" in an audit event, in words.
+_ENDPOINTS = {
+    "enterprise": "registry data",
+    "reports": "annual reports",
+    "qualifications": "qualifications",
+    "scores": "scores",
+}
+
+
+def consent_rows(user, enterprise: Enterprise) -> list[dict]:
+    now = timezone.now()
+    qs = (
+        visible(user, Consent)
+        .filter(enterprise=enterprise)
+        .select_related("bank", "granted_by", "revoked_by")
+    )
+    return [
+        {"consent": c, "status": c.status(now), "status_label": c.status_label(now), "last_day": c.last_day}
+        for c in qs.order_by("-granted_at", "-id")[:WHO_LOOKED_LIMIT]
+    ]
+
+
+def what_label(what: str) -> str:
+    labels = {
+        "profile": _("detailed profile"),
+        "registry data": _("registry data"),
+        "annual reports": _("annual reports"),
+        "qualifications": _("qualifications"),
+        "scores": _("scores"),
+    }
+    return labels.get(what, what)
+
+
+def who_looked(user, enterprise: Enterprise, limit: int = WHO_LOOKED_LIMIT) -> list[dict]:
+    """The banks' looks at ``enterprise``, newest first: bank, user, time, what, channel."""
+    rows = []
+    logs = visible(user, AccessLog).filter(enterprise=enterprise).select_related("bank", "user")
+    for a in logs.order_by("-at", "-id")[:limit]:
+        rows.append(
+            {
+                "at": a.at,
+                "bank": a.bank.name if a.bank else "",
+                "user": str(a.user) if a.user else a.username,
+                "what": what_label(a.what),
+                "channel": a.get_channel_display(),
+            }
+        )
+    events = (
+        visible(user, AuditEvent)
+        .filter(
+            action="view_enterprise",
+            object_type="enterprise",
+            object_id=str(enterprise.pk),
+            user__role=Role.BANK,
+        )
+        .select_related("user__bank")
+        .order_by("-at", "-id")[:limit]
+    )
+    for e in events:
+        api = e.detail.get("channel") == "api"
+        rows.append(
+            {
+                "at": e.at,
+                "bank": e.user.bank.name if e.user and e.user.bank else "",
+                "user": str(e.user) if e.user else e.username,
+                "what": what_label(_ENDPOINTS.get(e.detail.get("endpoint", ""), "registry data"))
+                if api
+                else what_label("profile"),
+                "channel": Channel.API.label if api else Channel.PAGE.label,
+            }
+        )
+    rows.sort(key=lambda r: r["at"], reverse=True)
+    return rows[:limit]
+
+
+def bank_choices(user) -> list[Bank]:
+    return list(visible(user, Bank).order_by("name"))
+
+
+def bank_consents(user):
+    """The consents live now to the bank user's bank, with their firms (for the bank's list)."""
+    return (
+        visible(user, Consent)
+        .filter(live_q(), bank_id=user.bank_id)
+        .filter(enterprise__in=visible(user, Enterprise))
+        .select_related("enterprise", "enterprise__zone")
+        .order_by("enterprise__name", "enterprise_id", "-expires_at")
     )

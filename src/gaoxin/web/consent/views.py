@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gaoxin.consent import rules
 from gaoxin.web.accounts.models import Role
-from gaoxin.web.accounts.scoping import audit, visible
-from gaoxin.web.consent import pages, services
+from gaoxin.web.accounts.scoping import visible
+from gaoxin.web.consent import bulk_io, services
+from gaoxin.web.consent.forms import GrantForm
 from gaoxin.web.consent.models import Channel, Consent
 from gaoxin.web.platform.views import CSV, download, paginate
 from gaoxin.web.registry.models import Enterprise
@@ -45,40 +46,42 @@ def mine(request):
     """The firm's consents: grant one to a bank, revoke, and see who looked at its data."""
     user = request.user
     ent = _enterprise_user(user)
-    banks = pages.bank_choices(user)
+    banks = services.bank_choices(user)
     today = timezone.localdate()
     latest = rules.one_year_after(today)
-    form = {"bank": "", "until": latest.isoformat(), "purpose": ""}
+    form = GrantForm(
+        request.POST if request.method == "POST" else None, banks=banks, initial={"until": latest.isoformat()}
+    )
     error = ""
     if request.method == "POST":
-        form = {k: request.POST.get(k, "").strip() for k in form}
-        bank = next((b for b in banks if str(b.pk) == form["bank"]), None)
-        try:
-            if bank is None:
-                raise services.ConsentError(_("Choose the bank to authorise."), "bank")
-            until = services.parse_until(form["until"])
-            with transaction.atomic():
-                consent = services.grant(user, bank, until, form["purpose"])
-                audit(request, "consent_grant", consent, bank=bank.code, until=str(consent.last_day))
-        except services.ConsentError as exc:
-            error = str(exc)
+        if not form.is_valid():
+            error = form.first_error()
         else:
-            messages.success(
-                request,
-                _("%(bank)s may now see your detailed profile until %(day)s.")
-                % {"bank": bank.name, "day": consent.last_day},
-            )
-            return redirect("consent:mine")
+            bank = form.cleaned_data["bank"]
+            try:
+                with transaction.atomic():
+                    consent = services.grant(
+                        user, bank, form.cleaned_data["until"], form.cleaned_data["purpose"], by=request
+                    )
+            except services.ConsentError as exc:
+                error = str(exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(bank)s may now see your detailed profile until %(day)s.")
+                    % {"bank": bank.name, "day": consent.last_day},
+                )
+                return redirect("consent:mine")
     return render(
         request,
         "consent/mine.html",
         {
             "enterprise": ent,
             "banks": banks,
-            "form": form,
+            "form": form.values(),
             "error": error,
-            "rows": pages.consent_rows(user, ent),
-            "looked": pages.who_looked(user, ent),
+            "rows": services.consent_rows(user, ent),
+            "looked": services.who_looked(user, ent),
             "min_day": today,
             "max_day": latest,
         },
@@ -94,8 +97,7 @@ def revoke(request, pk: int):
     consent = get_object_or_404(visible(user, Consent).select_related("bank"), pk=pk)
     try:
         with transaction.atomic():
-            services.revoke(user, consent)
-            audit(request, "consent_revoke", consent, bank=consent.bank.code)
+            services.revoke(user, consent, by=request)
     except services.ConsentError as exc:
         messages.error(request, str(exc))
     else:
@@ -112,7 +114,7 @@ def revoke(request, pk: int):
 def bank_profiles(request):
     """The bank's list of firms with a live authorisation to it."""
     _bank_user(request.user)
-    page = paginate(request, pages.bank_consents(request.user))
+    page = paginate(request, services.bank_consents(request.user))
     return render(request, "consent/bank_profiles.html", {"page": page})
 
 
@@ -149,7 +151,7 @@ def bank_profile_export(request, pk: int):
         visible(user, Enterprise).filter(pk__in=services.consented_enterprises(user.bank_id).values("pk")),
         pk=pk,
     )
-    content = pages.profile_csv(registry_pages.profile(user, ent))
+    content = bulk_io.profile_csv(registry_pages.profile(user, ent))
     services.log_access(request, ent, "profile", Channel.EXPORT)
     return download(content, f"profile-{ent.uscc}.csv", CSV)
 

@@ -29,8 +29,9 @@ from django.utils.translation import gettext as _
 
 from gaoxin import investment as core
 from gaoxin.investment.chains import depths, tree_order
-from gaoxin.web.accounts.scoping import visible
+from gaoxin.web.accounts.scoping import audit, visible
 from gaoxin.web.credit.models import Score, ScoreRun
+from gaoxin.web.investment import bulk_io
 from gaoxin.web.investment.models import (
     STAGE_CHOICES,
     Chain,
@@ -79,12 +80,14 @@ def thresholds(s: InvestmentSettings) -> core.Thresholds:
     )
 
 
-def save_settings(zone: Zone, user, **values) -> InvestmentSettings:
+def save_settings(zone: Zone, user, *, by=None, **values) -> InvestmentSettings:
+    """Save the zone's settings; audited (``by``: the request, or the user)."""
     s = settings_for(zone)
     for name, value in values.items():
         setattr(s, name, value)
     s.updated_by = user
     s.save()
+    audit(by or user, "investment_settings", s, stalled_days=s.stalled_days)
     return s
 
 
@@ -205,41 +208,34 @@ def advance(project: Project, stage: str, on: dt.date | None, user, note: str = 
     )
 
 
+def _set_status(project: Project, status: str, on: dt.date, user, note: str) -> StageChange:
+    """Drop or revive ``project`` on ``on`` (its stage stays) and record the change."""
+    project.status = status
+    project.dropped_on = on if status == Project.Status.DROPPED else None
+    project.save()
+    return StageChange.objects.create(
+        project=project,
+        from_stage=project.stage,
+        stage=project.stage,
+        status=status,
+        on=on,
+        note=note[:500],
+        user=user,
+    )
+
+
 def drop(project: Project, on: dt.date | None, user, note: str = "") -> StageChange:
     """Mark ``project`` dropped (abandoned) on ``on``; it keeps the stages it reached."""
     if project.status == Project.Status.DROPPED:
         raise InvestmentError(_("The project is already dropped."))
-    on = _check_date(on)
-    project.status = Project.Status.DROPPED
-    project.dropped_on = on
-    project.save()
-    return StageChange.objects.create(
-        project=project,
-        from_stage=project.stage,
-        stage=project.stage,
-        status=Project.Status.DROPPED,
-        on=on,
-        note=note[:500],
-        user=user,
-    )
+    return _set_status(project, Project.Status.DROPPED, _check_date(on), user, note)
 
 
 def revive(project: Project, on: dt.date | None, user, note: str = "") -> StageChange:
+    """Make a dropped ``project`` active again on ``on``, at the stage it had reached."""
     if project.status != Project.Status.DROPPED:
         raise InvestmentError(_("The project is not dropped."))
-    on = _check_date(on)
-    project.status = Project.Status.ACTIVE
-    project.dropped_on = None
-    project.save()
-    return StageChange.objects.create(
-        project=project,
-        from_stage=project.stage,
-        stage=project.stage,
-        status=Project.Status.ACTIVE,
-        on=on,
-        note=note[:500],
-        user=user,
-    )
+    return _set_status(project, Project.Status.ACTIVE, _check_date(on), user, note)
 
 
 def find_enterprise(user, zone: Zone, text: str) -> Enterprise:
@@ -263,17 +259,67 @@ def link_enterprise(project: Project, enterprise: Enterprise | None, user) -> Pr
     return project
 
 
-def map_firm(node: ChainNode, enterprise: Enterprise) -> NodeFirm:
-    """Put a firm of the node's zone at the node (once)."""
+PROJECT_STEPS = ("advance", "drop", "revive", "link", "unlink")
+
+
+def project_step(
+    by,
+    project: Project,
+    action: str,
+    *,
+    stage: str = "",
+    on: dt.date | None = None,
+    note: str = "",
+    enterprise="",
+) -> Enterprise | None:
+    """One step of a project from its page — ``advance`` to ``stage``, ``drop``, ``revive``, ``link``
+    to the zone's firm named by ``enterprise`` (USCC or full name), ``unlink`` — audited as
+    ``project_<action>`` (``by``: the request, for its address, or the user). Returns the linked firm."""
+    user = getattr(by, "user", by)
+    linked = None
+    if action == "advance":
+        advance(project, stage, on, user, note)
+    elif action == "drop":
+        drop(project, on, user, note)
+    elif action == "revive":
+        revive(project, on, user, note)
+    elif action == "link":
+        linked = find_enterprise(user, project.zone, enterprise)
+        link_enterprise(project, linked, user)
+    elif action == "unlink":
+        link_enterprise(project, None, user)
+    else:
+        raise InvestmentError(_("Unknown action."))
+    audit(by, f"project_{action}", project, stage=project.stage, status=project.status)
+    return linked
+
+
+def map_firm(node: ChainNode, enterprise: Enterprise, *, by=None) -> NodeFirm:
+    """Put a firm of the node's zone at the node (once); audited when ``by`` is given."""
     if enterprise.zone_id != node.chain.zone_id:
         raise InvestmentError(_("The enterprise is not in the chain's zone."))
     if NodeFirm.objects.filter(node=node, enterprise=enterprise).exists():
         raise InvestmentError(_("%(name)s is already at this node.") % {"name": enterprise.name})
-    return NodeFirm.objects.create(node=node, enterprise=enterprise)
+    mapping = NodeFirm.objects.create(node=node, enterprise=enterprise)
+    if by is not None:
+        audit(by, "chain_node_firms", node, change="add")
+    return mapping
 
 
-def unmap_firm(mapping: NodeFirm) -> None:
+def unmap_firm(mapping: NodeFirm, *, by=None) -> None:
+    node = mapping.node
     mapping.delete()
+    if by is not None:
+        audit(by, "chain_node_firms", node, change="remove")
+
+
+def import_table(by, kind: str, data: bytes, file_name: str, zone: Zone):
+    """Import one uploaded table (``bulk_io.import_table``: applied only when the whole file is good)
+    and audit it with its ``TableImport`` record. Returns the ``bulk_io.Outcome``."""
+    outcome = bulk_io.import_table(kind, data, file_name, zone, getattr(by, "user", by), today())
+    record = outcome.record
+    audit(by, "investment_import", record, kind=kind, status=record.status, rows=record.rows)
+    return outcome
 
 
 def history(project: Project, *, user=None) -> QuerySet:

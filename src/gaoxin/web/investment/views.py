@@ -7,9 +7,6 @@ staff and the platform administrator only (others: 403); an object outside the u
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gaoxin import investment as core
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
 from gaoxin.web.investment import bulk_io, services
+from gaoxin.web.investment.forms import ImportForm, NodeFirmForm, ProjectActionForm, SettingsForm
 from gaoxin.web.investment.models import STAGE_CHOICES, Chain, ChainNode, NodeFirm, Project, TableImport
 from gaoxin.web.platform import bulk
 from gaoxin.web.platform.views import download, paginate, require
@@ -36,13 +34,6 @@ KINDS = dict(TableImport.Kind.choices)
 
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
     return chosen_zone(request.user, request.GET.get("zone"))
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
 
 
 def _with_zone(url: str, zone: Zone | None, zones) -> str:
@@ -189,33 +180,29 @@ def project_action(request, pk: int):
     project = _project(request, pk)
     if not can_write(request.user, project):
         raise PermissionDenied
-    action = request.POST.get("action", "")
-    on = _date(request.POST.get("on", ""))
-    note = request.POST.get("note", "").strip()
+    form = ProjectActionForm(request.POST)
+    form.is_valid()  # every field is optional text; ``on`` that does not read as a date is no date
+    data = form.cleaned_data
+    action = data["action"]
     try:
         with transaction.atomic():
-            if action == "advance":
-                services.advance(project, request.POST.get("stage", ""), on, request.user, note)
-                messages.success(
-                    request,
-                    _("The project moved to %(stage)s.") % {"stage": services.STAGE_NAMES[project.stage]},
-                )
-            elif action == "drop":
-                services.drop(project, on, request.user, note)
-                messages.success(request, _("The project was marked dropped."))
-            elif action == "revive":
-                services.revive(project, on, request.user, note)
-                messages.success(request, _("The project is active again."))
-            elif action == "link":
-                ent = services.find_enterprise(request.user, project.zone, request.POST.get("enterprise", ""))
-                services.link_enterprise(project, ent, request.user)
-                messages.success(request, _("The project is linked to %(name)s.") % {"name": ent.name})
-            elif action == "unlink":
-                services.link_enterprise(project, None, request.user)
-                messages.success(request, _("The link to the enterprise was removed."))
-            else:
-                raise services.InvestmentError(_("Unknown action."))
-            audit(request, f"project_{action}", project, stage=project.stage, status=project.status)
+            linked = services.project_step(
+                request,
+                project,
+                action,
+                stage=data["stage"],
+                on=data["on"],
+                note=data["note"],
+                enterprise=data["enterprise"],
+            )
+        done = {
+            "advance": _("The project moved to %(stage)s.") % {"stage": services.STAGE_NAMES[project.stage]},
+            "drop": _("The project was marked dropped."),
+            "revive": _("The project is active again."),
+            "link": _("The project is linked to %(name)s.") % {"name": linked.name} if linked else "",
+            "unlink": _("The link to the enterprise was removed."),
+        }
+        messages.success(request, done[action])
     except services.InvestmentError as exc:
         messages.error(request, str(exc))
     return redirect("investment:project", pk=project.pk)
@@ -273,23 +260,19 @@ def node_firms(request, pk: int):
     node = get_object_or_404(visible(request.user, ChainNode).select_related("chain", "chain__zone"), pk=pk)
     if not can_write(request.user, NodeFirm(node=node)):
         raise PermissionDenied
+    form = NodeFirmForm(request.POST)
     try:
         with transaction.atomic():
-            if request.POST.get("action") == "remove":
-                mapping = get_object_or_404(
-                    visible(request.user, NodeFirm), pk=request.POST.get("mapping") or 0, node=node
-                )
-                services.unmap_firm(mapping)
+            if form.removing:
+                mapping = get_object_or_404(visible(request.user, NodeFirm), pk=form.mapping_pk(), node=node)
+                services.unmap_firm(mapping, by=request)
                 messages.success(
                     request, _("%(name)s was removed from the node.") % {"name": mapping.enterprise.name}
                 )
             else:
-                ent = services.find_enterprise(
-                    request.user, node.chain.zone, request.POST.get("enterprise", "")
-                )
-                services.map_firm(node, ent)
+                ent = services.find_enterprise(request.user, node.chain.zone, form.data.get("enterprise", ""))
+                services.map_firm(node, ent, by=request)
                 messages.success(request, _("%(name)s was added to the node.") % {"name": ent.name})
-            audit(request, "chain_node_firms", node, change=request.POST.get("action") or "add")
     except services.InvestmentError as exc:
         messages.error(request, str(exc))
     return redirect("investment:node", pk=node.pk)
@@ -305,24 +288,16 @@ def import_page(request):
     require(user, "import_investment")
     zone, zones = _zone(request)
     if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        upload = request.FILES.get("file")
-        if kind not in KINDS or upload is None:
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
             messages.error(request, _("Choose the table and the file to import."))
             return redirect(_with_zone(reverse("investment:import"), zone, zones))
+        kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
         if zone is None or not can_write(user, TableImport(zone=zone)):
             raise PermissionDenied
         data = bulk.file_bytes(upload)
         with transaction.atomic():
-            outcome = bulk_io.import_table(kind, data, upload.name, zone, user, services.today())
-        audit(
-            request,
-            "investment_import",
-            outcome.record,
-            kind=kind,
-            status=outcome.record.status,
-            rows=outcome.record.rows,
-        )
+            outcome = services.import_table(request, kind, data, upload.name, zone)
         return redirect("investment:import_detail", pk=outcome.record.pk)
     recent = visible(user, TableImport).filter(zone=zone).select_related("user")[:20] if zone else []
     return render(
@@ -397,21 +372,6 @@ def export(request, kind: str):
 # --- settings ----------------------------------------------------------------------------------------
 
 
-def _decimal(
-    text: str, low: Decimal | None = None, high: Decimal | None = None
-) -> tuple[Decimal | None, bool]:
-    text = (text or "").strip()
-    if not text:
-        return None, True
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None, False
-    if not value.is_finite() or (low is not None and value < low) or (high is not None and value > high):
-        return None, False
-    return value, True
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
@@ -424,43 +384,14 @@ def settings_page(request):
         raise PermissionDenied
     errors = []
     if request.method == "POST":
-        days, ok_days = _decimal(request.POST.get("stalled_days", ""), Decimal(0), Decimal(3650))
-        firms, ok_firms = _decimal(request.POST.get("weak_min_firms", ""), Decimal(0), Decimal(100000))
-        revenue, ok_rev = _decimal(request.POST.get("weak_min_revenue", ""), Decimal(0))
-        share, ok_share = _decimal(request.POST.get("weak_min_hightech_share", ""), Decimal(0), Decimal(1))
-        score, ok_score = _decimal(request.POST.get("weak_min_score", ""), Decimal(0), Decimal(1000))
-        if not ok_days or days is None or days != days.to_integral_value():
-            errors.append(_("Days before a project is stalled: a whole number from 0 to 3650."))
-        if not ok_firms or (firms is not None and firms != firms.to_integral_value()):
-            errors.append(_("Fewest firms: a whole number, or empty for no threshold."))
-        if not ok_rev:
-            errors.append(_("Revenue threshold: a number of 万元 of zero or more, or empty."))
-        if not ok_share:
-            errors.append(_("High-tech share threshold: a number from 0 to 1, or empty."))
-        if not ok_score:
-            errors.append(_("Score threshold: a number from 0 to 1000, or empty."))
+        form = SettingsForm(request.POST)
+        errors = [] if form.is_valid() else form.messages()
         if not errors:
             with transaction.atomic():
-                saved = services.save_settings(
-                    zone,
-                    request.user,
-                    stalled_days=int(days),
-                    weak_min_firms=int(firms) if firms is not None else None,
-                    weak_min_revenue=revenue,
-                    weak_min_hightech_share=share,
-                    weak_min_score=score,
-                )
-                audit(request, "investment_settings", saved, stalled_days=saved.stalled_days)
+                services.save_settings(zone, request.user, by=request, **form.values())
             messages.success(request, _("The settings were saved."))
             return redirect(_with_zone(reverse("investment:home"), zone, zones))
-        current = services.InvestmentSettings(
-            zone=zone,
-            stalled_days=request.POST.get("stalled_days", ""),
-            weak_min_firms=request.POST.get("weak_min_firms", ""),
-            weak_min_revenue=request.POST.get("weak_min_revenue", ""),
-            weak_min_hightech_share=request.POST.get("weak_min_hightech_share", ""),
-            weak_min_score=request.POST.get("weak_min_score", ""),
-        )
+        current = services.InvestmentSettings(zone=zone, **{k: form.data.get(k, "") for k in form.fields})
     return render(
         request,
         "investment/settings.html",

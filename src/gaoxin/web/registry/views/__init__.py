@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gaoxin.data.dictionary import TECH_FIELDS
 from gaoxin.web.accounts.scoping import audit, chosen_zone, may, visible
 from gaoxin.web.platform.views import paginate, require
+from gaoxin.web.registry.forms import STATUSES, CorrectionForm, DecisionForm
 from gaoxin.web.registry.models import Correction, Enterprise, Zone
 from gaoxin.web.registry.panels import panels as profile_panels
 from gaoxin.web.registry.services import pages
@@ -96,14 +97,16 @@ def my_enterprise(request):
     if not may(user, "submit_corrections") or user.enterprise_id is None:
         raise PermissionDenied
     ent = get_object_or_404(visible(user, Enterprise).select_related("zone"), pk=user.enterprise_id)
-    form = {"field": "", "year": "", "proposed": "", "reason": ""}
+    form = CorrectionForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST":
-        form = {k: request.POST.get(k, "").strip() for k in form}
+        values = form.values()
         try:
+            if not form.is_valid():
+                raise CorrectionError(form.first_error())
             with transaction.atomic():
                 submit_correction(
-                    user, ent, form["field"], form["year"] or None, form["proposed"], form["reason"]
+                    user, ent, values["field"], values["year"] or None, values["proposed"], values["reason"]
                 )
         except CorrectionError as exc:
             error = str(exc)
@@ -121,16 +124,13 @@ def my_enterprise(request):
         {
             "p": pages.profile(user, ent),
             "panels": profile_panels(user, ent),
-            "form": form,
+            "form": form.values(),
             "error": error,
             "choices": pages.correction_choices(years),
             "mine": mine,
         },
         status=400 if error else 200,
     )
-
-
-STATUSES = ("pending", "approved", "rejected", "all")
 
 
 @login_required
@@ -164,14 +164,15 @@ def corrections(request):
 def decide(request, pk: int):
     correction = get_object_or_404(visible(request.user, Correction), pk=pk)
     require(request.user, "decide_corrections")
-    action = request.POST.get("action")
-    if action not in ("approve", "reject"):
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))
     else:
+        action = form.cleaned_data["action"]
         try:
             with transaction.atomic():
                 decide_correction(
-                    request.user, correction, approve=action == "approve", note=request.POST.get("note", "")
+                    request.user, correction, approve=action == "approve", note=form.cleaned_data["note"]
                 )
         except CorrectionError as exc:
             messages.error(request, str(exc))
@@ -182,10 +183,7 @@ def decide(request, pk: int):
                 if action == "approve"
                 else _("The correction was rejected."),
             )
-    back = request.POST.get("status", "pending")
-    return redirect(
-        reverse("registry:corrections") + "?" + urlencode({"status": back if back in STATUSES else "pending"})
-    )
+    return redirect(reverse("registry:corrections") + "?" + urlencode({"status": form.back()}))
 
 
 urls = [
