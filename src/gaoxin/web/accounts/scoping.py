@@ -81,6 +81,7 @@ def register(
     enterprise: str | None = None,
     bank: Callable[[User], Q] | None = None,
     writers: dict[str, Callable[[User, Model], bool]] | None = None,
+    clerk: bool = False,
 ) -> None:
     """Declare how a new model is scoped.
 
@@ -89,6 +90,7 @@ def register(
     enterprise, for models an enterprise user sees its own rows of (``None``: none). ``bank``: the rows
     a bank user sees, as a Q built from the user (``None``: none). ``writers``: role → predicate for
     roles other than the zone administrator (and the platform administrator) who may write a row.
+    ``clerk=True``: the zone's data clerks write its rows too (the same zone path decides).
     """
     if label in _ZONE_PATH:
         raise ScopeError(f"{label} is already scoped")
@@ -99,8 +101,17 @@ def register(
         _ENTERPRISE_PATH[label] = enterprise
     if bank is not None:
         grant(label, Role.BANK, bank)
+    if clerk:
+        _WRITERS.setdefault(label, {})[Role.CLERK] = _clerk_of_the_zone(label)
     if writers:
         _WRITERS.setdefault(label, {}).update(writers)
+
+
+def _clerk_of_the_zone(label: str) -> Callable[[User, Model], bool]:
+    def writer(user: User, obj: Model) -> bool:
+        return user.zone_id is not None and _zone_id(obj, label) == user.zone_id
+
+    return writer
 
 
 # Region-level models (a supervisor's lists): label → the path to the region (``register_region``).

@@ -20,49 +20,34 @@ from django.db.models import Q
 from gaoxin.web.accounts.models import Role
 from gaoxin.web.accounts.scoping import grant, register, register_action
 
-
-def _same_zone(path: str):
-    def writer(user, obj) -> bool:
-        target = obj
-        for part in path.split("__"):
-            target = getattr(target, part, None)
-            if target is None:
-                return False
-        return user.zone_id is not None and target.pk == user.zone_id
-
-    return writer
-
-
 PUBLIC = ("published", "review", "selected", "contracted", "closed")
 
 register("carriers.CarrierSettings", zone="zone")
-register("carriers.TableImport", zone="zone", writers={Role.CLERK: _same_zone("zone")})
-register("carriers.Incubator", zone="zone", writers={Role.CLERK: _same_zone("zone")})
+register("carriers.TableImport", zone="zone", clerk=True)
+register("carriers.Incubator", zone="zone", clerk=True)
 grant("carriers.Incubator", Role.ENTERPRISE, lambda user: Q(firms__enterprise=user.enterprise_id))
 register(
     "carriers.IncubatedFirm",
     zone="incubator__zone",
     enterprise="enterprise",
-    writers={Role.CLERK: _same_zone("incubator__zone")},
+    clerk=True,
 )
 register("carriers.IncubatorGrade", zone="incubator__zone")
-register("carriers.Admission", zone="incubator__zone", writers={Role.CLERK: _same_zone("incubator__zone")})
-register(
-    "carriers.ReserveFirm", zone="zone", enterprise="enterprise", writers={Role.CLERK: _same_zone("zone")}
-)
+register("carriers.Admission", zone="incubator__zone", clerk=True)
+register("carriers.ReserveFirm", zone="zone", enterprise="enterprise", clerk=True)
 register(
     "carriers.StageEvent",
     zone="reserve__zone",
     enterprise="reserve__enterprise",
-    writers={Role.CLERK: _same_zone("reserve__zone")},
+    clerk=True,
 )
 register("carriers.RewardPayment", zone="reserve__zone", enterprise="reserve__enterprise")
 register(
     "carriers.Need",
     zone="zone",
     enterprise="enterprise",
+    clerk=True,
     writers={
-        Role.CLERK: _same_zone("zone"),
         Role.ENTERPRISE: lambda user, obj: obj.enterprise_id == user.enterprise_id and obj.status == "new",
     },
 )

@@ -12,31 +12,15 @@
 from __future__ import annotations
 
 from gaoxin.web.accounts import scoping
-from gaoxin.web.accounts.models import Role
-
-
-def _same_zone(path: str):
-    def writer(user, obj) -> bool:
-        target = obj
-        for part in path.split("__"):
-            target = getattr(target, part, None)
-            if target is None:
-                return False
-        return user.zone_id is not None and target == user.zone_id
-
-    return writer
-
 
 scoping.register("command.Target", zone="zone")
-scoping.register(
-    "command.TargetActual", zone="target__zone", writers={Role.CLERK: _same_zone("target__zone_id")}
-)
-scoping.register("command.Talent", zone="zone", writers={Role.CLERK: _same_zone("zone_id")})
-scoping.register("command.Platform", zone="zone", writers={Role.CLERK: _same_zone("zone_id")})
+scoping.register("command.TargetActual", zone="target__zone", clerk=True)
+scoping.register("command.Talent", zone="zone", clerk=True)
+scoping.register("command.Platform", zone="zone", clerk=True)
 scoping.register("command.ActionPlan", zone="zone")
-scoping.register("command.Task", zone="plan__zone", writers={Role.CLERK: _same_zone("plan__zone_id")})
+scoping.register("command.Task", zone="plan__zone", clerk=True)
 # the record of an upload: seen by the zone's staff; written by whoever may import one of the tables
-scoping.register("command.TableImport", zone="zone", writers={Role.CLERK: _same_zone("zone_id")})
+scoping.register("command.TableImport", zone="zone", clerk=True)
 
 
 def _register_panel() -> None:

@@ -15,42 +15,29 @@ from django.db.models import Q
 from gaoxin.web.accounts import scoping
 from gaoxin.web.accounts.models import Role
 
-
-def _same_zone(path: str):
-    def writer(user, obj) -> bool:
-        target = obj
-        for part in path.split("__"):
-            target = getattr(target, part, None)
-            if target is None:
-                return False
-        return user.zone_id is not None and target == user.zone_id
-
-    return writer
-
-
 scoping.register("green.CoefficientFile", zone="zone")
 scoping.grant("green.CoefficientFile", Role.ENTERPRISE, lambda user: Q(zone__enterprises=user.enterprise_id))
 scoping.register("green.SetChoice", zone="zone")
 scoping.grant("green.SetChoice", Role.ENTERPRISE, lambda user: Q(zone__enterprises=user.enterprise_id))
 scoping.register("green.Recompute", zone="zone")
-scoping.register("green.EnergyBatch", zone="zone", writers={Role.CLERK: _same_zone("zone_id")})
+scoping.register("green.EnergyBatch", zone="zone", clerk=True)
 scoping.register(
     "green.EnergyRecord",
     zone="enterprise__zone",
     enterprise="enterprise",
-    writers={Role.CLERK: _same_zone("enterprise__zone_id")},
+    clerk=True,
 )
 scoping.register(
     "green.EnergyUse",
     zone="record__enterprise__zone",
     enterprise="record__enterprise",
-    writers={Role.CLERK: _same_zone("record__enterprise__zone_id")},
+    clerk=True,
 )
 scoping.register(
     "green.CertificateHolding",
     zone="record__enterprise__zone",
     enterprise="record__enterprise",
-    writers={Role.CLERK: _same_zone("record__enterprise__zone_id")},
+    clerk=True,
 )
 scoping.register("green.Figure", zone="enterprise__zone", enterprise="enterprise")
 scoping.register("green.Benchmark", zone="zone")

@@ -39,7 +39,7 @@ register(
     "policy.Fact",
     zone="zone",
     enterprise="enterprise",
-    writers={Role.CLERK: lambda user, obj: user.zone_id is not None and obj.zone_id == user.zone_id},
+    clerk=True,
 )
 register("policy.MatchRun", zone="zone")
 register("policy.Award", zone="run__zone", writers={Role.ENTERPRISE: _own_award})

@@ -40,5 +40,5 @@ scoping.register(
 scoping.register(
     "registry.ImportBatch",
     zone="zone",
-    writers={Role.CLERK: lambda user, obj: user.zone_id is not None and obj.zone_id == user.zone_id},
+    clerk=True,
 )
