@@ -96,3 +96,24 @@ def test_the_firm_reads_what_it_lacks(ladder, page):  # noqa: F811
     if nxt:
         expect(panel.locator("#ladder-next")).to_have_text(services.QUALIFICATION_KINDS[nxt])
     shoot(page, "cultivation-enterprise-ladder")
+
+
+def test_zone_admin_changes_a_ladder_setting_in_the_form(platform, page):
+    """Issue 17, item 9: the settings are a form in Chinese with the defaults beside them; the YAML is
+    folded away; a change is saved as only that change."""
+    from gaoxin.web.cultivation.models import LadderSettings
+
+    sign_in(page, "zone_admin")
+    page.goto("/cultivation/settings/")
+    form = page.locator("#settings-fields")
+    row = form.locator('tr[data-setting="gazelle__cagr"]')
+    expect(row).to_contain_text("营业收入年复合增长率不低于")
+    expect(row).to_contain_text("20.00%")  # the rules' default, as a percentage
+    expect(page.locator("#id_config")).not_to_be_visible()  # the YAML is there, folded
+    shoot(page, "cultivation-settings-form")
+    row.locator("input").fill("25")
+    form.get_by_role("button", name=zh("Check and save")).click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text(zh("The ladder settings were checked and saved."))
+    assert LadderSettings.objects.get(zone=platform.zone_a).config == {"gazelle": {"cagr": 0.25}}
+    expect(page.locator('tr[data-setting="gazelle__cagr"] input')).to_have_value("25")

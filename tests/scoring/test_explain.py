@@ -63,8 +63,8 @@ def test_levers_are_found_by_rescoring_and_sorted_by_gain():
     assert gains == sorted(gains, reverse=True)
     assert [lv.indicator for lv in ex.levers] == ["ip", "rd"]
     ip, rd = ex.levers
-    # ip: cohort {0, 1, 4, 5}: Q1 = 1 (an observed value) → band [1, 0.5] → +15 points
-    assert (ip.target, ip.quartile, ip.points_after) == (1, "Q1", pytest.approx(15))
+    # ip: scored in bands: the next band [1, 0.5] → +15 points
+    assert (ip.target, ip.quartile, ip.points_after) == (1, "band", pytest.approx(15))
     assert ip.total_gain == pytest.approx(15)
     # rd: cohort {10, 20, 30, 40}: Q1 = 20; A ties B at mean rank 1.5 → 1.5/4 × 50 = 18.75 (was 12.5)
     assert rd.target == 20 and rd.total_gain == pytest.approx(6.25)

@@ -244,16 +244,21 @@ def render_explanation(ex, model) -> str:
     if ex.penalties:
         tail.append("扣分项：" + "；".join(f"{name} −{pts:g}" for _, name, pts in ex.penalties))
     if ex.levers:
-        tail.append("\n最有效的提升路径（达到同组下一个四分位数，整组重新评分）：")
+        tail.append(
+            "\n最有效的提升路径（每项指标提升一个可达到的台阶：按档计分的到下一档，其余到同组下一个四分位数，"
+            "不超过满分所需数值；整组重新评分）："
+        )
+        steps = {"Q1": "同组第一四分位", "Q2": "同组中位数", "Q3": "同组第三四分位", "band": "下一档"}
         for n, lv in enumerate(ex.levers, 1):
+            step = steps.get(lv.quartile, "满分所需数值")
             tail.append(
-                f"  {n}. {lv.name}：{_num(lv.value, 4)} → {_num(lv.target, 4)}（同组 {lv.quartile}），"
+                f"  {n}. {lv.name}：{_num(lv.value, 4)} → {_num(lv.target, 4)}（{step}），"
                 f"得分 {lv.points_now:.2f} → {lv.points_after:.2f}，总分 +{lv.total_gain:.2f}"
             )
     elif ex.vetoed:
         tail.append("\n一票否决项成立，任何指标的改善都不会改变总分。")
     else:
-        tail.append("\n各项指标均已达到同组最高四分位，没有可提升的空间。")
+        tail.append("\n没有哪一项指标提升一个可达到的台阶（下一档或同组下一个四分位数）就能提高总分。")
     return "\n".join(head) + body + "\n" + "\n".join(tail)
 
 

@@ -1,10 +1,16 @@
 """Why an enterprise scored what it scored, and what would raise it most.
 
 For one enterprise: each indicator's value, points, full points, cohort percentile and whether the
-value was missing; then its best levers — for each indicator, the cohort's next quartile of that
-indicator (the first quartile value better than the firm's), the firm's value moved there, and the
-whole cohort re-scored by the engine, so that rank-based methods, the bonus cap, penalties and the
-veto all count exactly as they would. Nothing here re-implements a scoring rule.
+value was missing; then its best levers — for each indicator one reachable step (``_next_step``), the
+firm's value moved there, and the whole cohort re-scored by the engine, so that rank-based methods, the
+bonus cap, penalties and the veto all count exactly as they would. Nothing here re-implements a scoring
+rule.
+
+A step is what a firm can aim at next, never the cohort's best: for an indicator scored in bands, the
+next band's threshold; otherwise the cohort's next quartile (Q1, Q2 or Q3, an observed value), and for
+a linear indicator no further than where its points are full. A firm at or beyond its cohort's third
+quartile, or in a cohort whose quartiles all equal its value (most firms report 0 venture capital), has
+no quartile step for that indicator: the next quartile would be the single best firm.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from gaoxin.data.dataset import Dataset
+from gaoxin.data.dictionary import field as dictionary_field
 from gaoxin.scoring import engine
+from gaoxin.scoring.expr import Binary, Call, Name
 from gaoxin.scoring.model import Indicator, Model
 
-QUARTILES = (0.25, 0.5, 0.75, 1.0)
+QUARTILES = (0.25, 0.5, 0.75)  # Q1, Q2, Q3: the steps; the best firm is not one
 
 
 @dataclass(frozen=True)
@@ -40,8 +48,8 @@ class Lever:
     indicator: str
     name: str
     value: float | None
-    target: float  # the cohort's next quartile value of this indicator
-    quartile: str  # "Q1", "Q2", "Q3" or "best", counted in the better direction
+    target: float  # the step: the next band's threshold, or the cohort's next quartile value
+    quartile: str  # "Q1", "Q2", "Q3" (counted in the better direction), "band" or "full" (linear's end)
     points_now: float
     points_after: float
     total_gain: float  # change of the firm's total when re-scored with the target value
@@ -72,6 +80,40 @@ class Explanation:
 
 class UnknownEnterprise(LookupError):
     pass
+
+
+def value_kind(ind: Indicator) -> tuple[str, str]:
+    """How an indicator's value reads: ``(type, unit)`` as the data dictionary gives a field's.
+
+    A field itself, or a sum of fields of one kind, has the field's type and unit
+    (``equity_financing`` → money, 万元; ``utility_models + design_patents`` → int, 件); a growth rate or
+    a quotient of two values of the same kind is a ratio (``rd_staff / employees``); a value multiplied
+    by a condition keeps its kind; anything else is a plain number without a unit."""
+    return _kind(ind.value.tree) or ("number", "")
+
+
+_COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+
+
+def _kind(node) -> tuple[str, str] | None:
+    if isinstance(node, Name):
+        f = dictionary_field(node.name)
+        return (f.type, f.unit) if f is not None and f.numeric else None
+    if isinstance(node, Call):
+        return ("ratio", "") if node.fn == "growth" else None
+    if not isinstance(node, Binary):
+        return None
+    if node.op == "/":
+        left, right = _kind(node.left), _kind(node.right)
+        return ("ratio", "") if left is not None and left == right else None
+    if node.op in ("+", "-"):
+        left, right = _kind(node.left), _kind(node.right)
+        return left if left is not None and left == right else None
+    if node.op == "*":
+        for value, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(other, Binary) and other.op in _COMPARISONS:
+                return _kind(value)
+    return None
 
 
 def explain(model: Model, data: Dataset, year: int, uscc: str, levers: int = 3) -> Explanation:
@@ -146,15 +188,16 @@ def _percentile(column: pl.Series, value: float | None, direction: str) -> float
 
 
 def _next_quartile(column: pl.Series, value: float | None, direction: str) -> tuple[float, str] | None:
-    """The first of the cohort's quartiles (Q1, Q2, Q3, best) better than ``value``.
+    """The first of the cohort's quartiles (Q1, Q2, Q3) better than ``value``; None when none is.
 
     Quartiles are taken as observed values (rounded towards "better"), so that reaching one means
-    matching a real firm of the cohort, not an interpolated number no firm has.
+    matching a real firm of the cohort, not an interpolated number no firm has. The cohort's best is
+    not a step: beyond the third quartile there is no quartile to reach.
     """
     reported = column.drop_nulls()
     if reported.len() == 0:
         return None
-    names = ("Q1", "Q2", "Q3", "best")
+    names = ("Q1", "Q2", "Q3")
     lower = direction == "lower"
     # For `lower`, the cohort's Q1 (first step up) is the 75th percentile of the raw values.
     steps = [
@@ -163,6 +206,24 @@ def _next_quartile(column: pl.Series, value: float | None, direction: str) -> tu
     ]
     better = [(t, n) for t, n in steps if value is None or (t < value if lower else t > value)]
     return better[0] if better else None
+
+
+def _next_step(ind: Indicator, column: pl.Series, value: float | None) -> tuple[float, str] | None:
+    """The reachable step for ``ind`` from ``value`` (see the module's docstring)."""
+    lower = ind.direction == "lower"
+    if ind.method == "bands":
+        for threshold, _fraction in ind.bands:  # from the easiest to the hardest
+            if value is None or (value > threshold if lower else value < threshold):
+                return float(threshold), "band"
+        return None
+    step = _next_quartile(column, value, ind.direction)
+    if step is not None and ind.method == "linear" and ind.linear:
+        full = ind.linear[0] if lower else ind.linear[1]  # where the points are full
+        if (step[0] < full) if lower else (step[0] > full):
+            if value is not None and ((value <= full) if lower else (value >= full)):
+                return None
+            return float(full), "full"
+    return step
 
 
 def _levers(model: Model, cohort: pl.DataFrame, row: dict, uscc: str) -> list[Lever]:
@@ -182,7 +243,7 @@ def _levers(model: Model, cohort: pl.DataFrame, row: dict, uscc: str) -> list[Le
         if ind.weight(row["stage"]) <= 0:
             continue
         col, pts = f"val:{ind.id}", f"pts:{ind.id}"
-        target = _next_quartile(cohort[col], row[col], ind.direction)
+        target = _next_step(ind, cohort[col], row[col])
         if target is None:
             continue
         moved = cohort.lazy().with_columns(

@@ -328,9 +328,12 @@ def test_compare_lists_who_moved_and_why_after_a_data_change(platform):
     assert mover.rank_before == last.rank and mover.rank_after < last.rank and mover.total_change > 0
     assert mover.reasons and mover.reasons[0].what in {"rd_expense", "rd_intensity", "rd_growth"}
     assert all(r.delta > 0 for r in mover.reasons)
-    # Firms it passed in its cohort moved down.
-    assert any(m.stage_after == "成长期" for m in result.down)
-    assert len(result.up) + len(result.down) + result.unchanged == Score.objects.filter(run=later).count()
+    # Firms it passed in its cohort moved down a place with the same score: passed by others.
+    assert any(m.stage_after == "成长期" and not m.by_entrants for m in result.shifted)
+    assert (
+        len(result.up) + len(result.down) + len(result.shifted) + result.unchanged
+        == Score.objects.filter(run=later).count()
+    )
 
     page = as_(platform, "zone_admin").get(reverse("credit:compare"), {"a": platform.run_a.pk, "b": later.pk})
     html = page.content.decode()
@@ -519,7 +522,7 @@ def test_model_page_shows_the_indicator_tree_with_weights_per_stage(platform):
 
 
 def publish(client, run, **data):
-    payload = {"run": run.pk, "title": "成长期 B 级以上", "publish": "1", **data}
+    payload = {"run": run.pk, "title": "成长期 B 级以上", "publish": "1", "confirm": "1", **data}
     return client.post(reverse("credit:lists"), payload)
 
 

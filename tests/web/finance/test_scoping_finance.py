@@ -148,10 +148,11 @@ def test_nobody_else_moves_bank_as_applications(fin, role):
 
 def test_consent_opens_a_firms_detail_to_the_bank_and_revocation_or_expiry_closes_it(fin):
     """Bank B sees the unlisted firm's score on its application only while the firm's consent is live."""
-    consent = pytest.importorskip("gaoxin.web.consent.services")
     import datetime as dt
 
     from django.utils import timezone
+
+    from gaoxin.web.consent import services as consent
 
     bank_b = fin.p.users["bank_b"]
     url = reverse("finance:application", args=[fin.app_b.pk])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.data.dictionary import TECH_FIELDS
 from gaoxin.scoring.model import Model
 from gaoxin.web.credit import services
+from gaoxin.web.platform.labels import label
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 50
@@ -19,7 +20,9 @@ DEFAULT_PAGE_SIZE = 50
 
 def model_choices(model_files) -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped choices: shipped models, then the zone's uploaded files (``shipped:<id>``, ``file:<pk>``)."""
-    shipped = [(f"shipped:{m.id}", f"{m.name.zh}（{m.id} v{m.version}）") for m in services.shipped_models()]
+    shipped = [
+        (f"shipped:{m.id}", f"{label(m.name)}（{m.id} v{m.version}）") for m in services.shipped_models()
+    ]
     uploaded = [
         (f"file:{f.pk}", f"{f.name}（{f.model_id} v{f.version}，{f.zone.code}）") for f in model_files
     ]
@@ -100,9 +103,9 @@ class RankingFilterForm(forms.Form):
             data["per"] = str(DEFAULT_PAGE_SIZE)  # shown as chosen, not the first option
         super().__init__(data, *args, **kwargs)
         every = [("", _("All"))]
-        self.fields["stage"].choices = every + [(s.id, s.name.zh) for s in model.stages]
+        self.fields["stage"].choices = every + [(s.id, label(s.name)) for s in model.stages]
         self.fields["grade"].choices = every + [(g.grade, g.grade) for g in model.grades]
-        self.fields["list"].choices = every + [(x.id, x.name.zh) for x in model.lists]
+        self.fields["list"].choices = every + [(x.id, label(x.name)) for x in model.lists]
         self.fields["tech_field"].choices = every + [(t, t) for t in TECH_FIELDS]
         if not model.lists:
             del self.fields["list"]
@@ -128,14 +131,23 @@ class PublishForm(forms.Form):
     banks = forms.ModelMultipleChoiceField(
         label=_("Banks"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
+    # Publishing is irreversible: it needs the preview's count back and an explicit tick (the view checks
+    # both when "publish" is pressed; a preview needs neither).
+    confirm = forms.BooleanField(
+        label=_(
+            "I have checked the preview: these firms go to the ticked banks, and a published list can never be changed or withdrawn."
+        ),
+        required=False,
+    )
+    expected = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, model: Model, banks, **kwargs):
         super().__init__(*args, **kwargs)
         every = [("", _("All"))]
-        self.fields["stage"].choices = every + [(s.id, s.name.zh) for s in model.stages]
+        self.fields["stage"].choices = every + [(s.id, label(s.name)) for s in model.stages]
         self.fields["grade_min"].choices = every + [(g.grade, g.grade) for g in model.grades]
         self.fields["list"].choices = every + [
-            (x.id, f"{x.name.zh}（{float(x.top) * 100:g}%）") for x in model.lists
+            (x.id, f"{label(x.name)}（{float(x.top) * 100:g}%）") for x in model.lists
         ]
         if not model.lists:
             del self.fields["list"]

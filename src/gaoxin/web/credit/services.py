@@ -10,12 +10,15 @@ module never decides who sees what. Published lists are frozen once: nothing her
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
 import math
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -24,17 +27,22 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gaoxin.data.dataset import Dataset
+from gaoxin.io import display, safe
 from gaoxin.io.runinfo import RunInfo, code_version
+from gaoxin.io.tables import Column, Sheet, to_bytes
 from gaoxin.io.write import _display, chinese_headers, write_scores
+from gaoxin.scoring import compare as compare_core
 from gaoxin.scoring.engine import evaluate, output_columns, prepare, score
 from gaoxin.scoring.explain import Explanation, explain_values
 from gaoxin.scoring.model import Fault, Model, ModelError, load_model, loads, shipped
-from gaoxin.web.credit.models import Job, ListEntry, ModelFile, PublishedList, Score, ScoreRun
+from gaoxin.scoring.readable import in_words
+from gaoxin.web.credit.models import ListEntry, ModelFile, PublishedList, Score, ScoreRun
 from gaoxin.web.platform import jobs
+from gaoxin.web.platform.models import Job
 from gaoxin.web.registry.models import AnnualReport, ChangeRecord, Enterprise, Qualification, Zone
 from gaoxin.web.registry.services import zone_dataset
 
@@ -495,7 +503,7 @@ def csv_bytes(frame: pl.DataFrame, model: Model) -> bytes:
     headers = chinese_headers(model)
     shown = _display(frame, model)
     shown = shown.rename({c: headers.get(c, c) for c in shown.columns})
-    return b"\xef\xbb\xbf" + shown.write_csv().encode("utf-8")
+    return b"\xef\xbb\xbf" + safe.frame(shown).write_csv().encode("utf-8")  # formulas neutralised
 
 
 def run_export(run: ScoreRun, model: Model, scores: QuerySet) -> bytes:
@@ -591,6 +599,9 @@ class Mover:
     list_before: str
     list_after: str
     reasons: list[Reason] = field(default_factory=list)
+    kind: str = ""  # up | down | others (gaoxin.scoring.compare)
+    continuing_change: int = 0  # places gained among the firms scored in both runs
+    by_entrants: bool = False  # the rank moved only because firms entered or left the cohort
 
     @property
     def rank_change(self) -> int:
@@ -606,21 +617,37 @@ class Mover:
 class Comparison:
     before: ScoreRun
     after: ScoreRun
-    up: list[Mover]
-    down: list[Mover]
+    up: list[Mover]  # the score rose, largest rise first
+    down: list[Mover]  # the score fell, largest fall first
     unchanged: int
     new: list[dict]  # firms scored only in the later run
     dropped: list[dict]  # firms scored only in the earlier run
     identical: bool  # every firm, every number, grade and list the same
     same_model: bool
     same_snapshot: bool
+    # the same score, the rank moved: others passed the firm, or firms entered or left its cohort
+    shifted: list[Mover] = field(default_factory=list)
+
+    @property
+    def by_entrants(self) -> int:
+        """Firms whose rank moved only because firms entered or left their cohort."""
+        return sum(1 for m in self.shifted if m.by_entrants)
+
+    @property
+    def movers(self) -> list[Mover]:
+        return [*self.up, *self.down, *self.shifted]
+
+    def histogram(self) -> list[tuple[float, float, int]]:
+        return compare_core.histogram([m.total_change for m in (*self.up, *self.down)])
 
 
-EPS = 1e-9
+EPS = compare_core.EPS
 
 
 def compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet | None = None) -> Comparison:
-    """Who moved up or down from ``run_a`` to ``run_b`` and why (the indicators whose points moved most).
+    """Whose score rose or fell from ``run_a`` to ``run_b`` and why (the indicators whose points moved
+    most), and whose rank moved with the same score (``shifted``: others passed it, or firms entered or
+    left its cohort), by ``gaoxin.scoring.compare``.
 
     Both runs must be of the same zone. ``scores`` is the caller's scoped Score queryset.
     """
@@ -633,14 +660,18 @@ def compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet | None = Non
     }
     stages = {s.id: s.name.zh for s in model_a.stages} | {s.id: s.name.zh for s in model_b.stages}
     a, b = _compare_rows(scores, run_a), _compare_rows(scores, run_b)
-    up, down, unchanged, identical = [], [], 0, True
+    shifts = compare_core.classify(
+        {e: compare_core.Standing(r["stage"], r["rank"], r["total"]) for e, r in a.items()},
+        {e: compare_core.Standing(r["stage"], r["rank"], r["total"]) for e, r in b.items()},
+    )
+    groups: dict[str, list[Mover]] = {"up": [], "down": [], "others": []}
+    unchanged, identical = 0, True
     for ent, rb in b.items():
         ra = a.get(ent)
         if ra is None:
             continue
         # Identical means bit for bit (a re-run must reproduce every number exactly); moving means a
         # change a person can see, so float noise below EPS is not reported as a move.
-        moved = ra["rank"] != rb["rank"] or abs(rb["total"] - ra["total"]) > EPS
         if not (
             ra["pts"] == rb["pts"]
             and ra["total"] == rb["total"]
@@ -651,31 +682,35 @@ def compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet | None = Non
             and ra["vetoed"] == rb["vetoed"]
         ):
             identical = False
-        if not moved:
+        shift = shifts[ent]
+        if shift.kind == "same":
             unchanged += 1
             continue
-        mover = Mover(
-            enterprise_id=ent,
-            uscc=rb["uscc"],
-            name=rb["name"],
-            stage_before=stages.get(ra["stage"], ra["stage"]),
-            stage_after=stages.get(rb["stage"], rb["stage"]),
-            rank_before=ra["rank"],
-            rank_after=rb["rank"],
-            total_before=ra["total"],
-            total_after=rb["total"],
-            grade_before=ra["grade"],
-            grade_after=rb["grade"],
-            list_before=ra["list"],
-            list_after=rb["list"],
-            reasons=_reasons(ra, rb, names, stages),
+        groups[shift.kind].append(
+            Mover(
+                enterprise_id=ent,
+                uscc=rb["uscc"],
+                name=rb["name"],
+                stage_before=stages.get(ra["stage"], ra["stage"]),
+                stage_after=stages.get(rb["stage"], rb["stage"]),
+                rank_before=ra["rank"],
+                rank_after=rb["rank"],
+                total_before=ra["total"],
+                total_after=rb["total"],
+                grade_before=ra["grade"],
+                grade_after=rb["grade"],
+                list_before=ra["list"],
+                list_after=rb["list"],
+                reasons=_reasons(ra, rb, names, stages),
+                kind=shift.kind,
+                continuing_change=shift.continuing_change,
+                by_entrants=shift.by_entrants,
+            )
         )
-        if mover.rank_change > 0 or (mover.rank_change == 0 and mover.total_change > 0):
-            up.append(mover)
-        else:
-            down.append(mover)
-    up.sort(key=lambda m: (-m.rank_change, -m.total_change, m.uscc))
-    down.sort(key=lambda m: (m.rank_change, m.total_change, m.uscc))
+    up, down, shifted = groups["up"], groups["down"], groups["others"]
+    up.sort(key=lambda m: (-m.total_change, -m.rank_change, m.uscc))
+    down.sort(key=lambda m: (m.total_change, m.rank_change, m.uscc))
+    shifted.sort(key=lambda m: (m.by_entrants, m.continuing_change, m.rank_change, m.uscc))
 
     def brief(r: dict, ent: int) -> dict:
         stage = stages.get(r["stage"], r["stage"])
@@ -694,7 +729,132 @@ def compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet | None = Non
         identical=identical and not new and not dropped,
         same_model=run_a.model_sha256 == run_b.model_sha256,
         same_snapshot=bool(run_a.snapshot_sha256) and run_a.snapshot_sha256 == run_b.snapshot_sha256,
+        shifted=shifted,
     )
+
+
+COMPARE_KINDS = {
+    "up": gettext_lazy("Score up"),
+    "down": gettext_lazy("Score down"),
+    "others": gettext_lazy("Same score, rank moved"),
+    "new": gettext_lazy("New in the later run"),
+    "dropped": gettext_lazy("No longer scored"),
+}
+
+
+def compare_filter(result: Comparison, show: str = "", stage: str = "", q: str = "") -> list[Mover]:
+    """The continuing firms the compare page lists: one group (``show``: up, down, others; default all),
+    one stage name (before or after), a name or USCC fragment."""
+    movers = {"up": result.up, "down": result.down, "others": result.shifted}.get(show, result.movers)
+    q = (q or "").strip().lower()
+    return [
+        m
+        for m in movers
+        if (not stage or stage in (m.stage_before, m.stage_after))
+        and (not q or q in m.name.lower() or q in m.uscc.lower())
+    ]
+
+
+def compare_chart(result: Comparison) -> dict:
+    """The distribution of score changes (firms per bin) for ``charts.js``; rank-only shifts excluded."""
+    bins = result.histogram()
+    return {
+        "kind": "bar",
+        "x": [f"{display.num(lo)} – {display.num(hi)}" for lo, hi, _n in bins],
+        "series": [{"name": _("Firms"), "y": [n for _lo, _hi, n in bins]}] if bins else [],
+        "xtitle": _("Change of the total score"),
+        "ytitle": _("Firms"),
+    }
+
+
+COMPARE_COLUMNS = (
+    Column("kind", "分类", "Change"),
+    Column("name", "企业名称", "Enterprise"),
+    Column("uscc", "统一社会信用代码", "USCC"),
+    Column("stage_before", "阶段（前）", "Stage before"),
+    Column("stage_after", "阶段（后）", "Stage after"),
+    Column("total_before", "总分（前）", "Total before", "decimal"),
+    Column("total_after", "总分（后）", "Total after", "decimal"),
+    Column("total_change", "总分变化", "Change of the total", "decimal"),
+    Column("rank_before", "同组排名（前）", "Rank before", "int"),
+    Column("rank_after", "同组排名（后）", "Rank after", "int"),
+    Column("rank_change", "排名变化（名次，正为上升）", "Places gained", "int"),
+    Column(
+        "continuing_change", "两期均参评企业中的排名变化", "Places gained among firms in both runs", "int"
+    ),
+    Column("by_entrants", "仅因新进或退出企业", "Only because firms entered or left", "bool"),
+    Column("grade_before", "等级（前）", "Grade before"),
+    Column("grade_after", "等级（后）", "Grade after"),
+    Column("reasons", "主要原因", "Why", width=60),
+)
+
+
+def _rounded(x) -> Decimal | None:
+    return None if x is None else Decimal(str(round(float(x), 4)))
+
+
+def compare_rows(result: Comparison, movers: list[Mover] | None = None) -> list[dict]:
+    """The rows of the export: the listed continuing firms, then (unfiltered) new and departed firms."""
+    rows = []
+    for m in result.movers if movers is None else movers:
+        rows.append(
+            {
+                "kind": str(COMPARE_KINDS[m.kind]),
+                "name": m.name,
+                "uscc": m.uscc,
+                "stage_before": m.stage_before,
+                "stage_after": m.stage_after,
+                "total_before": _rounded(m.total_before),
+                "total_after": _rounded(m.total_after),
+                "total_change": _rounded(m.total_change),
+                "rank_before": m.rank_before,
+                "rank_after": m.rank_after,
+                "rank_change": m.rank_change,
+                "continuing_change": m.continuing_change,
+                "by_entrants": m.by_entrants,
+                "grade_before": m.grade_before,
+                "grade_after": m.grade_after,
+                "reasons": "；".join(
+                    f"{r.name}：{r.before} → {r.after}" if not r.delta else f"{r.name} {r.delta:+.2f}"
+                    for r in m.reasons
+                ),
+            }
+        )
+    for kind, group, when in (("new", result.new, "after"), ("dropped", result.dropped, "before")):
+        for r in group:
+            rows.append(
+                {
+                    "kind": str(COMPARE_KINDS[kind]),
+                    "name": r["name"],
+                    "uscc": r["uscc"],
+                    f"stage_{when}": r["stage_name"],
+                    f"total_{when}": _rounded(r["total"]),
+                    f"rank_{when}": r["rank"],
+                    f"grade_{when}": r["grade"],
+                }
+            )
+    return rows
+
+
+def compare_export(result: Comparison, fmt: str, movers: list[Mover] | None = None) -> bytes:
+    """The comparison as a workbook (xlsx) or CSV (UTF-8 with BOM, for Excel), Chinese headers."""
+    rows = compare_rows(result, movers)
+    if fmt != "csv":
+        return to_bytes([Sheet("对比", COMPARE_COLUMNS, rows)])
+    out = io.StringIO()
+    writer = safe.writer(out)  # a cell that would start a formula is neutralised
+    writer.writerow([c.zh for c in COMPARE_COLUMNS])
+    for r in rows:
+        writer.writerow([_csv_cell(r.get(c.id)) for c in COMPARE_COLUMNS])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def _csv_cell(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
 
 
 def _compare_rows(scores: QuerySet, run: ScoreRun) -> dict[int, dict]:
@@ -739,6 +899,39 @@ def _reasons(ra: dict, rb: dict, names: dict[str, str], stages: dict[str, str]) 
             deltas.append(Reason(ind, names.get(ind, ind), before, after, after - before))
     deltas.sort(key=lambda r: (-abs(r.delta), r.what))
     return out + deltas[:REASONS_SHOWN]
+
+
+# --- the monthly report ---------------------------------------------------------------------------------
+
+
+def report_section(user, zone: Zone, start: dt.date, end: dt.date) -> dict | None:
+    """The innovation credit score in the zone's monthly report: the latest run finished by ``end``
+    (firms scored, per grade, vetoed) and the lists published between ``start`` and ``end``."""
+    from gaoxin.web.accounts.scoping import visible
+
+    run = (
+        visible(user, ScoreRun)
+        .filter(zone=zone, status=ScoreRun.Status.DONE, finished__date__lte=end)
+        .order_by("-finished", "-id")
+        .first()
+    )
+    if run is None:
+        return None
+    scores = visible(user, Score).filter(run=run)
+    grades = dict(scores.order_by().values_list("grade").annotate(n=Count("id")))
+    published = (
+        visible(user, PublishedList)
+        .filter(zone=zone, created__date__gte=start, created__date__lte=end)
+        .annotate(n=Count("entries", distinct=True))
+        .order_by("created", "id")
+    )
+    return {
+        "run": run,
+        "scored": sum(grades.values()),
+        "grades": [{"grade": g, "n": grades[g]} for g in sorted(grades, key=lambda g: (g == "", g))],
+        "vetoed": scores.filter(vetoed=True).count(),
+        "lists": list(published),
+    }
 
 
 # --- publishing lists ---------------------------------------------------------------------------------
@@ -912,8 +1105,10 @@ METHOD_LABELS = {
 
 
 def model_outline(model: Model) -> dict:
-    """A model as the model page shows it: stages, the indicator tree with weights per stage, rules."""
+    """A model as the model page shows it: stages, the indicator tree with weights per stage, rules;
+    every expression also in words (``gaoxin.scoring.readable``: field labels of the data dictionary)."""
     stage_ids = [s.id for s in model.stages]
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
 
     def indicator(i) -> dict:
         return {
@@ -925,6 +1120,7 @@ def model_outline(model: Model) -> dict:
             "method_label": METHOD_LABELS.get(i.method, i.method),
             "direction_label": _("higher is better") if i.direction == "higher" else _("lower is better"),
             "value": i.value.text,
+            "value_words": in_words(i.value, lang),
             "linear": i.linear,
             "bands": [{"threshold": t, "fraction": f} for t, f in i.bands],
             "rule": _rule(i),
@@ -957,7 +1153,14 @@ def model_outline(model: Model) -> dict:
         "cohort": list(model.cohort),
         "cohort_names": [_cohort_name(k) for k in model.cohort],
         "stages": [
-            {"id": s.id, "name": s.name.zh, "name_en": s.name.en, "when": s.when.text} for s in model.stages
+            {
+                "id": s.id,
+                "name": s.name.zh,
+                "name_en": s.name.en,
+                "when": s.when.text,
+                "when_words": in_words(s.when, lang),
+            }
+            for s in model.stages
         ],
         "categories": categories,
         "stage_max": [model.stage_max(s) for s in stage_ids],
@@ -968,12 +1171,14 @@ def model_outline(model: Model) -> dict:
                 "id": p.id,
                 "name": p.name.zh,
                 "when": p.when.text,
+                "when_words": in_words(p.when, lang),
                 "points": p.points,
                 "description": p.description,
             }
             for p in model.penalties
         ],
         "veto": [v.text for v in model.veto],
+        "veto_words": [{"text": v.text, "words": in_words(v, lang)} for v in model.veto],
         "grades": [{"grade": g.grade, "min": g.min} for g in model.grades],
         "lists": [{"id": x.id, "name": x.name.zh, "top": float(x.top) * 100} for x in model.lists],
         "indicator_count": len(model.all_indicators),

@@ -6,6 +6,8 @@ Each view authorizes through ``accounts.scoping`` (``may`` for the role, ``visib
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,10 +25,13 @@ from gaoxin.web.accounts.scoping import audit, can_write, may, visible
 from gaoxin.web.credit import services
 from gaoxin.web.credit.forms import ModelUploadForm, NewRunForm, PublishForm, RankingFilterForm
 from gaoxin.web.credit.models import ListEntry, ModelFile, PublishedList, Score, ScoreRun
+from gaoxin.web.platform.labels import label
 from gaoxin.web.platform.views import CSV, XLSX, download, int_or_none, paginate, require
 from gaoxin.web.registry.models import AnnualReport, Zone
 
 COMPARE_SHOWN = 100
+COMPARE_PAGE = 50  # continuing firms per page of the comparison
+PREVIEW_ROWS = 20  # a list's preview shows its first 20 firms, and says of how many
 RUN_FIELDS_DEFERRED = ("model_source", "notes")
 
 
@@ -70,8 +75,8 @@ def _chosen_run(user, wanted) -> tuple[list[ScoreRun], ScoreRun | None]:
 
 def _names(model) -> dict:
     return {
-        "stages": {s.id: s.name.zh for s in model.stages},
-        "lists": {x.id: x.name.zh for x in model.lists},
+        "stages": {s.id: label(s.name) for s in model.stages},
+        "lists": {x.id: label(x.name) for x in model.lists},
     }
 
 
@@ -272,15 +277,35 @@ def compare(request):
             context["error"] = _("Only runs of the same zone can be compared.")
         else:
             result = services.compare_runs(run_a, run_b, visible(user, Score))
-            for mover in (*result.up[:COMPARE_SHOWN], *result.down[:COMPARE_SHOWN]):
+            show = request.GET.get("show", "")
+            show = show if show in ("up", "down", "others", "new", "dropped") else ""
+            stage, q = request.GET.get("stage", ""), request.GET.get("q", "")
+            listed = [] if show in ("new", "dropped") else services.compare_filter(result, show, stage, q)
+            fmt = request.GET.get("format")
+            if fmt in ("csv", "xlsx"):
+                audit(request, "export", run_b, format=fmt, compared_with=run_a.pk)
+                return download(
+                    services.compare_export(result, fmt, listed),
+                    f"对比-{run_a.pk}-{run_b.pk}.{fmt}",
+                    XLSX if fmt == "xlsx" else CSV,
+                )
+            page = paginate(request, listed, COMPARE_PAGE)
+            for mover in page:
                 mover.url = _enterprise_url(mover.enterprise_id)
+            stages = sorted({m.stage_after for m in result.movers} | {m.stage_before for m in result.movers})
             context |= {
                 "result": result,
-                "up": result.up[:COMPARE_SHOWN],
-                "down": result.down[:COMPARE_SHOWN],
-                "new": result.new[:COMPARE_SHOWN],
-                "dropped": result.dropped[:COMPARE_SHOWN],
+                "page": page,
+                "show": show,
+                "stage": stage,
+                "q": q,
+                "stages": stages,
+                "kinds": services.COMPARE_KINDS,
+                "new": result.new[:COMPARE_SHOWN] if show in ("", "new") else [],
+                "dropped": result.dropped[:COMPARE_SHOWN] if show in ("", "dropped") else [],
+                "chart": services.compare_chart(result),
                 "shown": COMPARE_SHOWN,
+                "query": urlencode({k: v for k, v in request.GET.items() if k not in ("page", "format")}),
             }
     return render(request, "credit/compare.html", context)
 
@@ -394,14 +419,29 @@ def lists(request):
                     raise PermissionDenied
                 filters = form.list_filters()
                 try:
-                    if "preview" in request.POST:
-                        candidates = services.list_candidates(run, model, visible(user, Score), filters)
-                        shown = list(services.ranking_rows(candidates)[:20])
+                    candidates = services.list_candidates(run, model, visible(user, Score), filters)
+                    count = candidates.count()
+                    previewing = "preview" in request.POST
+                    expected = form.cleaned_data.get("expected")
+                    if not previewing and not form.cleaned_data.get("confirm"):
+                        form.add_error(
+                            "confirm", _("Preview the list and tick the confirmation to publish it.")
+                        )
+                    elif not previewing and expected is not None and expected != count:
+                        form.add_error(
+                            None,
+                            _("%(now)s firms match now, not the %(then)s of the preview: check it again.")
+                            % {"now": count, "then": expected},
+                        )
+                    if previewing or form.errors:
+                        shown = list(services.ranking_rows(candidates)[:PREVIEW_ROWS])
                         names = _names(model)
                         context["preview"] = {
-                            "count": candidates.count(),
+                            "count": count,
+                            "shown": len(shown),
                             "rows": [(s, names["stages"].get(s.stage, s.stage)) for s in shown],
                             "described": services.describe_filters(model, filters),
+                            "banks": form.cleaned_data["banks"],
                         }
                     else:
                         published = services.publish_list(

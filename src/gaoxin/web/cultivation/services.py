@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -29,11 +28,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from gaoxin.command import targets
+from gaoxin.data import safe_yaml
 from gaoxin.data.dictionary import QUALIFICATION_KINDS
 from gaoxin.io.runinfo import code_version
-from gaoxin.web.credit.models import Job
+from gaoxin.web.accounts.scoping import audit
 from gaoxin.web.cultivation.models import STATUS_ORDER, LadderEntry, LadderRun, LadderSettings
 from gaoxin.web.platform import jobs
+from gaoxin.web.platform.models import Job
 from gaoxin.web.registry.models import Enterprise, Qualification, Zone
 
 Progress = Callable[[float], None]
@@ -165,7 +166,7 @@ def parse_settings(text: str) -> dict:
     if not text:
         return {}
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.load(text)  # bounded in size, depth and aliases
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = (
@@ -196,11 +197,13 @@ def check_config(config: dict):
         raise SettingsError(_("The settings were refused: %(reason)s") % {"reason": exc}) from None
 
 
-def save_settings(zone: Zone, config: dict, user) -> LadderSettings:
+def save_settings(zone: Zone, config: dict, user, *, by=None) -> LadderSettings:
+    """Check and store the zone's ladder settings; audited (``by``: the request, or the user)."""
     check_config(config)
     found, _created = LadderSettings.objects.update_or_create(
         zone=zone, defaults={"config": config, "updated_by": user}
     )
+    audit(by or user, "ladder_settings", zone, config=config_hash(config))
     return found
 
 
@@ -590,6 +593,35 @@ PROGRESS_LABELS = {
 STATUS_FILTERS = ("candidates", "renewal", "qualifies", "near", "far", "ineligible", "holds", "all")
 
 
+def report_section(user, zone: Zone, on: dt.date | None = None) -> dict | None:
+    """The cultivation ladder in the zone's monthly report: the latest assessment finished by ``on``,
+    its firms per tier (holding, qualifying now, near) and each tier target's pipeline. None before
+    any assessment."""
+    from gaoxin.web.accounts.scoping import visible
+
+    runs = visible(user, LadderRun)
+    run = latest_run(runs.filter(finished__date__lte=on) if on else runs, zone)
+    if run is None:
+        return None
+    statuses = status_counts(visible(user, LadderEntry), run)
+    model = target_model()
+    found = tier_targets(visible(user, model), zone) if model is not None else []
+    return {
+        "run": run,
+        "tiers": [
+            {
+                "tier": t,
+                "name": tier_name(t),
+                "holds": statuses[t]["holds"],
+                "qualifies": statuses[t]["qualifies"],
+                "near": statuses[t]["near"],
+            }
+            for t in TIERS
+        ],
+        "pipelines": pipelines(found, zone, statuses, qualifications=visible(user, Qualification)),
+    }
+
+
 def renewal_by(run: LadderRun) -> str:
     """Held titles that lapse by the end of the year after the assessed one must be renewed in the
     next round: the last day (ISO) of that window."""
@@ -664,84 +696,6 @@ def number_rows(numbers: dict) -> list[dict]:
         zh, en = NUMBER_LABELS.get(name, (name, name))
         out.append({"id": name, "label": str(en) if english() else zh, "value": _number(name, value)})
     return out
-
-
-def export_candidates(run: LadderRun, tier: str, qs: QuerySet, described: str) -> bytes:
-    """The list officers take on visits: one row per firm, Chinese headers, the gaps in words."""
-    import xlsxwriter
-
-    entries = list(qs)
-    number_keys = []
-    for e in entries:
-        for k in e.numbers or {}:
-            if k not in number_keys:
-                number_keys.append(k)
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    bold = wb.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    top = wb.add_format({"valign": "top"})
-    pct = wb.add_format({"valign": "top", "num_format": "0.00%"})  # ratios read as on the page: 12.39%
-    ws = wb.add_worksheet("候选企业")
-    headers = [
-        "序号",
-        "统一社会信用代码",
-        "企业名称",
-        "高新技术领域",
-        "状态",
-        "差距（越小越近）",
-        "缺少的条件数",
-        "缺少的条件",
-        "下一梯度",
-        *[NUMBER_LABELS.get(k, (k,))[0] for k in number_keys],
-    ]
-    for c, h in enumerate(headers):
-        ws.write(0, c, h, bold)
-    ws.freeze_panes(1, 3)
-    for n, e in enumerate(entries, 1):
-        ent = e.enterprise
-        texts = [g.get("text_zh") or g.get("label_zh") or g.get("condition", "") for g in e.gaps]
-        values = [
-            n,
-            ent.uscc,
-            ent.name,
-            ent.tech_field or "",
-            STATUS_ZH.get(e.status, e.status),
-            e.distance if e.distance is not None else "",
-            len(e.gaps),
-            "\n".join(f"{i}. {t}" for i, t in enumerate(texts, 1)),
-            QUALIFICATION_KINDS.get(e.next_tier, e.next_tier),
-            *[_finite((e.numbers or {}).get(k)) for k in number_keys],
-        ]
-        ratio_cols = {9 + i for i, k in enumerate(number_keys) if k in RATIO_NUMBERS}
-        for c, v in enumerate(values):
-            ws.write(n, c, "" if v is None else v, wrap if c == 7 else pct if c in ratio_cols else top)
-    widths = [6, 22, 36, 14, 10, 10, 8, 70, 18] + [16] * len(number_keys)
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, w)
-    info = wb.add_worksheet("说明")
-    lines = [
-        ("园区", f"{run.zone.name}（{run.zone.code}）"),
-        ("梯度", QUALIFICATION_KINDS.get(tier, tier)),
-        ("评估年度", run.year),
-        ("评估记录", f"#{run.pk}"),
-        ("筛选条件", described),
-        ("企业数", len(entries)),
-        ("排序", "已达标在前，其次接近；同一状态按差距从小到大"),
-        ("规则集", "；".join(f"{QUALIFICATION_KINDS.get(k, k)}：{v}" for k, v in run.rule_sets.items())),
-        ("园区设置 SHA-256", run.config_sha256),
-        ("数据快照 SHA-256", run.snapshot_sha256),
-        ("代码版本", run.code_version),
-        ("评估时间", f"{timezone.localtime(run.finished or run.created):%Y-%m-%d %H:%M}"),
-        ("导出时间", f"{timezone.localtime():%Y-%m-%d %H:%M}"),
-    ]
-    for r, (k, v) in enumerate(lines):
-        info.write(r, 0, k, bold)
-        info.write(r, 1, v)
-    info.set_column(0, 0, 18)
-    info.set_column(1, 1, 90)
-    wb.close()
-    return buf.getvalue()
 
 
 def describe(status: str, q: str, tech_field: str) -> str:

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gaoxin.data.dictionary import TECH_FIELDS
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
-from gaoxin.web.cultivation import services
+from gaoxin.web.cultivation import bulk_io, services
+from gaoxin.web.cultivation.forms import LadderSettingsForm, readable
 from gaoxin.web.cultivation.models import LadderEntry, LadderRun, LadderSettings
 from gaoxin.web.platform.views import download, int_or_none, paginate, require
 from gaoxin.web.registry.models import AnnualReport, Qualification, Zone
@@ -184,7 +185,7 @@ def tier_export(request, tier: str):
         raise Http404
     filters = _filters(request)
     qs = services.candidates(visible(user, LadderEntry), run, tier, **filters)
-    content = services.export_candidates(run, tier, qs, services.describe(**filters))
+    content = bulk_io.export_candidates(run, tier, qs, services.describe(**filters))
     audit(request, "export", run, what="ladder_candidates", tier=tier, filters=filters)
     filename = f"培育候选-{services.QUALIFICATION_KINDS[tier]}-{run.zone.code}-{run.year}-{run.pk}.xlsx"
     return download(content, filename)
@@ -273,19 +274,27 @@ def settings_page(request):
         raise Http404
     can_edit = may(user, "ladder_settings") and can_write(user, zone)
     stored = visible(user, LadderSettings).filter(zone=zone).select_related("updated_by").first()
-    text = services.settings_text(stored.config if stored else {})
+    current = stored.config if stored else {}
+    text = services.settings_text(current)
+    form = LadderSettingsForm(stored=current)
     error = ""
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        text = request.POST.get("config", "")
         try:
-            config = services.parse_settings(text)
+            if "config" in request.POST:  # the YAML text, for those who want it
+                text = request.POST.get("config", "")
+                config = services.parse_settings(text)
+            else:  # the form: one field per setting
+                form = LadderSettingsForm(request.POST, stored=current)
+                if not form.is_valid():
+                    raise services.SettingsError(_("Some settings are not valid: see the marked fields."))
+                config = form.config()
+                services.check_config(config)
         except services.SettingsError as exc:
             error = str(exc)
         else:
-            services.save_settings(zone, config, user)
-            audit(request, "ladder_settings", zone, config=services.config_hash(config))
+            services.save_settings(zone, config, user, by=request)
             messages.success(request, _("The ladder settings were checked and saved."))
             return redirect(
                 f"{reverse('cultivation:settings')}?zone={zone.code}" if zones else "cultivation:settings"
@@ -300,6 +309,8 @@ def settings_page(request):
             "text": text,
             "error": error,
             "can_edit": can_edit,
+            "form": form,
+            "readable": readable(current),
             "defaults": services.settings_text(services.default_settings()),
         },
     )

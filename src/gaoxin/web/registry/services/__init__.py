@@ -52,6 +52,8 @@ IN_CHUNK = 20000  # values per IN (...) lookup; PostgreSQL allows 65535 paramete
 Progress = Callable[[float], None]
 _MONEY_Q = Decimal("0.0001")
 _RATIO_Q = Decimal("0.00000001")
+_NUMBER_Q = Decimal("1e-10")
+_QUANTUM = {"money": (4, _MONEY_Q), "ratio": (8, _RATIO_Q), "number": (10, _NUMBER_Q)}
 
 
 class ApplyError(ValueError):
@@ -95,8 +97,8 @@ def to_db(field_id: str, value):
     f = BY_ID[field_id]
     if f.type == "money":
         return Decimal(repr(float(value))).quantize(_MONEY_Q)
-    if f.type == "ratio":
-        return Decimal(repr(float(value))).quantize(_RATIO_Q)
+    if f.type in ("ratio", "number"):
+        return Decimal(repr(float(value))).quantize(_QUANTUM[f.type][1])
     if f.type in ("text", "enum"):
         return str(value)
     return value
@@ -131,8 +133,8 @@ def column_values(field_id: str, series: pl.Series) -> list:
     number as Python's ``repr`` (so the same Decimal as ``to_db``), at half the cost per cell.
     """
     f = BY_ID[field_id]
-    if f.type in ("money", "ratio"):
-        q = _MONEY_Q if f.type == "money" else _RATIO_Q
+    if f.type in _QUANTUM:
+        q = _QUANTUM[f.type][1]
         return [None if v is None else Decimal(v).quantize(q) for v in series.cast(pl.Utf8).to_list()]
     if f.type in ("text", "enum"):
         return series.cast(pl.Utf8).to_list()
@@ -148,9 +150,9 @@ def insert_values(field_id: str, series: pl.Series) -> list:
     number), and the quantized Decimal's text elsewhere. This spares two Python calls per cell.
     """
     f = BY_ID[field_id]
-    if f.type not in ("money", "ratio") or connection.vendor != "sqlite":
+    if f.type not in _QUANTUM or connection.vendor != "sqlite":
         return column_values(field_id, series)
-    places, q = (4, _MONEY_Q) if f.type == "money" else (8, _RATIO_Q)
+    places, q = _QUANTUM[f.type]
     text = series.cast(pl.Utf8)
     values = text.to_list()
     for i in text.str.contains(rf"[eE]|\.\d{{{places + 1},}}").fill_null(False).arg_true().to_list():
@@ -279,6 +281,7 @@ def apply_dataset(
     zone, or a report for an enterprise that exists nowhere, refuses the whole dataset.
     """
     progress = progress or (lambda _: None)
+    _lock_zones(allowed_zones)
     result = ApplyResult()
     ents = dataset.enterprises
     reps = dataset.reports
@@ -301,6 +304,17 @@ def apply_dataset(
     _apply_qualifications(quals, ids, batch, result)
     progress(1.0)
     return result
+
+
+def _lock_zones(allowed_zones: dict[str, Zone]) -> None:
+    """One apply at a time per zone: the zones' rows are locked (in id order, so two imports cannot
+    deadlock) before the register's current values are read. Without it two concurrent imports on
+    PostgreSQL both read the original value and both record the change from it, breaking the history
+    chain; the second now waits, then reads what the first committed. (SQLite serialises writers
+    itself; outside a transaction there is nothing to hold a lock for.)"""
+    if connection.in_atomic_block and allowed_zones:
+        pks = sorted(z.pk for z in allowed_zones.values())
+        list(Zone.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
 
 
 def _check_zones(ents, reps, quals, existing, allowed_zones) -> None:
@@ -556,6 +570,51 @@ def _apply_qualifications(quals: pl.DataFrame, ids: dict[str, int], batch, resul
     _update(Qualification, ["valid_to", "certificate_no", "batch_id"], changed)
     result.qualifications.created += len(new)
     result.qualifications.updated += len(changed)
+
+
+# --- values another app computes or receives (green figures, department facts) -----------------------
+
+
+def apply_report_values(
+    zone: Zone, rows: Iterable[dict], *, file_name: str, department: str, user=None
+) -> ImportBatch | None:
+    """Write report values an app computed or a department supplied (rows of ``uscc``, ``year`` and
+    dictionary fields) into the register as one batch, through ``apply_dataset``: each value gets the
+    batch as its source, each change a ``ChangeRecord``, an empty value erases nothing. Returns the
+    batch, or None when nothing was new or changed (then no batch is kept). Does not commit."""
+    import hashlib
+
+    from gaoxin.data.dataset import schema
+
+    rows = list(rows)
+    if not rows:
+        return None
+    rep_schema = schema("report")
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    unknown = [n for n in names if n not in rep_schema and n != "uscc"]
+    if unknown:
+        raise ValueError(f"not annual-report fields of the dictionary: {', '.join(unknown)}")
+    cols = {"uscc": pl.Utf8(), **{n: rep_schema[n] for n in names if n != "uscc"}}
+    reports = pl.DataFrame(
+        [{n: r.get(n) for n in cols} for r in rows], schema=cols, orient="row", strict=False
+    ).sort("uscc", "year")
+    digest = hashlib.sha256(f"{department}\0{file_name}\0".encode() + reports.write_csv().encode())
+    batch = ImportBatch.objects.create(
+        zone=zone,
+        file_name=file_name[:255],
+        sha256=digest.hexdigest(),
+        department=department[:100],
+        user=user if getattr(user, "pk", None) else None,
+        rows=reports.height,
+    )
+    result = apply_dataset(Dataset(reports=reports), batch, allowed_zones={zone.code: zone})
+    if not result.changes and not result.reports.created and not result.reports.updated:
+        batch.delete()
+        return None
+    batch.status = ImportBatch.Status.APPLIED
+    batch.counts = result.as_dict()
+    batch.save()
+    return batch
 
 
 # --- reading the register back as frames for the engine ---------------------------------------------

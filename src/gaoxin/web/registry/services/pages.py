@@ -22,7 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gaoxin.data.dictionary import BY_ID, Field
-from gaoxin.scoring.explain import Explanation, UnknownEnterprise
+from gaoxin.io import display as io_display
+from gaoxin.scoring.explain import Explanation, UnknownEnterprise, value_kind
 from gaoxin.scoring.model import Label, Model
 from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.credit.models import Score, ScoreRun
@@ -70,7 +71,7 @@ def display(fid: str, value) -> str:
         return ""
     f = BY_ID.get(fid)
     kind = f.type if f else ""
-    if kind == "money" and isinstance(value, Decimal):
+    if kind in ("money", "number") and isinstance(value, Decimal):
         return f"{value.normalize():,f}"
     if kind == "ratio" and isinstance(value, Decimal):
         return f"{(value * 100).normalize():f}%"
@@ -639,13 +640,23 @@ def breakdown(user, enterprise: Enterprise) -> Breakdown | None:
 
 
 def _quartile(q: str) -> str:
+    """What a lever's step is (``gaoxin.scoring.explain``: a quartile, the next band or full points)."""
     names = {
-        "Q1": _("first quartile"),
-        "Q2": _("median"),
-        "Q3": _("third quartile"),
-        "best": _("best in cohort"),
+        "Q1": _("cohort's first quartile"),
+        "Q2": _("cohort's median"),
+        "Q3": _("cohort's third quartile"),
+        "band": _("the next band"),
+        "full": _("full points"),
     }
     return names.get(q, q)
+
+
+def _in_unit(value: float | None, kind: tuple[str, str]) -> str:
+    """An indicator's value in the field's unit (万元, %, 件 …), as every page shows the field."""
+    try:
+        return io_display.with_unit(value, *kind)
+    except (TypeError, ValueError):
+        return number(value)
 
 
 def _lay_out(out: Breakdown, model: Model, exp: Explanation, stage_names: dict, list_names: dict) -> None:
@@ -680,7 +691,7 @@ def _lay_out(out: Breakdown, model: Model, exp: Explanation, stage_names: dict, 
                 "category": cat_names.get(line.category, line.category),
                 "name": label(ind.name),
                 "bonus": line.bonus,
-                "value": number(line.value),
+                "value": _in_unit(line.value, value_kind(ind)),
                 "points": number(line.points),
                 "full": number(line.full_points),
                 "percentile": percent(line.percentile),
@@ -690,8 +701,8 @@ def _lay_out(out: Breakdown, model: Model, exp: Explanation, stage_names: dict, 
     out.levers = [
         {
             "name": label(model.indicator(lv.indicator).name),
-            "value": number(lv.value),
-            "target": number(lv.target),
+            "value": _in_unit(lv.value, value_kind(model.indicator(lv.indicator))),
+            "target": _in_unit(lv.target, value_kind(model.indicator(lv.indicator))),
             "quartile": _quartile(lv.quartile),
             "points_now": number(lv.points_now),
             "points_after": number(lv.points_after),
