@@ -40,6 +40,11 @@ def test_an_entry_cannot_be_changed_or_deleted_by_any_application_path(entry):
     assert stored.action == "export" and stored.detail == {"what": "ranking", "year": 2025}
 
 
+def test_amounts_in_details_read_as_numbers():
+    fields = dict(detail_fields({"amount": "58.455000", "rows": 3000, "year": 2025, "code": "Z001"}))
+    assert list(fields.values()) == ["58.455", "3,000", "2025", "Z001"]
+
+
 def test_details_read_as_fields_not_a_dict():
     fields = detail_fields({"year": 2025, "filters": {"top": 10, "grade": "A"}, "banks": ["甲", "乙"]})
     assert [text for _, text in fields] == ["2025", "top=10; grade=A", "甲, 乙"]

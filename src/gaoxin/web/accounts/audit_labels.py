@@ -3,6 +3,8 @@ and in the filter, so that a search by code keeps working; an unknown code is sh
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
@@ -177,17 +179,26 @@ DETAILS = {
 }
 
 
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
 def detail_fields(detail: dict) -> list[tuple[str, str]]:
     """An entry's detail as (label, text) pairs: lists joined, nested mappings as ``k=v``."""
 
-    def text(value) -> str:
+    def text(value, key: str = "") -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and "year" not in key:
+            return f"{value:,}"  # counts and amounts; a year stays as it is written
+        if isinstance(value, str) and _DECIMAL.fullmatch(value):  # amounts are stored as "58.455000"
+            whole, _, frac = value.partition(".")
+            frac = frac.rstrip("0")
+            return f"{int(whole):,}" + (f".{frac}" if frac else "") if whole.lstrip("-") else value
         if isinstance(value, dict):
             return "; ".join(f"{k}={text(v)}" for k, v in value.items())
         if isinstance(value, (list, tuple)):
             return ", ".join(text(v) for v in value)
         return "" if value is None else str(value)
 
-    return [(str(DETAILS.get(k, k.replace("_", " "))), text(v)) for k, v in (detail or {}).items()]
+    return [(str(DETAILS.get(k, k.replace("_", " "))), text(v, k)) for k, v in (detail or {}).items()]
 
 
 def action_label(code: str) -> str:
