@@ -21,6 +21,7 @@ _DTYPES: dict[str, pl.DataType] = {
     "int": pl.Int64(),
     "money": pl.Float64(),
     "ratio": pl.Float64(),
+    "number": pl.Float64(),
     "bool": pl.Boolean(),
 }
 

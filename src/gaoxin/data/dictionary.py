@@ -12,8 +12,9 @@ from typing import Literal
 
 Table = Literal["enterprise", "report", "qualification"]
 # text: free text; enum: one of `choices`; date; int: counts (件, 人, 项, 次, 年); money: 万元 decimals;
-# ratio: a number, usually 0–1; bool.
-FieldType = Literal["text", "enum", "date", "int", "money", "ratio", "bool"]
+# ratio: a number, usually 0–1; number: a physical quantity in the field's unit (吨标准煤, 吨 …), exact
+# decimals; bool.
+FieldType = Literal["text", "enum", "date", "int", "money", "ratio", "number", "bool"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Field:
 
     @property
     def numeric(self) -> bool:
-        return self.type in ("int", "money", "ratio")
+        return self.type in ("int", "money", "ratio", "number")
 
 
 TECH_FIELDS = (
@@ -310,6 +311,66 @@ FIELDS: tuple[Field, ...] = (
         "bool",
         en="National technology-innovation demonstration or IP advantage/demonstration enterprise",
     ),
+    # --- green and low-carbon (issue 14): written by the green app from the firm's energy data, with the
+    # coefficient set used (GB/T 2589-2020); 综合能耗 excludes energy used as feedstock (原料用能) ---
+    _F(
+        "energy_consumption",
+        "综合能耗",
+        "report",
+        "number",
+        "吨标准煤",
+        min=0,
+        en="Comprehensive energy consumption (tce)",
+    ),
+    _F(
+        "energy_intensity_va",
+        "万元工业增加值能耗",
+        "report",
+        "number",
+        "吨标准煤/万元",
+        min=0,
+        en="Energy per 10,000 yuan of industrial value added (tce)",
+    ),
+    _F(
+        "energy_intensity_output",
+        "万元工业总产值能耗",
+        "report",
+        "number",
+        "吨标准煤/万元",
+        min=0,
+        en="Energy per 10,000 yuan of industrial output (tce)",
+    ),
+    _F(
+        "non_fossil_share",
+        "非化石能源消费占比",
+        "report",
+        "ratio",
+        min=0,
+        max=1,
+        en="Non-fossil share of energy consumption",
+    ),
+    _F(
+        "renewable_power_share",
+        "可再生能源电力消费占比（含绿证）",
+        "report",
+        "ratio",
+        min=0,
+        max=1,
+        en="Renewable share of electricity consumed (green certificates included)",
+    ),
+    _F("co2_emissions", "二氧化碳排放量", "report", "number", "吨", min=0, en="CO₂ emissions (t)"),
+    # --- policy facts (issue 12): supplied by a department (统计局, 税务局 …) through the policy app ---
+    _F("above_scale", "规模以上企业", "report", "bool", en="Above designated size (规上)"),
+    _F(
+        "local_contribution",
+        "上年度地方综合贡献度",
+        "report",
+        "money",
+        "万元",
+        en="Local comprehensive contribution of the previous year",
+    ),
+    _F("moved_out", "已迁出或公示期内迁出本区", "report", "bool", en="Moved out of the zone (or moving)"),
+    _F("real_estate", "房地产企业", "report", "bool", en="Real-estate enterprise"),
     # --- qualifications: one row per enterprise, kind and period ---
     _F(
         "kind",
@@ -330,7 +391,7 @@ ENTERPRISE_FIELDS = tuple(f for f in FIELDS if f.table == "enterprise")
 REPORT_FIELDS = tuple(f for f in FIELDS if f.table == "report")
 # Fields an indicator expression may read for the evaluated year (numbers and booleans).
 SCORABLE_FIELDS = {
-    f.id: f for f in REPORT_FIELDS if f.id != "year" and f.type in ("int", "money", "ratio", "bool")
+    f.id: f for f in REPORT_FIELDS if f.id != "year" and f.type in ("int", "money", "ratio", "number", "bool")
 }
 
 # Relations between fields of one report row (data dictionary "rule" column): (smaller, larger).
@@ -344,6 +405,13 @@ NOT_GREATER_THAN: tuple[tuple[str, str], ...] = (
 # net_assets = total_assets − total_liabilities must hold "within rounding": 0.01 万元 (100 yuan),
 # the precision statements are usually filed in.
 NET_ASSETS_TOLERANCE = 0.01
+
+# Header units a ``number`` field also accepts for its canonical unit (the same unit, another spelling).
+UNIT_ALIASES: dict[str, tuple[str, ...]] = {
+    "吨标准煤": ("tce", "吨标煤", "t标准煤"),
+    "吨标准煤/万元": ("tce/万元", "吨标煤/万元", "t标准煤/万元"),
+    "吨": ("t", "tco2", "吨二氧化碳"),
+}
 
 # Derived names usable in expressions (data-dictionary.md, "Derived values available to formulas").
 DERIVED_FUNCTIONS = ("prev", "growth", "has")

@@ -269,6 +269,7 @@ def synthesize(
     qualifications = _qualifications(rng, firms, truth, enterprises_frame, y0)
     report(1.0)
     reports = _cultivation_fields(pl.concat(frames), uscc, firms, qualifications, seed, missing)
+    reports = _green_policy_fields(reports, seed, missing)
     return Dataset(enterprises=enterprises_frame, reports=reports, qualifications=qualifications)
 
 
@@ -617,6 +618,53 @@ def _cultivation_fields(
     for name in CULTIVATION_FIELDS:
         values = out[name]
         s = pl.Series(CHAIN_ROLES).gather(values) if name == "chain_role" else pl.Series(values)
+        if missing > 0:
+            s = s.set(pl.Series(rng.random(rows, dtype=np.float32) < missing), None)
+        columns.append(s.cast(dtypes[name]).alias(name))
+    return reports.with_columns(columns)
+
+
+# The green figures (issue 14) and the policy facts (issue 12), likewise from a stream of their own.
+# Assumptions (stated here, not official figures): energy per 万元 of output is log-normal around
+# 0.04 tce (high-tech firms are light users; a tail of heavy ones), value added 20–40 % of output, CO₂
+# 2.0–2.6 t per fossil tce; 规上 is main revenue ≥ 2,000 万元 (the statistical threshold for industry);
+# the local contribution is 30–60 % of taxes paid.
+_GREEN_STREAM = 0x6772  # "gr"(een)
+GREEN_POLICY_FIELDS = (
+    "energy_consumption", "energy_intensity_va", "energy_intensity_output", "non_fossil_share",
+    "renewable_power_share", "co2_emissions", "above_scale", "local_contribution", "moved_out",
+    "real_estate",
+)  # fmt: skip
+
+
+def _green_policy_fields(reports: pl.DataFrame, seed: int, missing: float) -> pl.DataFrame:
+    rng = np.random.default_rng([abs(int(seed)), _GREEN_STREAM])
+    rows = reports.height
+    dtypes = schema("report")
+    revenue = reports["revenue"].fill_null(0).to_numpy().astype(np.float64)
+    main = reports["main_revenue"].fill_null(0).to_numpy().astype(np.float64)
+    taxes = np.maximum(reports["taxes_paid"].fill_null(0).to_numpy().astype(np.float64), 0.0)
+    per_output = np.exp(rng.normal(np.log(0.04), 0.9, rows))
+    energy = np.round(np.maximum(revenue, 1.0) * per_output, 6)
+    value_added = revenue * rng.uniform(0.2, 0.4, rows)
+    non_fossil = np.round(rng.beta(2.0, 8.0, rows), 8)
+    out: dict[str, np.ndarray] = {
+        "energy_consumption": energy,
+        "energy_intensity_va": np.where(value_added > 0, energy / np.maximum(value_added, 1e-9), np.nan),
+        "energy_intensity_output": np.where(revenue > 0, energy / np.maximum(revenue, 1e-9), np.nan),
+        "non_fossil_share": non_fossil,
+        "renewable_power_share": np.round(rng.beta(2.0, 6.0, rows), 8),
+        "co2_emissions": np.round(energy * (1 - non_fossil) * rng.uniform(2.0, 2.6, rows), 6),
+        "above_scale": main >= 2000,
+        "local_contribution": _money(taxes * rng.uniform(0.3, 0.6, rows)),
+        "moved_out": rng.random(rows) < 0.005,
+        "real_estate": rng.random(rows) < 0.01,
+    }
+    columns = []
+    for name in GREEN_POLICY_FIELDS:
+        s = pl.Series(out[name])
+        if s.dtype == pl.Float64:
+            s = s.round(10).fill_nan(None)
         if missing > 0:
             s = s.set(pl.Series(rng.random(rows, dtype=np.float32) < missing), None)
         columns.append(s.cast(dtypes[name]).alias(name))

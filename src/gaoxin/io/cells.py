@@ -16,6 +16,7 @@ from __future__ import annotations
 import polars as pl
 
 from gaoxin.data.dictionary import QUALIFICATION_KINDS, Field
+from gaoxin.io import safe
 from gaoxin.io.headers import Header
 from gaoxin.io.problems import msg
 
@@ -230,12 +231,15 @@ def enum(plan: Plan, src: str, out: str, f: Field) -> None:
 TEXT_MAX = {"certificate_no": 100}
 TEXT_MAX_DEFAULT = 200
 CONTROL = r"[\x00-\x1f\x7f]"
-TOO_LONG = "过长：最多 {} 个字符，此处 {} 个"
 HAS_CONTROL = msg(
     "含有控制字符（如零字节、换行），请删除", "contains a control character (NUL, line break …)"
 )
-# What a spreadsheet program would take for a formula (OWASP's list, cf. ``gaoxin.io.safe_cell``).
-FORMULA_START = r"^[=+\-@\t\r]"
+# What a spreadsheet program would take for a formula (OWASP's list, as ``gaoxin.io.safe`` neutralises it).
+FORMULA_START = safe.FORMULA_PATTERN
+
+
+def too_long(longest: int) -> str:
+    return msg(f"过长：最多 {longest} 个字符", f"too long: at most {longest} characters")
 
 
 def clean_text(raw: pl.Expr) -> pl.Expr:
@@ -252,7 +256,7 @@ def text(plan: Plan, src: str, out: str, f: Field) -> None:
     longest = TEXT_MAX.get(f.id, TEXT_MAX_DEFAULT)
     n = c.str.len_chars()
     checks = pl.when(c.str.contains(CONTROL)).then(pl.lit(HAS_CONTROL))
-    checks = checks.when(n > longest).then(pl.format(TOO_LONG, pl.lit(longest), n))
+    checks = checks.when(n > longest).then(pl.lit(too_long(longest)))
     if f.id == "industry":
         v = c.str.to_uppercase()
         plan.add(0, pl.when(v.str.contains(r"^([A-T]?\d{2,4}|[A-T])$")).then(v).alias(out))
@@ -268,7 +272,7 @@ def parse(plan: Plan, src: str, out: str, h: Header) -> None:
     """Add the parsing of cleaned column ``src`` under mapped header ``h`` to ``plan``."""
     f = h.field
     assert f is not None
-    if f.type == "money":
+    if f.type in ("money", "number"):
         number(plan, src, out, h.exp10)
     elif f.type == "ratio":
         number(plan, src, out, -2 if h.percent else 0, percent_ok=True)

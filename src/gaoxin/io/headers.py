@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gaoxin.data.dictionary import FIELDS, Field
+from gaoxin.data.dictionary import FIELDS, UNIT_ALIASES, Field
 
 # Money units and the power of ten that converts them to 万元.
 MONEY_UNITS = {"元": -4, "千元": -1, "万元": 0, "万": 0, "百万元": 2, "百万": 2, "亿元": 4, "亿": 4}
@@ -93,6 +93,12 @@ def _with_unit(raw: str, index: int, f: Field, unit: str) -> Header:
             return Header(raw, index, f, unit=u)
         zh = f"单位“{u}”不正确（{f'应为“{f.unit}”' if f.unit else '该列不带单位'}）"
         en = f"wrong unit {u!r} (expected {f.unit or 'none'})"
+    elif f.type == "number":
+        spellings = {f.unit, *UNIT_ALIASES.get(f.unit, ())}
+        if u.replace(" ", "").lower() in {s.lower() for s in spellings}:
+            return Header(raw, index, f, unit=u)
+        zh = f"单位“{u}”不正确（应为“{f.unit}”）"
+        en = f"wrong unit {u!r} (expected {f.unit})"
     else:
         # Text, dates, enums, booleans have no unit; a bracketed note such as (YYYY-MM-DD) changes nothing.
         note = (f"表头括号中的“{u}”已忽略", f"bracketed note {u!r} in the header ignored")

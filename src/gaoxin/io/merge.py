@@ -36,7 +36,7 @@ def same(f: Field, a: object, b: object) -> bool:
     """Whether two sources agree: money within 0.01 万元 (the rounding statements are filed in)."""
     if f.type == "money":
         return abs(a - b) <= NET_ASSETS_TOLERANCE + 1e-9  # type: ignore[operator]
-    if f.type == "ratio":
+    if f.type in ("ratio", "number"):
         return abs(a - b) <= 1e-9  # type: ignore[operator]
     return a == b
 
@@ -47,6 +47,6 @@ def conflict_expr(f: Field) -> pl.Expr:
     c = pl.col(f.id).drop_nulls()
     if f.type == "money":
         return (c - c.first()).abs().max() > NET_ASSETS_TOLERANCE + 1e-9
-    if f.type == "ratio":
+    if f.type in ("ratio", "number"):
         return (c - c.first()).abs().max() > 1e-9
     return c.n_unique() > 1

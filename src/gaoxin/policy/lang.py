@@ -14,8 +14,9 @@ Names a policy expression may read (all for the evaluated year, one row per firm
 - the published score of the firm in the run the policy names: ``score_total``, ``score_rank`` (1 =
   best in its cohort), ``score_pct`` (rank ÷ cohort size), ``grade(A)`` and ``on_list(id)``;
 - the cultivation ladder: ``ladder(tier)`` (holds or qualifies), ``near(tier)`` (status near);
-- the policy's own declared inputs (facts no dictionary field carries, supplied by a department:
-  地方综合贡献度, 规上, 迁出 …) and, in an item-level clause, the declared item fields.
+- the policy's own declared inputs (facts no dictionary field carries, supplied by a department: a
+  city's award amount …) and, in an item-level clause, the declared item fields. The department facts
+  every policy reads (规上, 地方综合贡献度, 迁出, 房地产) are dictionary fields, read from the register.
 
 Evaluation comes two ways, with the same semantics (missing propagates through arithmetic and
 comparisons; division by zero is missing; ``and``/``or``/``not`` are three-valued):

@@ -58,14 +58,23 @@ EXECUTION_TYPES = ("资格定补", "数据核校", "审查遴选", "快申")
 TIE_RULES = ("uscc", "include")
 POLICIES_DIR = Path(__file__).parent / "policies"
 
-# Facts every policy may read that the data dictionary does not carry yet; a department supplies them
-# (a fact sheet). Missing means "not supplied": a condition on it fails, an exclusion on it does not bite.
-BUILTIN_INPUTS: dict[str, Input] = {
+# Facts every policy may read that a department supplies (a fact sheet: 统计局's 规上 list, 税务局's
+# contribution figures …). They are fields of the data dictionary's annual report now (issue 12), so they
+# live in the register with their source; the policy app's fact import writes them there. A fact named
+# here that the dictionary does not carry stays a built-in input of every policy. Missing means "not
+# supplied": a condition on it fails, an exclusion on it does not bite.
+DEPARTMENT_FACTS: dict[str, Input] = {
     "above_scale": Input("above_scale", "规模以上企业", BOOL),
     "moved_out": Input("moved_out", "已迁出或公示期内迁出本区", BOOL),
     "local_contribution": Input("local_contribution", "上年度地方综合贡献度", NUM, "万元"),
     "real_estate": Input("real_estate", "房地产企业", BOOL),
 }
+# The department facts the dictionary does not carry (none today): policies read them as inputs.
+BUILTIN_INPUTS: dict[str, Input] = {
+    k: v for k, v in DEPARTMENT_FACTS.items() if k not in lang.SCORABLE_FIELDS
+}
+# The department facts that are dictionary fields: policies read them from the register.
+FACT_FIELDS: tuple[str, ...] = tuple(k for k in DEPARTMENT_FACTS if k in lang.SCORABLE_FIELDS)
 # Standard exclusions (seen in real clauses): name → (expression, Chinese label).
 EXCLUSIONS: dict[str, tuple[str, str]] = {
     "serious_dishonesty": ("serious_dishonesty", "列入严重失信主体名单"),

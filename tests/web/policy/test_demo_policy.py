@@ -13,6 +13,7 @@ import openpyxl
 from gaoxin.web.platform.demo import DemoContext
 from gaoxin.web.policy import demo, services
 from gaoxin.web.policy.models import Award, Fact, LedgerEntry, MatchRun, Policy
+from gaoxin.web.registry.models import AnnualReport, ImportBatch
 
 
 def test_demo_step_from_draft_to_payment(platform):
@@ -36,7 +37,13 @@ def test_demo_step_from_draft_to_payment(platform):
     assert policies.count() == 5 and all("示例" in x.title for x in policies)
     assert set(policies.values_list("status", flat=True)) == {"draft", "published"}
     firms = p.zone_a.enterprises.count()
-    assert Fact.objects.filter(zone=p.zone_a, name="local_contribution").count() == firms
+    # 规上 and 地方综合贡献度 are dictionary fields: they land in the register, the department as source
+    batch = ImportBatch.objects.get(zone=p.zone_a, department="税务局（演示）")
+    reports = AnnualReport.objects.filter(enterprise__zone=p.zone_a, year=ctx.year)
+    assert reports.filter(local_contribution__isnull=False).count() == firms
+    assert all(r.sources["local_contribution"] == batch.pk for r in reports)
+    assert not Fact.objects.filter(name__in=["local_contribution", "above_scale"]).exists()
+    assert Fact.objects.filter(zone=p.zone_a, name="city_hightech_award").count() == firms
     dangshan = policies.get(code="dangshan-rd", status="published")
     sim = dangshan.runs.get(kind=MatchRun.Kind.SIMULATION)
     official = dangshan.runs.get(kind=MatchRun.Kind.OFFICIAL)

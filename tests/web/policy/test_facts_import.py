@@ -13,7 +13,7 @@ from gaoxin.io.tables import Column, Sheet, to_bytes
 from gaoxin.web.accounts.models import AuditEvent
 from gaoxin.web.policy import bulk_io, services
 from gaoxin.web.policy.models import Fact, MatchRun
-from gaoxin.web.registry.models import Enterprise
+from gaoxin.web.registry.models import AnnualReport, Enterprise, ImportBatch
 
 YEAR = 2024
 TEXT = """
@@ -58,6 +58,10 @@ def test_template_import_and_source(platform):
     ]
 
     a, b = Enterprise.objects.filter(zone=platform.zone_a).order_by("uscc")[:2]
+    # the register does not know these facts of the two firms yet (the synthetic data has them)
+    AnnualReport.objects.filter(enterprise__in=[a, b], year=YEAR).update(
+        above_scale=None, local_contribution=None
+    )
     other = platform.other  # a firm of zone B
     bad = _file(
         core,
@@ -100,10 +104,15 @@ def test_template_import_and_source(platform):
     upload.name = "统计局-规上名单.xlsx"
     r = clerk_client.post(f"/policy/{p.pk}/facts/", {"file": upload, "department": "统计局"})
     assert r.status_code == 200 and 'id="problems"' not in r.content.decode()
-    assert Fact.objects.filter(zone=platform.zone_a).count() == 5
-    f = Fact.objects.get(enterprise=a, name="local_contribution")
-    assert f.value == D("120") and f.department == "统计局" and f.file_name == "统计局-规上名单.xlsx"
-    assert Fact.objects.get(enterprise=b, name="above_scale").flag is False
+    # the declared input is a Fact; 规上 and 地方综合贡献度 are dictionary fields: into the register
+    assert list(Fact.objects.filter(zone=platform.zone_a).values_list("name", flat=True)) == ["city_award"]
+    f = Fact.objects.get(enterprise=a, name="city_award")
+    assert f.value == D("3") and f.department == "统计局" and f.file_name == "统计局-规上名单.xlsx"
+    batch = ImportBatch.objects.get(zone=platform.zone_a, department="统计局")
+    assert batch.file_name == "统计局-规上名单.xlsx" and batch.status == ImportBatch.Status.APPLIED
+    ra, rb = (AnnualReport.objects.get(enterprise=e, year=YEAR) for e in (a, b))
+    assert ra.local_contribution == D("120") and ra.above_scale is True and rb.above_scale is False
+    assert ra.sources["local_contribution"] == batch.pk == rb.sources["above_scale"]
     assert AuditEvent.objects.filter(action="policy_facts", user=clerk).exists()
     # the bank and zone B may not import
     assert platform.client("zone_admin_b").post(f"/policy/{p.pk}/facts/", {}).status_code == 404

@@ -96,6 +96,7 @@ def _python_type(f: DictField):
     return {
         "money": DecimalString | None,
         "ratio": DecimalString | None,
+        "number": DecimalString | None,
         "int": int | None,
         "bool": bool | None,
         "date": dt.date | None,
@@ -104,7 +105,7 @@ def _python_type(f: DictField):
 
 def _describe(f: DictField) -> str:
     unit = f" [{f.unit}]" if f.unit else ""
-    exact = "; exact decimal string" if f.type in ("money", "ratio") else ""
+    exact = "; exact decimal string" if f.type in ("money", "ratio", "number") else ""
     return f"{f.zh} — {f.en}{unit}{exact}"
 
 

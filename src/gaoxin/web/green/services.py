@@ -150,6 +150,7 @@ def recompute(
     """Compute and store the figures of the zone (or of ``enterprises``) with the chosen sets."""
     choice = ensure_sets(zone)
     n, changed = compute_figures(zone, choice, enterprises)
+    to_register(zone, choice, user, enterprises)
     return Recompute.objects.create(
         zone=zone,
         from_sets=from_sets,
@@ -298,6 +299,48 @@ def compute_figures(
     if have:
         Figure.objects.filter(pk__in=[f.pk for f in have.values()]).delete()
     return len(wanted), changed
+
+
+# The whole-year figures as data-dictionary fields of the annual report (any scoring model, policy or
+# list reads them from the register): field → Figure attribute.
+REGISTER_FIELDS = {
+    "energy_consumption": "total_tce",
+    "energy_intensity_va": "intensity_va",
+    "energy_intensity_output": "intensity_output",
+    "non_fossil_share": "non_fossil_share",
+    "renewable_power_share": "renewable_share",
+    "co2_emissions": "co2_t",
+}
+REGISTER_DEPARTMENT = "绿色低碳核算"  # the source department the register names for these values
+
+
+def to_register(zone: Zone, choice: SetChoice, user, enterprises: Iterable[int] | None = None):
+    """Write the firms' whole-year figures into their annual reports, as one registry batch named after
+    the coefficient sets used (``registry.services.apply_report_values``: each value's source is the
+    batch, each change a ``ChangeRecord``). Returns the batch, or None when nothing changed."""
+    from gaoxin.web.registry.services import apply_report_values
+
+    figures = annual_figures(zone)
+    if enterprises is not None:
+        figures = figures.filter(enterprise_id__in=list(enterprises))
+    rows = [
+        {
+            "uscc": f.enterprise.uscc,
+            "year": f.year,
+            **{
+                fid: None if getattr(f, attr) is None else float(getattr(f, attr))
+                for fid, attr in REGISTER_FIELDS.items()
+            },
+        }
+        for f in figures.order_by("enterprise__uscc", "year")
+    ]
+    return apply_report_values(
+        zone,
+        rows,
+        file_name=f"能耗与碳排放核算：{sets_label(choice)}",
+        department=REGISTER_DEPARTMENT,
+        user=user,
+    )
 
 
 def _compute(data: PeriodData, cset, eset, record) -> CoreFigures | None:

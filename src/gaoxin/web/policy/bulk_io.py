@@ -1,7 +1,8 @@
 """The department facts a policy declares, in and out of Excel (``gaoxin.io.tables``).
 
-A policy reads, besides the register, values no data dictionary field carries: 规上 (above scale),
-上年度地方综合贡献度, the city's award amounts, and item rows such as technology contracts. Each comes
+A policy reads, besides the register, values a department supplies: 规上 (above scale),
+上年度地方综合贡献度 (dictionary fields, kept in the register), the city's award amounts, and item rows such
+as technology contracts (the policy's declared inputs). Each comes
 from a department (统计局, 税务局, 市科技局 …) as a file. The template of a policy has the sheet
 企业数据 (统一社会信用代码, 年度, one column per firm-level input the policy reads, headed by its Chinese
 label) and, when the policy has item-level clauses, the sheet 项目明细 (统一社会信用代码, 年度, 项目名称,
@@ -9,8 +10,11 @@ one column per item field). A CSV file is the first sheet.
 
 The file is read whole and checked whole — every cell (numbers, yes/no), a firm not in the zone's
 register, a year out of range, a row written twice — and applied only when nothing is wrong, so a
-refused file changes nothing. Each value becomes a ``Fact`` carrying the department, the file and
-the date: the source every check of a match names. An empty cell leaves the stored value alone.
+refused file changes nothing. A value of a data-dictionary field (规上, 地方综合贡献度, 迁出, 房地产:
+``policy.model.FACT_FIELDS``) goes into the register's annual report of that year, the whole file as one
+registry batch naming the department and the file; any other value becomes a ``Fact`` carrying the
+department, the file and the date. Either is the source every check of a match names. An empty cell
+leaves the stored value alone.
 ``import_facts`` does not commit.
 """
 
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from gaoxin.io.problems import Problem
 from gaoxin.io.tables import Column, Sheet, read_table, to_bytes
 from gaoxin.policy.lang import BOOL
+from gaoxin.policy.model import DEPARTMENT_FACTS, FACT_FIELDS
 from gaoxin.policy.model import Policy as CorePolicy
 from gaoxin.web.registry.models import Enterprise, Zone
 
@@ -44,12 +49,15 @@ def _column(i) -> Column:
 
 
 def firm_inputs(core: CorePolicy) -> list:
-    """The firm-level inputs the policy reads (its declared ones and the built-in ones it uses)."""
+    """The firm-level inputs the policy reads: its declared ones, then the department facts it uses
+    (built-in inputs and the dictionary fields of ``FACT_FIELDS``, which land in the register)."""
     ns = core.namespace
-    used = core.uses().inputs
+    uses = core.uses()
     declared = [i for i in core.inputs]
-    builtin = [ns.inputs[n] for n in sorted(used) if n in ns.inputs and n not in {i.id for i in declared}]
-    return declared + builtin
+    mine = {i.id for i in declared}
+    builtin = {n: ns.inputs[n] for n in uses.inputs if n in ns.inputs and n not in mine}
+    facts = {n: DEPARTMENT_FACTS[n] for n in uses.fields if n in FACT_FIELDS}
+    return declared + [v for _k, v in sorted({**builtin, **facts}.items())]
 
 
 def firm_columns(core: CorePolicy) -> tuple[Column, ...]:
@@ -100,7 +108,7 @@ def import_facts(
     zone: Zone, core: CorePolicy, data: bytes, name: str, department: str = "", user=None
 ) -> Outcome:
     """Read, check and (only when nothing is wrong) store the facts of one file; does not commit."""
-    from gaoxin.web.policy.services import put_fact
+    from gaoxin.web.policy.services import put_fact, put_register_facts
 
     out = Outcome()
     names = _sheet_names(data)
@@ -155,7 +163,21 @@ def import_facts(
                 todo.append((uscc, year, c.id, r[c.id], r.get("item") or ""))
     if not out.ok:
         return out
+    register = [t for t in todo if t[2] in FACT_FIELDS and not t[4]]
+    if register:
+        put_register_facts(
+            zone,
+            [(firms[u], y, fid, v) for u, y, fid, v, _i in register],
+            department=department,
+            file_name=name,
+            user=user,
+        )
+        for u, *_rest in register:
+            out.firms.add(firms[u].pk)
+        out.values += len(register)
     for uscc, year, input_id, value, item in todo:
+        if input_id in FACT_FIELDS and not item:
+            continue
         put_fact(
             zone,
             firms[uscc],

@@ -23,19 +23,22 @@ def populate(ctx) -> None:
         p = services.save_draft(zone, path.read_text(encoding="utf-8"), user)
         policies[p.code] = p
     firms = list(Enterprise.objects.filter(zone=zone).order_by("uscc"))
-    for i, e in enumerate(firms):  # the department facts the examples declare (synthetic, for the demo)
-        services.put_fact(
-            zone, e, ctx.year, "above_scale", i % 3 != 0, department="统计局（演示）", file_name="演示数据"
-        )
-        services.put_fact(
-            zone,
-            e,
-            ctx.year,
-            "local_contribution",
-            Decimal(50 + (i * 37) % 400),
-            department="税务局（演示）",
-            file_name="演示数据",
-        )
+    # the department facts the examples read (synthetic, for the demo): dictionary fields into the register
+    services.put_register_facts(
+        zone,
+        [(e, ctx.year, "above_scale", i % 3 != 0) for i, e in enumerate(firms)],
+        department="统计局（演示）",
+        file_name="演示数据",
+        user=user,
+    )
+    services.put_register_facts(
+        zone,
+        [(e, ctx.year, "local_contribution", Decimal(50 + (i * 37) % 400)) for i, e in enumerate(firms)],
+        department="税务局（演示）",
+        file_name="演示数据",
+        user=user,
+    )
+    for e in firms:  # a declared input of the examples
         services.put_fact(
             zone,
             e,

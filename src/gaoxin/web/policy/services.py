@@ -33,8 +33,8 @@ from gaoxin.finance.money import ZERO, parse_money
 from gaoxin.io import tables
 from gaoxin.policy import engine, simulate
 from gaoxin.policy.explain import col_label
+from gaoxin.policy.model import FACT_FIELDS, loads_policy
 from gaoxin.policy.model import Policy as CorePolicy
-from gaoxin.policy.model import loads_policy
 from gaoxin.web.accounts.scoping import audit, visible
 from gaoxin.web.policy.models import (
     Award,
@@ -232,7 +232,9 @@ def _sources(zone: Zone, year: int) -> dict:
         out[(u, y)] = {
             f: batches.get(b, str(b)) if isinstance(b, int) else str(b) for f, b in (src or {}).items()
         }
-    for f in Fact.objects.filter(zone=zone, year=year).select_related("enterprise"):
+    for f in (
+        Fact.objects.filter(zone=zone, year=year).exclude(name__in=FACT_FIELDS).select_related("enterprise")
+    ):
         out.setdefault((f.enterprise.uscc, "facts"), {})[f.name] = (
             f"{f.department} · {f.file_name} · {f.created:%Y-%m-%d}"
         )
@@ -683,7 +685,25 @@ def put_fact(
     file_name: str = "",
     user=None,
 ) -> Fact:
-    """Set one supplied value (a number in ``value`` or a yes/no in ``value`` as bool)."""
+    """Set one supplied value (a number in ``value`` or a yes/no in ``value`` as bool).
+
+    A data-dictionary field (``FACT_FIELDS``: 规上, 地方综合贡献度 …) goes into the register instead
+    (``put_register_facts``); the returned ``Fact`` is then unsaved, a record of what was supplied."""
+    if name in FACT_FIELDS and not item:
+        put_register_facts(
+            zone, [(enterprise, year, name, value)], department=department, file_name=file_name, user=user
+        )
+        return Fact(
+            zone=zone,
+            enterprise=enterprise,
+            year=year,
+            name=name,
+            value=None if isinstance(value, bool) or value is None else Decimal(str(value)),
+            flag=value if isinstance(value, bool) else None,
+            department=department,
+            file_name=file_name,
+            created_by=user,
+        )
     flag = value if isinstance(value, bool) else None
     number = None if isinstance(value, bool) or value is None else Decimal(str(value))
     fact, _created = Fact.objects.update_or_create(
@@ -701,6 +721,30 @@ def put_fact(
         },
     )
     return fact
+
+
+def put_register_facts(
+    zone: Zone, values, *, department: str = "", file_name: str = "", user=None
+) -> ImportBatch | None:
+    """Department facts that are data-dictionary fields — (enterprise, year, field, value) — into the
+    register's annual reports, as one registry batch naming the department and the file (each value's
+    source; a changed value leaves a ``ChangeRecord``). The policy engine reads them from there."""
+    from gaoxin.web.registry.services import apply_report_values
+
+    rows: dict[tuple[str, int], dict] = {}
+    for enterprise, year, name, value in values:
+        if name not in FACT_FIELDS:
+            raise ValueError(f"{name!r} is not a department fact of the data dictionary")
+        if value is not None and not isinstance(value, bool):
+            value = float(value)
+        rows.setdefault((enterprise.uscc, year), {"uscc": enterprise.uscc, "year": year})[name] = value
+    return apply_report_values(
+        zone,
+        rows.values(),
+        file_name=file_name or "部门报送数据",
+        department=department,
+        user=user,
+    )
 
 
 # --- the firm's page --------------------------------------------------------------------------------------------

@@ -187,6 +187,8 @@ def rule(f: Field) -> str:
         parts.append(f"整数，单位{f.unit}" if f.unit else "整数")
     elif f.type == "ratio":
         parts.append("比例，0–1 之间的小数（如 0.08），也可写成 8%")
+    elif f.type == "number":
+        parts.append(f"数值，单位{f.unit}")
     elif f.type == "bool":
         parts.append("是/否（也可填 1/0、Y/N）")
     elif f.type == "enum":
@@ -230,14 +232,11 @@ def columns(table: str, department: str | None = None) -> list[Field]:
 
 def build(out, *, zone_code: str = "Z001", department: str | None = None, year: int | None = None) -> None:
     """Write the template workbook to ``out`` (a path or a binary file object)."""
-    import xlsxwriter
+    from gaoxin.io import safe
 
     year = year or dt.date.today().year - 1
     example = example_values(zone_code, year)
-    if isinstance(out, str | Path):
-        wb = xlsxwriter.Workbook(str(out))
-    else:
-        wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb = safe.workbook(str(out)) if isinstance(out, str | Path) else safe.workbook(out, {"in_memory": True})
     try:
         base = {"font_name": "Microsoft YaHei", "font_size": 10}
         f_rule = wb.add_format({**base, "text_wrap": True, "valign": "top", "font_color": "#52606D",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.data.dictionary import ENTERPRISE_FIELDS, QUALIFICATION_KINDS, REPORT_FIELDS, Field
 
 MONEY = {"max_digits": 20, "decimal_places": 4}  # 万元 to the yuan
+NUMBER = {"max_digits": 24, "decimal_places": 10}  # quantities and intensities (the green app's precision)
 
 
 def django_field(f: Field) -> models.Field:
@@ -25,6 +26,8 @@ def django_field(f: Field) -> models.Field:
         return models.BigIntegerField(label, null=True, blank=True)
     if f.type == "ratio":
         return models.DecimalField(label, null=True, blank=True, max_digits=12, decimal_places=8)
+    if f.type == "number":  # a physical quantity (吨标准煤, 吨 …) or an intensity
+        return models.DecimalField(label, null=True, blank=True, **NUMBER)
     if f.type == "bool":
         return models.BooleanField(label, null=True, blank=True)
     if f.type == "date":
