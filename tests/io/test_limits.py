@@ -55,3 +55,30 @@ def test_read_table_refuses_the_same_bomb(tmp_path):
     r = _run(code)
     assert r.returncode == 0, r.stderr[-500:]
     assert r.stdout.startswith("False") and "max_columns" in r.stdout
+
+
+def test_every_limit_is_a_setting_read_from_the_environment():
+    from gaoxin.io import limits
+
+    got = limits.from_environ({"GAOXIN_MAX_PROBLEMS": "7", "GAOXIN_MAX_FILE_BYTES": "1_000"})
+    assert (got.max_problems, got.max_file_bytes, got.max_rows) == (7, 1000, limits.DEFAULT.max_rows)
+    for bad in ("lots", "0", "-3"):
+        try:
+            limits.from_environ({"GAOXIN_MAX_TEXT": bad})
+        except ValueError as e:
+            assert "GAOXIN_MAX_TEXT" in str(e)
+        else:
+            raise AssertionError(bad)
+    r = _run("from gaoxin.io import limits; print(limits.current().max_cells)")
+    assert r.returncode == 0 and r.stdout.strip() == str(limits.DEFAULT.max_cells)
+
+
+def test_a_process_started_with_a_limit_refuses_by_it(tmp_path):
+    import os
+
+    path = tmp_path / "big.csv"
+    path.write_text("uscc,name,zone\n" + "x,甲,FZ\n" * 300, encoding="utf-8")
+    code = f"from gaoxin.io.read import read_file; print(read_file({str(path)!r}).errors[0].reason_en)"
+    env = {**os.environ, "GAOXIN_MAX_FILE_BYTES": "1000"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0 and "max_file_bytes" in r.stdout, r.stderr[-300:]

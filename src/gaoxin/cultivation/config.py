@@ -169,10 +169,12 @@ def load_config(source: str | Path | Mapping[str, Any] | None) -> LadderConfig:
     else:
         import yaml
 
+        from gaoxin.data import safe_yaml
+
         path = Path(source)
         where = f"{path}: "
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = safe_yaml.load(path.read_text(encoding="utf-8")) or {}  # bounded: no YAML bomb
         except FileNotFoundError:
             raise ConfigError([f"{path}: 找不到文件 / no such file"]) from None
         except yaml.YAMLError as exc:

@@ -42,6 +42,7 @@ from typing import Any
 
 import yaml
 
+from gaoxin.data import safe_yaml
 from gaoxin.data.dictionary import QUALIFICATION_KINDS
 from gaoxin.finance.money import MoneyError, to_decimal
 
@@ -392,7 +393,7 @@ def load_product(
 def loads_product(text: str | bytes, name: str = "product", **choices) -> Product:
     """A product from YAML (or JSON) text; a YAML syntax error is a fault too."""
     try:
-        raw = yaml.safe_load(text)
+        raw = safe_yaml.load(text)  # bounded in size, depth and aliases
     except yaml.YAMLError as exc:
         raise ProductError([Fault("file", f"not valid YAML: {exc}")], name) from None
     return load_product(raw, name, **choices)

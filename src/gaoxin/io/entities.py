@@ -13,8 +13,21 @@ import polars as pl
 
 from gaoxin.data.dataset import Dataset, empty, schema
 from gaoxin.io.merge import merge
-from gaoxin.io.problems import Problem
-from gaoxin.io.validate import KEYS, Sheet, Sources, check_conflicts, check_relations, check_required
+from gaoxin.io.problems import ERROR, Problem
+from gaoxin.io.validate import (
+    KEYS,
+    Sheet,
+    Sources,
+    check_conflicts,
+    check_relations,
+    check_required,
+    missing_required,
+)
+
+# the cause of rows dropped for a missing required field once ``cap`` problems have been made
+UNLISTED = Problem(
+    "", None, None, None, "缺少必填项（未逐条列出）", None, ERROR, "a required field is missing"
+)
 
 
 def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame | None:
@@ -29,11 +42,13 @@ def _fields(frame: pl.DataFrame, table: str) -> list[str]:
 
 
 def build(
-    typed: dict[str, list[pl.DataFrame]], sheets: list[Sheet]
+    typed: dict[str, list[pl.DataFrame]], sheets: list[Sheet], cap: int | None = None
 ) -> tuple[Dataset, list[Problem], dict[tuple[int, int], Problem]]:
     """Entity checks and the final Dataset from each table's typed rows (``validate.check_sheet``).
     Returns the dataset, the problems, and the rows dropped for entity-level problems, each with the
-    problem that caused it: ``(sheet index, row) → Problem``."""
+    problem that caused it: ``(sheet index, row) → Problem``. Enterprises lacking a required field are
+    described one by one up to ``cap`` of them; the rows of the others are dropped with ``UNLISTED``
+    as their cause (a million rows without a name must not make a million problems)."""
     parts = {t: _concat(frames) for t, frames in typed.items()}
     problems: list[Problem] = []
     cause: dict[tuple[int, int], Problem] = {}  # (sheet, row) → first entity problem
@@ -48,6 +63,17 @@ def build(
                 cause.setdefault((r["__sheet"], r["__row"]), found[k][0])
         for ps in found.values():
             problems.extend(ps)
+
+    def drop_unlisted(src: Sources, merged: pl.DataFrame) -> bool:
+        if cap is None:
+            return False
+        rest = missing_required(src, merged, "enterprise").slice(cap).select(src.key)
+        if rest.is_empty():
+            return False
+        rows = src.parts.join(rest, on=list(src.key), how="semi").select("__sheet", "__row")
+        for r in rows.iter_rows():
+            cause.setdefault(r, UNLISTED)
+        return True
 
     def good(frame: pl.DataFrame) -> pl.DataFrame:
         keep = frame.filter(pl.col("__keyok") & ~pl.col("__bad"))
@@ -67,7 +93,13 @@ def build(
         src = Sources(ent.filter(pl.col("__keyok")), sheets, KEYS["enterprise"])
         fields = _fields(ent, "enterprise")
         merged, conflicts = merge(src.parts, list(src.key), fields)
-        drop(src, _union(check_conflicts(src, conflicts, fields), check_required(src, merged, "enterprise")))
+        drop(
+            src,
+            _union(
+                check_conflicts(src, conflicts, fields), check_required(src, merged, "enterprise", cap=cap)
+            ),
+        )
+        drop_unlisted(src, merged)
     # Dropping rows can leave an enterprise without its name or zone (another file's row supplied it):
     # check again until nothing changes. Relations and conflicts cannot newly fail with fewer values.
     enterprises = empty("enterprise")
@@ -76,8 +108,9 @@ def build(
         while True:
             src = Sources(good(ent), sheets, KEYS["enterprise"])
             merged, _ = merge(src.parts, list(src.key), fields)
-            found = check_required(src, merged, "enterprise", "（提供该值的行有错误，已排除）")
-            if not found:
+            found = check_required(src, merged, "enterprise", "（提供该值的行有错误，已排除）", cap)
+            unlisted = drop_unlisted(src, merged)
+            if not found and not unlisted:
                 break
             drop(src, found)
         enterprises = _canonical(merged, "enterprise")
@@ -109,19 +142,25 @@ def collateral(
     cause: dict[tuple[int, int], Problem],
     problems: list[Problem],
     sheets: list[Sheet],
-) -> list[Problem]:
-    """Rows dropped only because another row of the same entity had an error get a problem saying so."""
+    cap: int | None = None,
+) -> tuple[list[Problem], int]:
+    """Rows dropped only because another row of the same entity had an error get a problem saying so
+    (at most ``cap`` of them); also returns how many were not listed (over ``cap``, or ``UNLISTED``)."""
     flagged = {(p.file, p.sheet, p.row) for p in problems if p.is_error and p.row is not None}
-    out = []
+    out: list[Problem] = []
+    unlisted = 0
     for s, r in sorted(cause):
         sheet = sheets[s]
         if (sheet.file, sheet.name, r) in flagged:
             continue
         p = cause[(s, r)]
+        if p is UNLISTED or (cap is not None and len(out) >= cap):
+            unlisted += 1
+            continue
         at = f"第{p.row}行" if (p.file, p.sheet) == (sheet.file, sheet.name) else _place(p)
         zh = f"与{at}是同一企业的数据，因该行有错误，本行一并排除"
         out.append(sheet.problem(r, "uscc", zh, f"dropped with {p.file} row {p.row} (same enterprise)"))
-    return out
+    return out, unlisted
 
 
 def _place(p: Problem) -> str:

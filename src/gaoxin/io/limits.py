@@ -10,18 +10,21 @@ extent of their cells (a streamed scan of row and cell references), the Parquet 
 column counts — and raises ``LimitError`` naming the limit before any reader allocates from a
 declared size.
 
-``Limits`` holds every bound with a sane default; a process sets its own with ``configure`` (the web
-does it from its settings at start-up, so the web process and the task worker share them), and each
-reader takes ``limits=None`` meaning "the configured ones". The same object bounds what a reader
-*produces*: ``max_problems`` (problems collected per import; the rest are only counted) and
-``max_text`` (the longest text a cell may hold).
+``Limits`` holds every bound with a sane default, each overridable by an environment variable
+``GAOXIN_<FIELD>`` (``GAOXIN_MAX_FILE_BYTES``, ``GAOXIN_MAX_PROBLEMS`` …; read at import, so the web
+process, the task worker and the command line share them); a process may also set its own with
+``configure``, and each reader takes ``limits=None`` meaning "the configured ones". The same object
+bounds what a reader *produces*: ``max_problems`` (problems collected per import; the rest are only
+counted) and ``max_text`` (the longest text a cell may hold).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -44,7 +47,27 @@ class Limits:
 
 
 DEFAULT = Limits()
-_current = DEFAULT
+ENV_PREFIX = "GAOXIN_"  # GAOXIN_MAX_FILE_BYTES, GAOXIN_MAX_PROBLEMS, … : one variable per field
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> Limits:
+    """The defaults with any ``GAOXIN_<FIELD>`` variable of ``environ`` (default ``os.environ``) applied:
+    the web server, the task worker and the command line read the same settings."""
+    env = os.environ if environ is None else environ
+    found = {}
+    for f in fields(Limits):
+        name = ENV_PREFIX + f.name.upper()
+        if name in env:
+            try:
+                found[f.name] = int(env[name].replace("_", ""))
+            except ValueError:
+                raise ValueError(f"{name} must be a whole number, not {env[name]!r}") from None
+            if found[f.name] <= 0:
+                raise ValueError(f"{name} must be positive, not {env[name]!r}")
+    return replace(DEFAULT, **found)
+
+
+_current = from_environ()
 
 
 def configure(limits: Limits | None = None, **overrides: int) -> Limits:

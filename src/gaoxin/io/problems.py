@@ -7,6 +7,7 @@ written. ``reason`` is Chinese (the users' language); ``reason_en`` is an Englis
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,12 +18,24 @@ WARNING = "warning"
 
 # English glosses of the fixed Chinese reasons, filled by `msg` where each reason is defined.
 EN: dict[str, str] = {}
+# A problem quotes at most this many characters of the cell (a 5,000,000-character name is reported,
+# not copied into every report, page and JSON column that shows the problem).
+VALUE_MAX = 200
 
 
 def msg(zh: str, en: str) -> str:
     """Register the English gloss of a fixed reason and return the Chinese text (the primary one)."""
     EN[zh] = en
     return zh
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks stay as written
+
+
+def _picture(m: re.Match) -> str:
+    """The Unicode "control picture" of a control character: ␀ for NUL, ␇ for BEL, ␡ for DEL."""
+    c = ord(m.group())
+    return chr(0x2421 if c == 0x7F else 0x2400 + c)
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,15 @@ class Problem:
     sheet: str | None = None
     severity: str = ERROR  # or WARNING
     reason_en: str = ""
+
+    def __post_init__(self) -> None:
+        if self.value is not None and len(self.value) > VALUE_MAX:
+            clipped = f"{self.value[:VALUE_MAX]}…（共 {len(self.value):,} 个字符）"
+            object.__setattr__(self, "value", clipped)
+        for name in ("file", "column", "value", "sheet"):  # quoted as the file has them, but visible:
+            text = getattr(self, name)  # a NUL byte is shown as ␀ (PostgreSQL refuses NUL in text)
+            if text is not None and _CONTROL.search(text):
+                object.__setattr__(self, name, _CONTROL.sub(_picture, text))
 
     @property
     def is_error(self) -> bool:
@@ -105,13 +127,13 @@ _SEVERITY_ZH = {ERROR: "错误", WARNING: "警告"}
 
 def write_problems_xlsx(problems: Iterable[Problem], path: str | Path) -> None:
     """An xlsx a person can filter: Chinese headers, frozen header row, autofilter, fitted widths."""
-    import xlsxwriter  # only needed here; keep `import gaoxin.io.problems` light
+    from gaoxin.io import safe  # xlsxwriter only when needed: keep `import gaoxin.io.problems` light
 
     rows = [
         [p.file, p.sheet or "", p.row, p.column or "", p.value or "", p.reason, _SEVERITY_ZH.get(p.severity)]
         for p in problems
     ]
-    wb = xlsxwriter.Workbook(str(path))
+    wb = safe.workbook(str(path))
     try:
         ws = wb.add_worksheet("问题")
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from gaoxin.data.dictionary import QUALIFICATION_KINDS
+from gaoxin.io import safe
 
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 STATUS_ZH = {
@@ -72,7 +73,7 @@ def write_ladder(result, out: str | Path) -> list[Path]:
         raise ValueError(f"output must end in {', '.join(SUFFIXES)}: {out}")
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        result.wide.write_csv(out, include_bom=True)
+        safe.frame(result.wide).write_csv(out, include_bom=True)
     elif suffix == ".parquet":
         result.wide.write_parquet(out, statistics=False)
     else:
@@ -91,9 +92,7 @@ def summary(result) -> pl.DataFrame:
 
 
 def _write_xlsx(result, out: Path) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_urls": False})
+    wb = safe.workbook(str(out))
     head = wb.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
     )

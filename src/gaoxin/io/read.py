@@ -111,15 +111,21 @@ def read_inputs(paths: Sequence[str | Path], limits: _limits.Limits | None = Non
         rows = sum(s.rows for s in file_sheets)
         sources.append(SourceFile(str(path), loaded.name, loaded.sha256, rows, tables, loaded.encoding))
 
-    dataset, found, cause = entities.build(typed, sheets)
-    problems += found
+    dataset, found, cause = entities.build(typed, sheets, lim.max_problems)
+    # a cell with its own error was read as empty: "missing" on the merged row would say it twice
+    own = {(p.file, p.sheet, p.row, p.column) for p in problems if p.is_error and p.row is not None}
+    problems += [p for p in found if (p.file, p.sheet, p.row, p.column) not in own]
     # rows with their own (maybe unlisted) errors are not "dropped with another row"
-    problems += entities.collateral({k: v for k, v in cause.items() if k not in bad}, problems, sheets)
+    others, unlisted = entities.collateral(
+        {k: v for k, v in cause.items() if k not in bad}, problems, sheets, lim.max_problems
+    )
+    problems += others
+    unlisted += sum(1 for k, v in cause.items() if v is entities.UNLISTED and k in bad)
     bad.update(cause)
     skipped = [(_label(sheets[s], workbooks), r) for s, r in sorted(bad)]
     order = {Path(p).name: i for i, p in reversed(list(enumerate(paths)))}
     listed = _sorted(problems, order, sheets)
-    omitted = sum(s.omitted for s in sheets) + max(len(listed) - lim.max_problems, 0)
+    omitted = sum(s.omitted for s in sheets) + unlisted + max(len(listed) - lim.max_problems, 0)
     if omitted:
         listed = listed[: lim.max_problems]
         zh = f"另有 {omitted:,} 条问题未列出（最多列出 {lim.max_problems:,} 条，限制 max_problems）；请先改正以上问题"

@@ -35,7 +35,7 @@ from typing import BinaryIO
 import polars as pl
 
 from gaoxin.data.dictionary import Field
-from gaoxin.io import cells
+from gaoxin.io import cells, safe
 from gaoxin.io import limits as _limits
 from gaoxin.io.problems import ERROR, Problem, msg
 
@@ -51,6 +51,7 @@ class Column:
     required: bool = False
     choices: Mapping[str, str] | None = None  # enum: stored value → Chinese label
     width: int | None = None  # column width in the written sheet (characters); fitted when None
+    max_length: int | None = None  # text: the longest cell (characters); ``Limits.max_text`` when None
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -95,6 +96,9 @@ R_DECIMAL = msg("应为数字", "must be a number")
 R_DATE = msg("应为日期，如 2025-03-01", "must be a date such as 2025-03-01")
 R_BOOL = msg("应为“是”或“否”", "must be yes or no")
 R_ENUM = msg("不是允许的取值", "not one of the allowed values")
+R_CONTROL = msg("含有控制字符（如零字节），请删除", "contains a control character (such as NUL)")
+# in a text cell: C0 controls but tab, line feed and carriage return (a note may have several lines)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _UNIT = re.compile(r"[（(][^）)]*[）)]\s*$")
 _SPACE = re.compile(r"\s+")
@@ -126,15 +130,19 @@ def _field(col: Column) -> Field:
 _REASONS = {"int": R_INT, "decimal": R_DECIMAL, "date": R_DATE, "bool": R_BOOL}
 
 
-def _convert_column(col: Column, values: Sequence[object]) -> list[tuple[object, str | None]]:
+def _convert_column(
+    col: Column, values: Sequence[object], limits: _limits.Limits | None = None
+) -> list[tuple[object, str | None]]:
     """Each cell of one column as (converted value, None) or (None, reason).
 
     The cell vocabulary is the registry reader's (``gaoxin.io.cells``), so a cell means the same in
     every upload: missing markers (``-``, ``—``, ``n/a``, ``无数据`` …) are empty; numbers take
     full-width digits, thousands separators and ``¥``; dates take ``2025-03-01``, ``2025/3/1``,
     ``2025年3月1日``, ``20250301`` and Excel serial numbers; yes/no takes 是/否, ✓/✗, √/×, 对/错, Y/N,
-    1/0, true/false, 有/无. Decimals stay exact (``Decimal`` of the normalised digits).
+    1/0, true/false, 有/无. Decimals stay exact (``Decimal`` of the normalised digits). A text cell
+    longer than ``max_length`` (or ``Limits.max_text``) or with a control character is an error.
     """
+    longest = col.max_length or (limits or _limits.current()).max_text
     texts = [_cell_text(v) for v in values]
     plan = cells.Plan()
     frame = pl.LazyFrame({"raw": texts}, schema={"raw": pl.Utf8}).with_columns(
@@ -158,6 +166,10 @@ def _convert_column(col: Column, values: Sequence[object]) -> list[tuple[object,
             out.append((None, R_REQUIRED if col.required else None))
         elif isinstance(raw, bool) and col.kind in ("int", "decimal"):
             out.append((None, _REASONS[col.kind]))  # a TRUE cell is not the number 1
+        elif col.kind == "text" and _CONTROL.search(got["s"][i]):
+            out.append((None, R_CONTROL))
+        elif col.kind == "text" and len(got["s"][i]) > longest:
+            out.append((None, cells.too_long(longest)))
         elif got[cells.why("v")][i] is not None or value is None:
             out.append((None, _REASONS.get(col.kind, R_ENUM)))
         elif col.kind == "decimal":
@@ -280,13 +292,20 @@ def read_table(
         i = positions[col.id]
         values = [line[i] if i < len(line) else None for _, line in body]
         for row, value, (converted, reason) in zip(
-            out.rows, values, _convert_column(col, values), strict=True
+            out.rows, values, _convert_column(col, values, limits), strict=True
         ):
             if reason:
                 cell_problems.append((row["_row"], i, headers[col.id], _cell_text(value), reason))
             row[col.id] = converted
-    for r, _i, header, value, reason in sorted(cell_problems, key=lambda f: (f[0], f[1])):
+    cap = (limits or _limits.current()).max_problems
+    cell_problems.sort(key=lambda f: (f[0], f[1]))
+    for r, _i, header, value, reason in cell_problems[:cap]:
         problem(r, header, value, reason)
+    if len(cell_problems) > cap:  # a million bad rows are refused without a million problems
+        n = len(cell_problems) - cap
+        zh = f"另有 {n:,} 条问题未列出（最多列出 {cap:,} 条，限制 max_problems）；请先改正以上问题"
+        en = f"{n:,} more problems not listed (at most {cap:,}, limit max_problems)"
+        out.problems.append(Problem(name, None, None, None, zh, out.sheet, ERROR, en))
     return out
 
 
@@ -311,9 +330,7 @@ def _display(col: Column, value: object) -> object:
 
 def write_table(target: Path | BinaryIO, sheets: Sequence[Sheet]) -> None:
     """An xlsx with one sheet per ``Sheet``: Chinese headers, frozen header row, autofilter."""
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), {"in_memory": True})
+    wb = safe.workbook(target if not isinstance(target, Path) else str(target), {"in_memory": True})
     try:
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         date = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -350,10 +367,8 @@ def write_table(target: Path | BinaryIO, sheets: Sequence[Sheet]) -> None:
 
 def template(columns: Sequence[Column], title: str = "模板") -> bytes:
     """An empty sheet with the headers (and, for enums, a data-validation list of the Chinese labels)."""
-    import xlsxwriter
-
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = safe.workbook(buf, {"in_memory": True})
     try:
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         ws = wb.add_worksheet(title[:31])

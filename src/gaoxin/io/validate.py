@@ -279,15 +279,24 @@ def check_conflicts(
     return out
 
 
-def check_required(
-    src: Sources, merged: pl.DataFrame, table: str, note: str = ""
-) -> dict[tuple, list[Problem]]:
-    """Enterprises lacking a required field after merging: a problem on every source row."""
-    out: dict[tuple, list[Problem]] = {}
+def missing_required(src: Sources, merged: pl.DataFrame, table: str) -> pl.DataFrame:
+    """The merged rows lacking a required field."""
     need = [r for r in REQUIRED[table] if r not in src.key]
-    missing = merged.filter(
+    return merged.filter(
         pl.any_horizontal(pl.col(r).is_null() if r in merged.columns else True for r in need)
     )
+
+
+def check_required(
+    src: Sources, merged: pl.DataFrame, table: str, note: str = "", cap: int | None = None
+) -> dict[tuple, list[Problem]]:
+    """Enterprises lacking a required field after merging: a problem on every source row (of the first
+    ``cap`` such enterprises: ``missing_required(...).slice(cap)`` are the others)."""
+    out: dict[tuple, list[Problem]] = {}
+    need = [r for r in REQUIRED[table] if r not in src.key]
+    missing = missing_required(src, merged, table)
+    if cap is not None:
+        missing = missing.head(cap)
     if missing.is_empty():
         return out
     rows_by_key = src.rows_of(missing)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from gaoxin.io import safe
 from gaoxin.io.runinfo import RunInfo
 from gaoxin.scoring.model import Model
 
@@ -59,7 +60,7 @@ def write_scores(frame: pl.DataFrame, model: Model, info: RunInfo, out: str | Pa
         write_xlsx(frame, model, info, out)
         return [out]
     if suffix == ".csv":
-        frame.write_csv(out, include_bom=True)  # the BOM lets Excel open Chinese names correctly
+        safe.frame(frame).write_csv(out, include_bom=True)  # the BOM lets Excel open Chinese names correctly
     else:
         frame.write_parquet(out, statistics=False)
     record = out.with_name(out.name + ".run.json")
@@ -83,9 +84,7 @@ def _display(frame: pl.DataFrame, model: Model) -> pl.DataFrame:
 
 
 def write_xlsx(frame: pl.DataFrame, model: Model, info: RunInfo, out: Path) -> None:
-    import xlsxwriter  # only here: a CSV run should not pay for importing it
-
-    wb = xlsxwriter.Workbook(str(out), {"nan_inf_to_errors": True})
+    wb = safe.workbook(str(out), {"nan_inf_to_errors": True})  # xlsxwriter: only imported here
     try:
         bold = wb.add_format(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from gaoxin.data import safe_yaml
 from gaoxin.data.dictionary import ENTERPRISE_FIELDS
 from gaoxin.scoring.expr import BOOL, NUM, RESERVED_NAMES, TEXT, ExprError, Expression, Uses, parse
 
@@ -236,8 +237,9 @@ class Model:
 # --- loading ---------------------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping (PyYAML keeps the last silently)."""
+class _UniqueKeyLoader(safe_yaml.Bounded, yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice in one mapping (PyYAML keeps the last silently),
+    bounded in depth and aliases (``gaoxin.data.safe_yaml``)."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -305,7 +307,7 @@ def loads(raw: bytes | str, name: str = "<model>") -> Model:
     except UnicodeDecodeError:
         raise ModelError([Fault(name, "file", "is not UTF-8 text")]) from None
     try:
-        doc = yaml.load(text, Loader=_UniqueKeyLoader)
+        doc = safe_yaml.load(text, _UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"

@@ -169,10 +169,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gaoxin.web.platform.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 # Lockout: this many failed sign-ins for one account within the window lock it for the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("GAOXIN_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("GAOXIN_LOGIN_LOCKOUT_SECONDS", "900"))
+# An API token stops working this many days after it was made (a new password ends them all at once).
+GAOXIN_API_TOKEN_DAYS = int(os.environ.get("GAOXIN_API_TOKEN_DAYS", "180"))
 # The audit log stays in the database at least this many days (180 at least: MLPS 2.0 level 3); older
 # entries go to an archive file with `manage.py gaoxin_audit_archive`, never silently dropped.
 GAOXIN_AUDIT_RETENTION_DAYS = int(os.environ.get("GAOXIN_AUDIT_RETENTION_DAYS", "180"))

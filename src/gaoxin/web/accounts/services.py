@@ -98,8 +98,12 @@ def hash_token(secret: str) -> str:
 
 
 def user_for_token(secret: str) -> User | None:
+    """The token's user; None for an unknown, revoked or expired token (older than
+    ``GAOXIN_API_TOKEN_DAYS``) or an inactive user."""
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret), revoked=False).first()
     if token is None or not token.user.is_active:
+        return None
+    if token.created < timezone.now() - timedelta(days=settings.GAOXIN_API_TOKEN_DAYS):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
     return token.user
@@ -323,6 +327,7 @@ def reset_password(request, user: User, password: str) -> None:
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    _revoke_all_tokens(user)
     audit(request, "password_reset", user)
 
 
@@ -347,8 +352,14 @@ def change_own_password(request, password: str) -> User:
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    _revoke_all_tokens(user)
     audit(request, "password_change", user)
     return user
+
+
+def _revoke_all_tokens(user: User) -> int:
+    """A new password ends the account's API tokens: a token made by whoever knew the old one dies too."""
+    return ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
 
 
 # The organisations the system administrator keeps: kind → the audit codes' stem.

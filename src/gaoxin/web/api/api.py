@@ -34,6 +34,7 @@ from gaoxin.web.cultivation.api import router as cultivation_router
 from gaoxin.web.finance.api import router as finance_router
 from gaoxin.web.green.api import router as green_router
 from gaoxin.web.investment.api import router as investment_router
+from gaoxin.web.platform.boundary import refusal
 from gaoxin.web.policy.api import router as policy_router
 from gaoxin.web.supervision.api import router as supervision_router
 
@@ -115,6 +116,10 @@ def invalid(request, exc: ValidationError):
 
 @api.exception_handler(Exception)
 def server_error(request, exc: Exception):
+    found = refusal(exc)  # a hostile value (huge id, 1e999, NUL, body over the limit): 400 / 413
+    if found is not None:
+        log.warning("API refused %s %s: %s: %s", request.method, request.path, type(exc).__name__, exc)
+        return api.create_response(request, {"detail": found[1]}, status=found[0])
     log.exception("API error on %s %s", request.method, request.path)
     return api.create_response(
         request, {"detail": _("Server error: it has been logged. Please try again later.")}, status=500

@@ -27,6 +27,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from gaoxin.io.limits import LimitError
+
 log = logging.getLogger("gaoxin.boundary")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -36,6 +38,8 @@ def refusal(exc: BaseException) -> tuple[int, str] | None:
     """(status, message) when ``exc`` is a bad value of the caller's, else None."""
     if isinstance(exc, RequestDataTooBig):
         return 413, _("The request is too large.")
+    if isinstance(exc, LimitError):  # a file over one of gaoxin.io.limits: its own words, naming the limit
+        return 413, exc.zh
     if isinstance(exc, OverflowError | decimal.InvalidOperation | decimal.Overflow):
         return 400, _("A number or date in the request is out of range.")
     if isinstance(exc, DataError):

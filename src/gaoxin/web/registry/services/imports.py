@@ -50,6 +50,7 @@ from django.utils import timezone
 from gaoxin.data.dataset import Dataset
 from gaoxin.data.dictionary import BY_ID
 from gaoxin.io.headers import parse_header
+from gaoxin.io.limits import check_size
 from gaoxin.io.problems import ERROR, Problem, write_problems_xlsx
 from gaoxin.io.read import ReadResult, read_inputs
 from gaoxin.io.sources import LoadError, RawSheet, load
@@ -145,7 +146,10 @@ def _unique(name: str, taken: set[str]) -> str:
 
 
 def store_upload(upload, zone: Zone) -> Stored:
-    """Keep an uploaded file (Django ``UploadedFile``) under MEDIA_ROOT/imports/; hash it on the way."""
+    """Keep an uploaded file (Django ``UploadedFile``) under MEDIA_ROOT/imports/; hash it on the way.
+    A file over ``gaoxin.io.limits``' ``max_file_bytes`` is refused before anything is written
+    (``LimitError``: the request boundary answers 413 with its reason)."""
+    check_size(upload.size)
     directory = _new_dir(zone)
     name = safe_name(upload.name)
     digest = hashlib.sha256()
