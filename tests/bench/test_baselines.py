@@ -39,7 +39,8 @@ def assert_same(model, data: Dataset, name: str, year: int = YEAR) -> pl.DataFra
 
 @pytest.fixture(scope="module")
 def population() -> Dataset:
-    synth = pytest.importorskip("gaoxin.data.synth")
+    from gaoxin.data import synth
+
     return synth.synthesize(3000, zones=5, years=(2021, 2025), seed=7, missing=0.05)
 
 

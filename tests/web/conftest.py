@@ -1,13 +1,17 @@
 """Fixtures for the platform: two zones, two banks, one user per role, a small scored register.
 
-``platform`` builds, once per test that asks for it, a register loaded through the real import path
-(``apply_dataset``), a finished score run per zone on ``national-2024`` and one list published to bank
-A — so every view, API and scoping test starts from the same, realistic state.
+``platform`` is a register loaded through the real import path (``apply_dataset``), a finished score
+run per zone on ``national-2024`` and one list published to bank A — so every view, API and scoping
+test starts from the same, realistic state. It is built once per session (``_platform_session`` in
+``tests/conftest.py`` calls ``build_platform``); each test reads it afresh from the database inside
+its own rolled-back transaction and gets its own copy of the runs' files.
 """
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -72,8 +76,21 @@ def load_zones(n_per_zone: int = 60, seed: int = 7) -> tuple[Zone, Zone]:
     return zone_a, zone_b
 
 
-@pytest.fixture
-def platform(db) -> Platform:
+@dataclass
+class PlatformSpec:
+    """The ids of a built platform and the directory holding its runs' files."""
+
+    zones: tuple[int, int]
+    banks: tuple[int, int]
+    users: dict[str, int]
+    runs: tuple[int, int]
+    published: int
+    firms: tuple[int, int, int]  # listed, unlisted, other
+    media: Path
+
+
+def build_platform(media: Path) -> PlatformSpec:
+    """Build the platform in the current database (files under ``media``, MEDIA_ROOT at the time)."""
     from gaoxin.web.credit.services import run_scores
 
     zone_a, zone_b = load_zones()
@@ -100,7 +117,70 @@ def platform(db) -> Platform:
         "bank_b": make_user("bank_b", Role.BANK, bank=bank_b),
     }
     assert listed != unlisted and len(ents_a) > 2
-    return Platform(zone_a, zone_b, bank_a, bank_b, users, run_a, run_b, published, listed, unlisted, other)
+    return PlatformSpec(
+        zones=(zone_a.pk, zone_b.pk),
+        banks=(bank_a.pk, bank_b.pk),
+        users={role: u.pk for role, u in users.items()},
+        runs=(run_a.pk, run_b.pk),
+        published=published.pk,
+        firms=(listed.pk, unlisted.pk, other.pk),
+        media=media,
+    )
+
+
+def _load(spec: PlatformSpec) -> Platform | None:
+    """The platform of ``spec`` as fresh objects, or None when it is not (any more) in the database."""
+    zones = Zone.objects.in_bulk(spec.zones)
+    banks = Bank.objects.in_bulk(spec.banks)
+    users = User.objects.in_bulk(spec.users.values())
+    runs = ScoreRun.objects.in_bulk(spec.runs)
+    firms = Enterprise.objects.in_bulk(spec.firms)
+    published = PublishedList.objects.filter(pk=spec.published).first()
+    if published is None or any(
+        len(found) != len(set(wanted))
+        for found, wanted in (
+            (zones, spec.zones),
+            (banks, spec.banks),
+            (users, spec.users.values()),
+            (runs, spec.runs),
+            (firms, spec.firms),
+        )
+    ):
+        return None
+    if runs[spec.runs[0]].zone_id != spec.zones[0] or firms[spec.firms[2]].zone_id != spec.zones[1]:
+        return None  # ids reused by other rows after a flush
+    (za, zb), (ba, bb), (ra, rb), (fl, fu, fo) = spec.zones, spec.banks, spec.runs, spec.firms
+    return Platform(
+        zones[za],
+        zones[zb],
+        banks[ba],
+        banks[bb],
+        {role: users[pk] for role, pk in spec.users.items()},
+        runs[ra],
+        runs[rb],
+        published,
+        firms[fl],
+        firms[fu],
+        firms[fo],
+    )
+
+
+@pytest.fixture
+def platform(_platform_session: PlatformSpec, db, settings) -> Platform:
+    """The session's platform (``tests/conftest.py``), rebuilt here if a transactional test flushed it."""
+    spec = _platform_session
+    found = _load(spec)
+    if found is None:  # flushed by a transactional test: build it again, in this test's database state
+        media = Path(settings.MEDIA_ROOT)
+        vars(spec).update(vars(build_platform(media)))
+        from tests.conftest import _SESSION, _counts
+
+        _SESSION["counts"] = _counts()
+        found = _load(spec)
+        assert found is not None
+    elif spec.media != Path(settings.MEDIA_ROOT) and spec.media.exists():
+        shutil.copytree(spec.media, settings.MEDIA_ROOT, dirs_exist_ok=True)  # the runs' values files
+    return found
 
 
 def _publish(run: ScoreRun, scores, bank: Bank, user: User) -> PublishedList:

@@ -360,6 +360,34 @@ class Expression:
         return _compile(self.tree, self.fields).cast(pl.Float64)
 
 
+MAX_DEPTH = 100  # levels of the syntax tree (a chain a + b + … of n terms is n deep)
+
+
+def _depth(tree: Node) -> int:
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, Unary):
+            stack.append((node.operand, depth + 1))
+        elif isinstance(node, Binary):
+            stack += [(node.left, depth + 1), (node.right, depth + 1)]
+    return deepest
+
+
+def parse_tree(text: str) -> Node:
+    """The syntax tree of ``text``, unchecked (names and types are the caller's to check): the public
+    entry point for another language built on this grammar (``gaoxin.policy.lang``). A syntax error,
+    or nesting deeper than ``MAX_DEPTH``, is an ``ExprError``."""
+    try:
+        tree = _Parser(text).parse()
+    except RecursionError:
+        tree = None
+    if tree is None or _depth(tree) > MAX_DEPTH:  # checking and compiling recurse: refuse it here
+        raise ExprError(f"expression is nested more than {MAX_DEPTH} levels deep (or too long a chain)")
+    return tree
+
+
 def parse(text: object, want: str | None = None, fields: Mapping[str, str] | None = None) -> Expression:
     """Parse and check ``text``; ``want`` is NUM or BOOL when the context requires one.
 
@@ -371,7 +399,7 @@ def parse(text: object, want: str | None = None, fields: Mapping[str, str] | Non
         text = repr(text)
     if not isinstance(text, str) or not text.strip():
         raise ExprError("expression is empty or not text")
-    tree = _Parser(text).parse()
+    tree = parse_tree(text)
     uses = Uses()
     typ = _check(tree, uses, fields)
     if want == BOOL and typ != BOOL:

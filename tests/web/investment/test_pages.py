@@ -190,3 +190,36 @@ def test_map_and_unmap_a_firm_on_the_node_page(invest):
     )
     c.post(url, {"action": "remove", "mapping": mapping.pk})
     assert not NodeFirm.objects.filter(node=node).exists()
+
+
+def test_each_step_is_audited_once_by_the_service_and_a_refused_one_not(invest):
+    """The audit is written in ``services`` (one place): a project's steps, a node's firms and the
+    settings give exactly one event each with the request's address; a refused step gives none."""
+    c = invest.client("zone_admin")
+    p = Project.objects.create(
+        zone=invest.zone_a, code="AU1", name="审计项目", stage="lead", lead_on=dt.date(2026, 1, 1)
+    )
+    url = reverse("investment:project_action", args=[p.pk])
+    c.post(url, {"action": "advance", "stage": "signed", "on": "2026-02-01"})
+    c.post(url, {"action": "advance", "stage": "started", "on": "2025-01-01"})  # before the last date
+    c.post(url, {"action": "fly", "on": "2026-02-02"})  # no such step
+    c.post(url, {"action": "drop", "on": "2026-03-01"})
+    c.post(url, {"action": "revive", "on": "2026-03-02"})
+    events = AuditEvent.objects.filter(object_type="project", object_id=str(p.pk)).order_by("id")
+    assert [(e.action, e.detail["status"]) for e in events] == [
+        ("project_advance", "active"),
+        ("project_drop", "dropped"),
+        ("project_revive", "active"),
+    ]
+    assert all(e.ip for e in events)
+    node = ChainNode.objects.get(chain__zone=invest.zone_a, name="晶圆制造")
+    c.post(reverse("investment:node_firms", args=[node.pk]), {"enterprise": invest.listed.uscc})
+    c.post(reverse("investment:node_firms", args=[node.pk]), {"enterprise": invest.listed.uscc})  # twice
+    mapping = node.firms.get()
+    c.post(reverse("investment:node_firms", args=[node.pk]), {"action": "remove", "mapping": mapping.pk})
+    changes = AuditEvent.objects.filter(action="chain_node_firms", object_id=str(node.pk)).order_by("id")
+    assert [e.detail["change"] for e in changes] == ["add", "remove"]
+    c.post(reverse("investment:settings"), {"stalled_days": "x"})
+    c.post(reverse("investment:settings"), {"stalled_days": "45"})
+    (saved,) = AuditEvent.objects.filter(action="investment_settings")
+    assert saved.detail == {"stalled_days": 45}
