@@ -161,6 +161,9 @@ def test_a_province_publishes_a_frozen_list_that_only_its_banks_receive(regions,
     assert AuditEvent.objects.filter(action="view_regional_list", object_id=str(regional.pk)).exists()
     assert regional in bank.get(reverse("supervision:bank_lists")).context["page"].object_list
     assert bank.get(f"/api/supervision/lists/{regional.pk}/entries").json()["total"] == 1
+    assert [x["id"] for x in bank.get("/api/supervision/lists").json()["items"]] == [regional.pk]
+    assert platform.client("bank_b").get("/api/supervision/lists").json()["total"] == 0
+    assert platform.client("zone_admin").get("/api/supervision/lists").json()["total"] == 0
     for outsider in (
         platform.client("bank_b"),
         platform.client("zone_admin"),
