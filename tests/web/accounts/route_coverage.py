@@ -67,7 +67,9 @@ PUBLIC: dict[str, str] = {
 }
 
 # app → route → why its matrix does not request it yet (the app's helper removes entries as it adds rows).
-_CARRIERS = "carriers (issue 13): exercised by its flow and API tests, but its scoping matrix does not request it yet"
+_CARRIERS = (
+    "carriers (issue 13): exercised by its flow and API tests, but its scoping matrix does not request it yet"
+)
 PENDING: dict[str, dict[str, str]] = {
     "carriers": {
         "carriers/challenges/needs-from-chains/": _CARRIERS,

@@ -246,7 +246,9 @@ def test_the_worker_imports_and_scores_and_progress_is_seen_while_they_run(queue
     seen = queue.samples[queue.ids["import"]]
     assert any(status == "running" and 0 < progress < 1 for status, progress in seen), sorted(set(seen))
     if ON_POSTGRES:  # inside the import's transaction too (0.32 + 0.66 × rows written), beside it
-        assert any(status == "running" and 0.32 < progress < 0.98 for status, progress in seen), sorted(set(seen))
+        assert any(status == "running" and 0.32 < progress < 0.98 for status, progress in seen), sorted(
+            set(seen)
+        )
     assert [s for s, _ in seen].index("running") < [s for s, _ in seen].index("done")
 
 
