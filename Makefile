@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PORT ?= 8000
 
-.PHONY: setup demo test test-sqlite test-pg lint format bench bench-web bench-qualify bench-assets assets clean
+.PHONY: setup msgfmt demo test test-sqlite test-pg lint format bench bench-web bench-qualify bench-assets assets clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -22,9 +22,12 @@ $(CURDIR)/.tools/bin/uv:
 	$(UV) sync --locked --all-groups
 	@touch $@
 
-# msgfmt (GNU gettext) compiles the translations (python -m gaoxin.web.platform.i18n).
 setup: .venv/.synced
-	@command -v msgfmt >/dev/null || { echo "setup: msgfmt is missing — install GNU gettext (Debian/Ubuntu: apt-get install gettext); it compiles the translations" >&2; exit 1; }
+
+# msgfmt (GNU gettext) compiles the translations (python -m gaoxin.web.platform.i18n); the compiled
+# .mo files are committed, so only the tests (which check them) and translators need it.
+msgfmt:
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing — install GNU gettext (Debian/Ubuntu: apt-get install gettext); the tests check the compiled translations with it" >&2; exit 1; }
 
 # A fresh demo database in out/demo, three scored zones, one account per role, served on 127.0.0.1.
 demo: setup
@@ -33,7 +36,7 @@ demo: setup
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names a PostgreSQL server
 # (.ci/run starts one and sets it; the role needs CREATEDB: pytest-django creates test_<name>).
 # Both passes run even if the first fails; the target fails if either did.
-test: setup
+test: setup msgfmt
 	$(UV) run ruff check src tests bench
 	$(UV) run ruff format --check src tests bench
 	$(UV) run lint-imports
