@@ -69,3 +69,14 @@ def test_count_and_units():
 def test_pct_agrees_with_num_of_the_percent(ratio):
     # One rule: the percentage text is the number (ratio × 100) at two places, plus the sign.
     assert display.pct(ratio) == display.num(ratio * 100, 2) + "%"
+
+
+def test_a_target_in_a_count_unit_shows_whole_things_and_others_two_decimals():
+    from gaoxin.io.display import measure
+
+    assert measure(323.67, "家") == "324"  # firms on the path by now: whole firms
+    assert measure(323.5, "家") == "324" and measure(323.49, "家") == "323"  # half up
+    assert measure(12000, "人") == "12,000"
+    assert measure(0.4123, "吨标准煤/万元") == "0.41"
+    assert measure(1904288.13, "万元") == "1,904,288.13"
+    assert measure(None, "家") == measure(None)

@@ -85,6 +85,20 @@ def count(value: Number | None, unit: str = "家") -> str:
     return f"{text} {unit}" if unit else text
 
 
+# Units that count whole things: a target's value on its path (323.67 firms by June) is shown whole.
+COUNT_UNITS = frozenset({"家", "个", "人", "件", "项", "名", "所", "座"})
+
+
+def measure(value: Number | None, unit: str = "") -> str:
+    """A target's figure in its unit: a count unit shows a whole number (half up, 323.67 家 → 324),
+    any other unit two decimals at most (``num``)."""
+    if _missing(value):
+        return MISSING
+    if unit in COUNT_UNITS:
+        return f"{int(round_half_up(value, 0)):,d}"
+    return num(value)
+
+
 def with_unit(value: Number | None, field_type: str, unit: str) -> str:
     """A value shown as a data dictionary field of ``field_type`` with ``unit`` is shown.
 

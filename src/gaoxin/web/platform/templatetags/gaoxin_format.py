@@ -57,6 +57,12 @@ def count(value, unit="家"):
 
 
 @register.filter
+def measure(value, unit=""):
+    """A target's figure in its unit: whole for counts (家, 个, 人, 件 …), else ``num``."""
+    return _safe(display.measure, value, unit or "")
+
+
+@register.filter
 def unit(value, field_id):
     """``value`` shown as the data dictionary field ``field_id`` (id or Chinese name) is shown."""
     f = dictionary_field(str(field_id))
