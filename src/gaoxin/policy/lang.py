@@ -46,9 +46,11 @@ from gaoxin.scoring.expr import (
     Node,
     Num,
     Unary,
-    _Parser,
     growth_expr,
-    safe_divide,
+    parse_tree,
+)
+from gaoxin.scoring.expr import (
+    binary as binary_expr,
 )
 
 __all__ = ["BOOL", "NUM", "ExprError", "Namespace", "PExpr", "parse"]
@@ -289,27 +291,7 @@ def _compile(node: Node, ns: Namespace) -> pl.Expr:
                 left = left.cast(pl.Float64)
             if _is_bool(node.right, ns):
                 right = right.cast(pl.Float64)
-        match op:
-            case "+":
-                return left + right
-            case "-":
-                return left - right
-            case "*":
-                return left * right
-            case "/":
-                return safe_divide(left, right)
-            case "<":
-                return left < right
-            case "<=":
-                return left <= right
-            case ">":
-                return left > right
-            case ">=":
-                return left >= right
-            case "==":
-                return left == right
-            case "!=":
-                return left != right
+        return binary_expr(op, left, right)
     raise AssertionError(node)
 
 
@@ -499,8 +481,8 @@ def parse(text: object, ns: Namespace, want: str | None = None) -> PExpr:
     if not isinstance(text, str) or not text.strip():
         raise ExprError("expression is empty or not text")
     uses = Uses()
-    try:  # parsing and checking recurse: a pathological nesting is a fault of the file, not a crash
-        tree = _Parser(text).parse()
+    tree = parse_tree(text)  # the grammar's one parser: a syntax error or too deep a nesting refused
+    try:  # checking recurses too: a pathological chain is a fault of the file, not a crash
         typ = _check(tree, ns, uses)
     except RecursionError:
         raise ExprError("expression is nested too deeply (or too long a chain)") from None

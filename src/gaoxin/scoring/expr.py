@@ -463,25 +463,32 @@ def _compile(node: Node, fields: Mapping[str, str] | None = None) -> pl.Expr:
             left, right = _compile(node.left, fields), _compile(node.right, fields)
         else:
             left, right = _num(node.left, fields), _num(node.right, fields)
-        match op:
-            case "+":
-                return left + right
-            case "-":
-                return left - right
-            case "*":
-                return left * right
-            case "/":
-                return safe_divide(left, right)
-            case "<":
-                return left < right
-            case "<=":
-                return left <= right
-            case ">":
-                return left > right
-            case ">=":
-                return left >= right
-            case "==":
-                return left == right
-            case "!=":
-                return left != right
+        return binary(op, left, right)
     raise AssertionError(node)
+
+
+def binary(op: str, left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """An arithmetic or comparison operator of the grammar on two Polars expressions (division by
+    zero gives null: ``safe_divide``). Shared by every language compiled from this grammar."""
+    match op:
+        case "+":
+            return left + right
+        case "-":
+            return left - right
+        case "*":
+            return left * right
+        case "/":
+            return safe_divide(left, right)
+        case "<":
+            return left < right
+        case "<=":
+            return left <= right
+        case ">":
+            return left > right
+        case ">=":
+            return left >= right
+        case "==":
+            return left == right
+        case "!=":
+            return left != right
+    raise AssertionError(op)
