@@ -119,4 +119,8 @@ def histogram(changes: list[float], max_bins: int = 20) -> list[tuple[float, flo
     for c in moved:
         i = min(math.floor((c - start) / width + 1e-9), n - 1)  # 0.3 / 0.1 is 2.999…
         counts[i] += 1
-    return [(start + i * width, start + (i + 1) * width, counts[i]) for i in range(n)]
+    # each edge is one product (k × width), never a running sum: 0.42 + 24 × 0.02 would fall short of 0.9
+    k0 = round(start / width)
+    edges = [(k0 + i) * width for i in range(n + 1)]
+    edges[-1] = max(edges[-1], hi)  # the last bin includes its high, whatever the last bit says
+    return [(edges[i], edges[i + 1], counts[i]) for i in range(n)]
