@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gaoxin.policy.model import POLICIES_DIR, PolicyError
 from gaoxin.policy.model import shipped as shipped_policies
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
+from gaoxin.web.platform.actions import Refused, attempt, valid
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.policy import bulk_io, forms, services
 from gaoxin.web.policy.models import Award, Fact, LedgerEntry, MatchRun, Objection, PaymentBatch, Policy
@@ -30,10 +31,6 @@ from gaoxin.web.registry.models import Enterprise
 def _write(request, obj) -> None:
     require(request.user, "manage_policies")
     require(request.user, ok=can_write(request.user, obj))
-
-
-def _fail(request, exc: Exception) -> None:
-    messages.error(request, str(exc))
 
 
 # --- the policy office ---------------------------------------------------------------------------------
@@ -127,12 +124,9 @@ def policy_detail(request, pk: int):
 def policy_publish(request, pk: int):
     p = get_object_or_404(visible(request.user, Policy), pk=pk)
     _write(request, p)
-    try:
-        with transaction.atomic():
-            services.publish_policy(p, request.user, request)
+    with attempt(request, services.PolicyFlowError):
+        services.publish_policy(p, request.user, request)
         messages.success(request, _("Published. Earlier published versions of this policy are retired."))
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:policy", p.pk)
 
 
@@ -143,16 +137,12 @@ def policy_match(request, pk: int):
     _write(request, p)
     form = forms.RunForm(request.POST)
     kind = MatchRun.Kind.OFFICIAL if request.POST.get("kind") == "official" else MatchRun.Kind.SIMULATION
-    if not form.is_valid():
-        messages.error(request, _("Give the data year."))
-        return redirect("policy:policy", p.pk)
-    try:
-        with transaction.atomic():
-            run = services.match(p, form.cleaned_data["year"], request.user, kind, request)
-    except (services.PolicyFlowError, PolicyError) as exc:
-        _fail(request, exc)
-        return redirect("policy:policy", p.pk)
-    return redirect("policy:run", run.pk)
+    with attempt(request, services.PolicyFlowError, PolicyError):
+        if not form.is_valid():
+            raise Refused(_("Give the data year."))
+        run = services.match(p, form.cleaned_data["year"], request.user, kind, request)
+        return redirect("policy:run", run.pk)
+    return redirect("policy:policy", p.pk)
 
 
 @login_required
@@ -285,18 +275,10 @@ def run_compare(request, pk: int, other: int):
 def run_publicity(request, pk: int):
     run = get_object_or_404(visible(request.user, MatchRun), pk=pk)
     _write(request, run)
-    form = forms.PublicityForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("policy:run", run.pk)
-    try:
-        with transaction.atomic():
-            services.open_publicity(
-                run, form.cleaned_data["start"], form.cleaned_data["end"], request.user, request
-            )
+    with attempt(request, services.PolicyFlowError):
+        d = valid(forms.PublicityForm(request.POST))
+        services.open_publicity(run, d["start"], d["end"], request.user, request)
         messages.success(request, _("The list is in publicity; the firms on it can confirm or waive."))
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:run", run.pk)
 
 
@@ -305,12 +287,9 @@ def run_publicity(request, pk: int):
 def run_close(request, pk: int):
     run = get_object_or_404(visible(request.user, MatchRun), pk=pk)
     _write(request, run)
-    try:
-        with transaction.atomic():
-            n = services.close_publicity(run, request.user, request=request)
+    with attempt(request, services.PolicyFlowError):
+        n = services.close_publicity(run, request.user, request=request)
         messages.success(request, _("Publicity closed; %(n)s unconfirmed awards count as waived.") % {"n": n})
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:run", run.pk)
 
 
@@ -319,12 +298,9 @@ def run_close(request, pk: int):
 def run_batch(request, pk: int):
     run = get_object_or_404(visible(request.user, MatchRun), pk=pk)
     _write(request, run)
-    try:
-        with transaction.atomic():
-            batch = services.create_batch(run, request.user, request)
+    with attempt(request, services.PolicyFlowError):
+        batch = services.create_batch(run, request.user, request)
         return redirect("policy:batch", batch.pk)
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:run", run.pk)
 
 
@@ -361,24 +337,13 @@ def award_detail(request, pk: int):
 def objection_decide(request, pk: int):
     obj = get_object_or_404(visible(request.user, Objection).select_related("award"), pk=pk)
     _write(request, obj)
-    form = forms.DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("policy:award", obj.award_id)
-    d = form.cleaned_data
-    try:
-        with transaction.atomic():
-            services.decide_objection(
-                obj,
-                request.user,
-                upheld=d["decision"] == "uphold",
-                note=d["note"],
-                amount=d["amount"],
-                request=request,
-            )
+    with attempt(request, services.PolicyFlowError):
+        d = valid(forms.DecisionForm(request.POST))
+        upheld = d["decision"] == "uphold"
+        services.decide_objection(
+            obj, request.user, upheld=upheld, note=d["note"], amount=d["amount"], request=request
+        )
         messages.success(request, _("Decision recorded."))
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:award", obj.award_id)
 
 
@@ -387,22 +352,10 @@ def objection_decide(request, pk: int):
 def award_clawback(request, pk: int):
     award = get_object_or_404(visible(request.user, Award), pk=pk)
     _write(request, award)
-    form = forms.ClawbackForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("policy:award", award.pk)
-    try:
-        with transaction.atomic():
-            services.clawback(
-                award,
-                request.user,
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
+    with attempt(request, services.PolicyFlowError):
+        d = valid(forms.ClawbackForm(request.POST))
+        services.clawback(award, request.user, amount=d["amount"], reason=d["reason"], request=request)
         messages.success(request, _("Clawback booked in the ledger."))
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:award", award.pk)
 
 
@@ -454,12 +407,9 @@ def batch_xlsx(request, pk: int):
 def batch_paid(request, pk: int):
     batch = get_object_or_404(visible(request.user, PaymentBatch), pk=pk)
     _write(request, batch)
-    try:
-        with transaction.atomic():
-            services.mark_paid(batch, request.user, request)
+    with attempt(request, services.PolicyFlowError):
+        services.mark_paid(batch, request.user, request)
         messages.success(request, _("Batch marked as paid; the ledger is booked."))
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:batch", batch.pk)
 
 
@@ -510,16 +460,9 @@ def _claim(request, pk: int) -> Award:
 @require_POST
 def award_confirm(request, pk: int):
     award = _claim(request, pk)
-    form = forms.ConfirmForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("policy:award", award.pk)
-    try:
-        with transaction.atomic():
-            services.confirm(award, request.user, request=request, **form.cleaned_data)
+    with attempt(request, services.PolicyFlowError):
+        services.confirm(award, request.user, request=request, **valid(forms.ConfirmForm(request.POST)))
         messages.success(request, _("Thank you: your confirmation and bank account are recorded."))
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:award", award.pk)
 
 
@@ -527,12 +470,9 @@ def award_confirm(request, pk: int):
 @require_POST
 def award_waive(request, pk: int):
     award = _claim(request, pk)
-    try:
-        with transaction.atomic():
-            services.waive(award, request.user, request)
+    with attempt(request, services.PolicyFlowError):
+        services.waive(award, request.user, request)
         messages.success(request, _("You have waived this award."))
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:award", award.pk)
 
 
@@ -541,18 +481,11 @@ def award_waive(request, pk: int):
 def award_object(request, pk: int):
     require(request.user, "claim_awards")
     award = get_object_or_404(visible(request.user, Award).select_related("run"), pk=pk)
-    form = forms.ObjectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("policy:award", award.pk)
-    try:
-        with transaction.atomic():
-            services.object_to(award, request.user, request=request, **form.cleaned_data)
+    with attempt(request, services.PolicyFlowError):
+        services.object_to(award, request.user, request=request, **valid(forms.ObjectionForm(request.POST)))
         messages.success(
             request, _("Your objection is recorded; the zone will decide and you will see the result here.")
         )
-    except services.PolicyFlowError as exc:
-        _fail(request, exc)
     return redirect("policy:award", award.pk)
 
 
