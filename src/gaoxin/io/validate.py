@@ -14,9 +14,10 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from gaoxin.data.dictionary import BY_ID, FIELDS, NET_ASSETS_TOLERANCE, NOT_GREATER_THAN, Field
@@ -81,16 +82,42 @@ class Sheet:
         return Problem(self.file, row, column, value, reason, self.name, ERROR, en or EN.get(reason, ""))
 
 
+# --- one sheet: one lazy plan ------------------------------------------------------------------------
+#
+# ``check_sheet`` builds one lazy plan per sheet: the typed rows, the problem table (row, column, value,
+# reason) and the count of all problems are three outputs of one plan, collected together
+# (``pl.collect_all`` computes their common part once). Parsing is the costly part, so the rows are
+# split in two branches by a cheap test on the raw cells: a row whose every cell is already in canonical
+# form (``12.5``, ``2024-03-01``, ``true``, an enum's own value, or empty) takes the fast branch, where
+# such a column is typed directly (``cast``) and the normalisation that would change nothing (trimming,
+# full-width digits, spaces, thousands separators, currency signs) is skipped; every other row takes the
+# full ``cells`` parsers. The branches are merged back in row order (``merge_sorted``). Each fast
+# expression gives exactly what the full parser gives on the cells it accepts (tests/io/
+# test_validate_differential.py holds the two equal against the legacy implementation).
+
+_USCC_LUT = np.full(256, 255, dtype=np.uint8)  # byte → value in the USCC alphabet; 255 = not allowed
+for _i, _c in enumerate(uscc.ALPHABET):
+    _USCC_LUT[ord(_c)] = _i
+_USCC_WEIGHTS = np.array(uscc.WEIGHTS, dtype=np.int64)
+_NOT_A_CODE = "I" * 18  # stands in for a cell that is not 18 bytes long: I is not in the alphabet
+
+
+def _checksum(codes: pl.Series) -> pl.Series:
+    """Per 18-byte code (an Array[UInt8, 18] series): every byte in the alphabet and the check digit right."""
+    if codes.len() == 0:
+        return pl.Series(codes.name, [], dtype=pl.Boolean)
+    v = _USCC_LUT[codes.to_numpy()]
+    total = v[:, :17].astype(np.int64) @ _USCC_WEIGHTS
+    ok = (v < 31).all(axis=1) & (((31 - total % 31) % 31) == v[:, 17])
+    return pl.Series(codes.name, ok, dtype=pl.Boolean)
+
+
 def uscc_ok(code: pl.Expr) -> pl.Expr:
-    """GB 32100-2015 validity of an upper-cased code, vectorised (cf. ``uscc.problem``)."""
-    value = {c: i for i, c in enumerate(uscc.ALPHABET)}
-
-    def at(i: int) -> pl.Expr:
-        return code.str.slice(i, 1).replace_strict(value, default=None, return_dtype=pl.Int64)
-
-    total = functools.reduce(operator.add, (at(i) * w for i, w in enumerate(uscc.WEIGHTS)))
-    shape = code.str.contains(f"^[{uscc.ALPHABET}]{{18}}$")
-    return (shape & (((31 - total % 31) % 31) == at(17))).fill_null(False)
+    """GB 32100-2015 validity of an upper-cased code, vectorised (cf. ``uscc.problem``): 18 characters of
+    the alphabet (all ASCII, so 18 bytes) whose check character is right; false for null."""
+    fixed = pl.when(code.str.len_bytes() == 18).then(code).otherwise(pl.lit(_NOT_A_CODE))
+    as_bytes = fixed.cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, 18))
+    return as_bytes.map_batches(_checksum, return_dtype=pl.Boolean)
 
 
 def _fmt(v: object) -> str:
@@ -119,41 +146,181 @@ def _bounds(f: Field, v: pl.Expr, percent_header: bool = False) -> pl.Expr | Non
     return expr
 
 
+# ``cells.clean`` lower-cases every cell to compare it with the missing markers; the same test as one
+# hash lookup: every spelling of the markers in upper and lower case (no other character lower-cases
+# to an ASCII letter of a marker; tests/io/test_validate_differential.py checks the whole of Unicode).
+def _spellings(marker: str) -> list[str]:
+    options = [sorted({c, c.upper(), c.lower()}) for c in marker]
+    return ["".join(p) for p in itertools.product(*options)]
+
+
+_MISSING_SPELLINGS = sorted({s for m in cells.MISSING for s in _spellings(m)})
+
+
+def _clean_expr(h: Header, raw: pl.Expr) -> pl.Expr:
+    """``cells.clean`` (``clean_text`` for a text field) of a raw column."""
+    if h.field is not None and h.field.type == "text":
+        return cells.clean_text(raw)
+    s = raw.str.strip_chars()
+    return pl.when(s.is_in(_MISSING_SPELLINGS)).then(None).otherwise(s)
+
+
 def _clean(h: Header) -> pl.Expr:
-    raw = pl.col(f"c{h.index}")
-    return cells.clean_text(raw) if h.field is not None and h.field.type == "text" else cells.clean(raw)
+    return _clean_expr(h, pl.col(f"c{h.index}"))
 
 
-def check_sheet(sheet: Sheet, cap: int | None = None) -> tuple[pl.DataFrame, list[Problem]]:
-    """Parse and check one sheet. Returns the typed rows (all of them, bad ones flagged ``__bad``;
-    ``__keyok`` when the key is usable for merging) and the problems of single rows — at most ``cap``
-    of them (``sheet.omitted`` counts the rest), so a file of a million bad rows is refused without
-    building a million problems."""
-    hs = list(sheet.headers.values())
-    ids = [h.field.id for h in hs if h.field]
-    raw = sheet.raw.frame
-    first = sheet.raw.first_row
-    lf = raw.lazy().select(
-        (pl.int_range(pl.len()) + first).alias("__row"),
-        *[_clean(h).alias(f"__c:{h.field.id}") for h in hs if h.field],
+# The shape of a plain decimal number, as ``cells.number`` checks it after normalising the text.
+# ASCII digits only: the regex's \d is any Unicode digit (a full-width １ needs the full parser).
+_NUMBER_SHAPE = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$"
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _fixed_points(keys: Iterable[str]) -> list[str]:
+    """The keys that cleaning and lower-casing leave as they are (a cell written so needs neither)."""
+    quotes_or_space = set(cells._QUOTES)
+    return sorted(
+        k
+        for k in keys
+        if k
+        and k == k.strip()
+        and k == k.lower()
+        and k.lower() not in cells.MISSING
+        and not any(ch in quotes_or_space or ch.isspace() for ch in k)
     )
+
+
+@dataclass(frozen=True)
+class _Fast:
+    """The fast branch of one column. ``test`` accepts a raw cell already in canonical form, or empty
+    (for such a cell the cleaned text is the raw text); ``value`` types it; ``why`` (of the raw column
+    and the value column) is the reason for an accepted cell that still fails, or None if none can."""
+
+    test: pl.Expr
+    value: pl.Expr
+    why: Callable[[pl.Expr, pl.Expr], pl.Expr] | None = None
+
+
+def _fast(h: Header, r: pl.Expr) -> _Fast | None:
+    """The fast branch of raw column ``r`` under header ``h``, if its type has one."""
+    f = h.field
+    assert f is not None
+    if f.type in ("money", "number") and h.exp10 == 0:
+        return _Fast(
+            r.is_null() | r.str.contains(_NUMBER_SHAPE),
+            r.cast(pl.Float64, strict=False),
+            lambda r, v: _failed(r, v, cells.NOT_NUMBER),
+        )
+    if f.type == "int" and not any(ch in "0123456789+-.eE" for ch in f.unit):
+        # What casts to an integer is a sign and ASCII digits; below 2**53 its float is exact and
+        # whole, so ``cells.integer`` would give the same integer.
+        v = r.cast(pl.Int64, strict=False)
+        return _Fast(r.is_null() | (v.is_not_null() & (v.abs() < 2**53)), v)
+    if f.type == "date":
+        return _Fast(
+            r.is_null() | r.str.contains(_ISO_DATE),
+            r.str.to_date("%Y-%m-%d", strict=False),
+            lambda r, v: _failed(r, v, cells.NOT_DATE),
+        )
+    if f.type == "bool":
+        table = cells._BOOL
+        return _Fast(
+            r.is_null() | r.is_in(_fixed_points(table)),
+            r.replace_strict(table, default=None, return_dtype=pl.Boolean),
+        )
+    if f.type == "enum":
+        choices = cells._enum_table(f)
+        return _Fast(
+            r.is_null() | r.is_in(_fixed_points(choices)),
+            r.replace_strict(choices, default=None, return_dtype=pl.Utf8),
+        )
+    return None
+
+
+def _failed(src: pl.Expr, out: pl.Expr, reason: str) -> pl.Expr:
+    return pl.when(src.is_not_null() & out.is_null()).then(pl.lit(reason))
+
+
+_VALUE_DTYPES = {
+    "money": pl.Float64,
+    "number": pl.Float64,
+    "ratio": pl.Float64,
+    "int": pl.Int64,
+    "date": pl.Date,
+    "bool": pl.Boolean,
+    "enum": pl.Utf8,
+    "text": pl.Utf8,
+}
+
+
+def _branch(lf: pl.LazyFrame, hs: list[Header], fast: dict[str, _Fast], required: set[str]) -> pl.LazyFrame:
+    """Parse the rows of ``lf`` (raw columns ``__r:field``; for the fields in ``fast`` also their fast
+    values ``__v:field``): the fields in ``fast`` from those, the others by ``cells``. Keeps ``__row``,
+    each value, its reason and, for a required field, whether the cleaned cell is empty (``__n:field``);
+    blank rows are left out."""
+    ids = [h.field.id for h in hs if h.field]
+    cleaned = []
+    for h in hs:
+        assert h.field is not None
+        fid, r = h.field.id, pl.col(f"__r:{h.field.id}")
+        cleaned.append((r if fid in fast else _clean_expr(h, r)).alias(f"__c:{fid}"))
+    lf = lf.select("__row", *cleaned, *(pl.col(f"__v:{fid}").alias(fid) for fid in fast))
     lf = lf.filter(pl.any_horizontal(pl.col(f"__c:{i}").is_not_null() for i in ids))  # blank rows
     plan = cells.Plan()
     for h in hs:
         assert h.field is not None
-        cells.parse(plan, f"__c:{h.field.id}", h.field.id, h)
+        fid = h.field.id
+        if fid in fast:
+            why = fast[fid].why
+            reason = pl.lit(None, dtype=pl.Utf8) if why is None else why(pl.col(f"__c:{fid}"), pl.col(fid))
+            plan.add(0, reason.alias(cells.why(fid)))
+        else:
+            cells.parse(plan, f"__c:{fid}", fid, h)
     lf = plan.apply(lf)
+    return lf.select(
+        "__row",
+        *(pl.col(i).cast(_VALUE_DTYPES[BY_ID[i].type]) for i in ids),
+        *(pl.col(cells.why(i)).cast(pl.Utf8) for i in ids),
+        *(pl.col(f"__c:{i}").is_null().alias(f"__n:{i}") for i in ids if i in required),
+    )
 
+
+def _plan(sheet: Sheet, cap: int | None) -> tuple[pl.LazyFrame, pl.LazyFrame, pl.LazyFrame, list[str]]:
+    """The sheet's plan: typed rows, the problem table (at most ``cap`` rows: row, column, value, reason
+    and, for a duplicate, its key and the key's rows), the number of problems and rows, and the key whose
+    repetition is a problem."""
+    hs = [h for h in sheet.headers.values() if h.field]
+    ids = [h.field.id for h in hs if h.field]
+    raw = sheet.raw.frame
+    first = sheet.raw.first_row
     required = {r for t in sheet.tables for r in REQUIRED[t] if r in KEYS[t] or t == "qualification"}
+    # The fields with a fast branch; the rows whose every such cell passes its test take it.
+    fast = {h.field.id: spec for h in hs if h.field and (spec := _fast(h, pl.col(f"__r:{h.field.id}")))}
+    base = raw.lazy().select(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + first).alias("__row"),
+        *(pl.col(f"c{h.index}").alias(f"__r:{h.field.id}") for h in hs if h.field),
+    )
+    if fast:
+        base = base.with_columns(
+            *(spec.value.alias(f"__v:{fid}") for fid, spec in fast.items()),
+            pl.all_horizontal(spec.test for spec in fast.values()).alias("__fast"),
+        ).cache()  # computed once for both branches
+        quick = _branch(base.filter(pl.col("__fast")), hs, fast, required)
+        full = _branch(base.filter(~pl.col("__fast")), hs, {}, required)
+        lf = quick.merge_sorted(full, "__row")
+    else:
+        lf = _branch(base, hs, {}, required)
+
     checks = []
-    for fid in ids:
-        f = BY_ID[fid]
-        h = sheet.headers[fid]
+    if "uscc" in ids:
+        lf = lf.with_columns(uscc_ok(pl.col("uscc")).alias("__uok"))
+    for h in hs:
+        assert h.field is not None
+        fid, f = h.field.id, h.field
         extra = [pl.col(cells.why(fid))]
         if fid in required:
-            extra.insert(0, pl.when(pl.col(f"__c:{fid}").is_null()).then(pl.lit(_missing(f))))
+            extra.insert(0, pl.when(pl.col(f"__n:{fid}")).then(pl.lit(_missing(f))))
         if fid == "uscc":
-            extra.append(pl.when(pl.col(fid).is_not_null() & ~uscc_ok(pl.col(fid))).then(pl.lit(_USCC_BAD)))
+            extra.append(pl.when(pl.col(fid).is_not_null() & ~pl.col("__uok")).then(pl.lit(_USCC_BAD)))
         if f.numeric and (b := _bounds(f, pl.col(fid), h.percent)) is not None:
             extra.append(b)
         if fid == "valid_to" and "valid_from" in ids:
@@ -165,7 +332,8 @@ def check_sheet(sheet: Sheet, cap: int | None = None) -> tuple[pl.DataFrame, lis
         checks.append(pl.coalesce(extra).alias(f"__why:{fid}"))
     lf = lf.with_columns(checks)
     key = [k for k in ("uscc", "year") if k in ids and (k != "year" or "report" in sheet.tables)]
-    keyok = uscc_ok(pl.col("uscc")) & pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+    uok = pl.col("__uok") if "uscc" in ids else uscc_ok(pl.col("uscc"))
+    keyok = uok & pl.all_horizontal(pl.col(k).is_not_null() for k in key)
     lf = lf.with_columns(keyok.alias("__keyok"))
     # Duplicate keys inside one sheet: the primary key of what the sheet lists (one enterprise per row,
     # or one enterprise-year per row). Qualification rows legitimately repeat an enterprise.
@@ -175,50 +343,87 @@ def check_sheet(sheet: Sheet, cap: int | None = None) -> tuple[pl.DataFrame, lis
     lf = lf.with_columns(
         (pl.any_horizontal(pl.col(f"__why:{i}").is_not_null() for i in ids) | pl.col("__dup")).alias("__bad")
     )
-    df = lf.collect()
-    sheet.rows = df.height
 
-    found = _cell_problems(sheet, df, ids)
+    typed = lf.select(pl.lit(sheet.index, dtype=pl.Int32).alias("__sheet"), "__row", "__bad", "__keyok", *ids)
+
+    def raw_value(h: Header) -> pl.Expr:
+        return pl.lit(raw[f"c{h.index}"]).gather(pl.col("__row") - first).alias("value")
+
+    tables = [
+        lf.filter(pl.col(f"__why:{h.field.id}").is_not_null()).select(
+            "__row",
+            pl.lit(h.text, dtype=pl.Utf8).alias("column"),
+            raw_value(h),
+            pl.col(f"__why:{h.field.id}").alias("reason"),
+            pl.lit(None, dtype=pl.List(pl.Int64)).alias("group"),
+            pl.lit(None, dtype=pl.Utf8).alias("key"),
+        )
+        for h in hs
+        if h.field
+    ]
+    count = [pl.sum_horizontal(pl.col(f"__why:{i}").is_not_null() for i in ids).sum().cast(pl.Int64)]
     if dup_key:
-        found = itertools.chain(found, _duplicate_problems(sheet, df.filter(pl.col("__dup")), dup_key))
-    problems = list(found if cap is None else itertools.islice(found, cap))
+        # Every row of a repeated key, the keys in order of first appearance, each key's rows in order.
+        h = sheet.headers["uscc"]
+        groups = (
+            lf.filter(pl.col("__dup"))
+            .group_by(dup_key, maintain_order=True)
+            .agg(pl.col("__row").alias("group"))
+            .with_columns(pl.col("group").alias("__row"))
+            .explode("__row", empty_as_null=True)
+        )
+        tables.append(
+            groups.select(
+                "__row",
+                pl.lit(h.text, dtype=pl.Utf8).alias("column"),
+                raw_value(h),
+                pl.lit(_DUPLICATE, dtype=pl.Utf8).alias("reason"),
+                "group",
+                pl.format("('{}'" + (", {})" if "year" in dup_key else ",)"), *dup_key).alias("key"),
+            )
+        )
+        count.append(pl.col("__dup").sum().cast(pl.Int64))
+    problems = pl.concat(tables, how="vertical")
+    if cap is not None:
+        problems = problems.head(cap)
+    total = lf.select(pl.sum_horizontal(count).alias("n"), pl.len().alias("rows"))
+    return typed, problems, total, dup_key
+
+
+_DUPLICATE = "\x00duplicate"  # placeholder reason; the text names the other rows of the key
+
+
+def check_sheet(sheet: Sheet, cap: int | None = None) -> tuple[pl.DataFrame, list[Problem]]:
+    """Parse and check one sheet. Returns the typed rows (all of them, bad ones flagged ``__bad``;
+    ``__keyok`` when the key is usable for merging) and the problems of single rows — at most ``cap``
+    of them (``sheet.omitted`` counts the rest), so a file of a million bad rows is refused without
+    building a million problems. One lazy plan, collected once (see ``_plan``)."""
+    typed_lf, problems_lf, total_lf, dup_key = _plan(sheet, cap)
+    typed, table, total = pl.collect_all([typed_lf, problems_lf, total_lf])
+    sheet.rows = int(total["rows"][0])
+    problems = [_problem(sheet, r, dup_key) for r in table.iter_rows(named=True)]
     if cap is not None and len(problems) == cap:
-        total = df.select(pl.sum_horizontal(pl.col(f"__why:{i}").is_not_null() for i in ids).sum()).item()
-        sheet.omitted = int(total or 0) + (int(df["__dup"].sum()) if dup_key else 0) - cap
-    typed = df.select(pl.lit(sheet.index, dtype=pl.Int32).alias("__sheet"), "__row", "__bad", "__keyok", *ids)
+        sheet.omitted = int(total["n"][0] or 0) - cap
     return typed, problems
+
+
+def _problem(sheet: Sheet, r: dict, dup_key: list[str]) -> Problem:
+    row, column, value, reason = r["__row"], r["column"], r["value"], r["reason"]
+    if reason == _USCC_BAD:
+        reason = uscc.problem(uscc.normalize(value)) or "统一社会信用代码无效"
+        en = "invalid unified social credit code"
+    elif reason == _DUPLICATE:
+        others = "、".join(str(o) for o in r["group"] if o != row)
+        what = "同一企业同一年度" if "year" in dup_key else "统一社会信用代码"
+        reason = f"{what}重复（另见第{others}行）"
+        en = f"duplicate {'/'.join(dup_key)} {r['key']} (also rows {others})"
+    else:
+        en = EN.get(reason, "")
+    return Problem(sheet.file, row, column, value, reason, sheet.name, ERROR, en)
 
 
 def _missing(f: Field) -> str:
     return msg(f"缺少{f.zh}", f"{f.id} is required")
-
-
-def _cell_problems(sheet: Sheet, df: pl.DataFrame, ids: list[str]) -> Iterator[Problem]:
-    for fid in ids:
-        bad = df.filter(pl.col(f"__why:{fid}").is_not_null()).select("__row", f"__why:{fid}")
-        for row, reason in bad.iter_rows():
-            value = sheet.value(fid, row)
-            if reason == _USCC_BAD:
-                reason = uscc.problem(uscc.normalize(value)) or "统一社会信用代码无效"
-                yield sheet.problem(row, fid, reason, "invalid unified social credit code", value)
-            else:
-                yield sheet.problem(row, fid, reason, value=value)
-
-
-def _duplicate_problems(sheet: Sheet, dups: pl.DataFrame, key: list[str]) -> Iterator[Problem]:
-    rows: dict[tuple, list[int]] = {}
-    for r in dups.select("__row", *key).iter_rows():
-        rows.setdefault(r[1:], []).append(r[0])
-    what = "同一企业同一年度" if "year" in key else "统一社会信用代码"
-    for k, group in rows.items():
-        for row in group:
-            others = "、".join(str(o) for o in group if o != row)
-            yield sheet.problem(
-                row,
-                "uscc",
-                f"{what}重复（另见第{others}行）",
-                f"duplicate {'/'.join(key)} {k} (also rows {others})",
-            )
 
 
 # --- checks on merged rows ---------------------------------------------------------------------------
