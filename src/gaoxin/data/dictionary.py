@@ -63,6 +63,69 @@ QUALIFICATION_KINDS: dict[str, str] = {
     "leading": "科技领军企业",
 }
 
+# English names of the values above and of the units (the English switch: ``web.platform.labels``).
+# Stored values stay Chinese (they are what the departments' files say); only what is shown changes.
+QUALIFICATION_KINDS_EN: dict[str, str] = {
+    "tech_sme": "Tech-based SME",
+    "hightech": "High-tech enterprise",
+    "innovative_sme": "Innovative SME",
+    "specialized_sme": "Specialised and innovative SME",
+    "little_giant": "Little giant",
+    "gazelle": "Gazelle enterprise",
+    "unicorn": "Unicorn enterprise",
+    "leading": "Leading tech enterprise",
+}
+CHOICES_EN: dict[str, str] = {
+    # high-tech fields (国家重点支持的高新技术领域)
+    "电子信息": "Electronic information",
+    "生物与新医药": "Biotech and new medicine",
+    "航空航天": "Aerospace",
+    "新材料": "New materials",
+    "高技术服务": "High-tech services",
+    "新能源与节能": "New energy and energy saving",
+    "资源与环境": "Resources and environment",
+    "先进制造与自动化": "Advanced manufacturing and automation",
+    # listing boards
+    "主板": "Main board",
+    "创业板": "ChiNext",
+    "科创板": "STAR Market",
+    "北交所": "Beijing Stock Exchange",
+    "港交所": "Hong Kong Stock Exchange",
+    "境外": "Overseas",
+    # R&D institution levels
+    "无": "None",
+    "市级": "Municipal",
+    "省级": "Provincial",
+    "国家级": "National",
+    # roles in the industrial chain
+    "六基或龙头配套": "Industrial foundation or supplier of a leading firm",
+    "补短板锻长板填空白": "Fills a gap at a key link of a key chain",
+    # yes / no
+    "是": "Yes",
+    "否": "No",
+    **{zh: QUALIFICATION_KINDS_EN[k] for k, zh in QUALIFICATION_KINDS.items()},
+}
+UNITS_EN: dict[str, str] = {
+    "万元": "10k yuan",
+    "亿元": "100m yuan",
+    "元": "yuan",
+    "家": "firms",
+    "人": "people",
+    "件": "items",
+    "项": "items",
+    "次": "times",
+    "年": "years",
+    "名": "",  # a rank: the number says it
+    "级": "",  # a level: the number says it
+    "分": "points",
+    "个": "",
+    "所": "",
+    "座": "",
+    "吨标准煤": "tce",
+    "吨标准煤/万元": "tce per 10k yuan",
+    "吨": "t",
+}
+
 _F = Field
 FIELDS: tuple[Field, ...] = (
     # --- enterprise: one row per enterprise ---
@@ -360,7 +423,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     _F("co2_emissions", "二氧化碳排放量", "report", "number", "吨", min=0, en="CO₂ emissions (t)"),
     # --- policy facts (issue 12): supplied by a department (统计局, 税务局 …) through the policy app ---
-    _F("above_scale", "规模以上企业", "report", "bool", en="Above designated size (规上)"),
+    _F("above_scale", "规模以上企业", "report", "bool", en="Above designated size"),
     _F(
         "local_contribution",
         "上年度地方综合贡献度",

@@ -25,7 +25,11 @@ MATRICES: dict[str, list[str]] = {
         "web/accounts/test_admin.py",
         "web/accounts/test_audit_log.py",
     ],
-    "registry": ["web/accounts/test_scoping_matrix.py", "web/consent/test_scoping_consent.py"],
+    "registry": [
+        "web/accounts/test_scoping_matrix.py",
+        "web/consent/test_scoping_consent.py",
+        "web/registry/test_scoping_registry.py",
+    ],
     "credit": ["web/accounts/test_scoping_matrix.py", "web/consent/test_scoping_consent.py"],
     "cultivation": ["web/cultivation/test_scoping_cultivation.py"],
     "consent": ["web/consent/test_scoping_consent.py", "web/accounts/test_scoping_matrix.py"],

@@ -21,7 +21,7 @@ from gaoxin.scoring.explain import explain
 from gaoxin.web.accounts.models import AuditEvent
 from gaoxin.web.credit.models import Score
 from gaoxin.web.credit.services import run_model
-from gaoxin.web.registry.models import AnnualReport, ChangeRecord, Enterprise, ImportBatch
+from gaoxin.web.registry.models import AnnualReport, ChangeRecord, Enterprise, ImportBatch, Qualification
 from gaoxin.web.registry.services import zone_dataset
 from tests.web.conftest import YEAR
 
@@ -177,9 +177,20 @@ def test_dashboard_numbers_equal_independent_counts(platform, django_assert_max_
             continue
         filled = sum(1 for r in reports if getattr(r, f.id) not in (None, ""))
         assert rows[f.id]["filled"] == filled and rows[f.id]["total"] == len(reports), f.id
+    # every value the one import brought in counts: the reports', the register's and the qualifications
     values = sum(1 for r in reports for k, v in r.sources.items() if k != "year")
+    firms = Enterprise.objects.filter(zone=platform.zone_a)
+    values += sum(1 for e in firms for k in e.sources if k != "uscc")
+    values += Qualification.objects.filter(enterprise__zone=platform.zone_a).count()
     department = ImportBatch.objects.get(file_name="synth").department
     assert [(d["name"], d["values"]) for d in c.departments] == [(department, values)]
+    # only the incomplete fields are listed (worst first in each group), the complete ones counted
+    listed = [f for g in c.incomplete for f in g["fields"]]
+    assert {f["id"] for f in listed} == {r["id"] for r in c.fields if r["filled"] < r["total"]}
+    assert c.complete == sum(1 for r in c.fields if r["filled"] == r["total"])
+    for g in c.incomplete:
+        assert [f["share"] for f in g["fields"]] == sorted(f["share"] for f in g["fields"])
+        assert all(f["missing"] == f["total"] - f["filled"] > 0 for f in g["fields"])
 
     # recent imports
     assert [b.pk for b in board.imports] == list(

@@ -40,6 +40,10 @@ ACTIONS = {
     "bank_edit": _("Changed a bank"),
     "region_create": _("Created a region"),
     "region_edit": _("Changed a region"),
+    "department_create": _("Created a department"),
+    "department_edit": _("Changed a department"),
+    "department_disable": _("Disabled a department"),
+    "department_enable": _("Enabled a department"),
     "regional_publish": _("Published a regional white-list"),
     "view_regional_list": _("Viewed a regional white-list"),
     "zone_rule_supervisors": _("Changed whether supervisors see the zone's firm details"),
@@ -120,6 +124,7 @@ OBJECTS = {
     "zone": _("zone"),
     "bank": _("bank"),
     "region": _("region"),
+    "department": _("department"),
     "regionallist": _("regional white-list"),
     "policy": _("policy"),
     "matchrun": _("policy matching run"),
@@ -176,6 +181,11 @@ DETAILS = {
     "entries": _("entries"),
     "archive": _("archive"),
     "sha256": _("SHA-256"),
+    "name": _("name"),
+    "name_en": _("English name"),
+    "fields": _("fields"),
+    "order": _("order"),
+    "active": _("active"),
 }
 
 

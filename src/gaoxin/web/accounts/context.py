@@ -32,6 +32,7 @@ NAV = [
     ("accounts:zones", _("Zones"), "manage_platform"),
     ("accounts:banks", _("Banks"), "manage_platform"),
     ("accounts:regions", _("Regions"), "manage_platform"),
+    ("registry:departments", _("Departments"), "manage_platform"),
     ("registry:my_enterprise", _("My enterprise"), "submit_corrections"),
     ("credit:bank_lists", _("White-lists"), "bank"),
     ("supervision:bank_lists", _("Regional white-lists"), "bank"),

@@ -9,7 +9,7 @@ One sheet per table (企业信息 / 年度报表 / 资质). Each sheet has, from
 3. one example row (a valid USCC, values that pass every check), in grey: overwrite or delete it.
 
 Enumerations and yes/no columns get a drop-down list. ``department`` limits the columns to those one
-department usually supplies (``DEPARTMENT_FIELDS``): a partial file updates only its columns.
+department usually supplies (its ``Department`` record's ``fields``): a partial file updates only its columns.
 """
 
 from __future__ import annotations
@@ -33,76 +33,29 @@ KEYS = {"enterprise": ("uscc", "name", "zone"), "report": ("uscc", "year"), "qua
 QUALIFICATION_COLUMNS = ("uscc", "kind", "valid_from", "valid_to", "certificate_no")
 EXAMPLE_ROWS = 500  # rows below the header that get drop-down lists and formats
 
-# Which columns each department usually supplies (a suggestion for partial templates, not a rule:
-# any file may carry any column).
-DEPARTMENT_FIELDS: dict[str, tuple[str, ...]] = {
-    "市场监管局": (
-        "established",
-        "industry",
-        "listed_board",
-        "admin_penalties",
-        "serious_dishonesty",
-        "abnormal_operation",
-        "prohibited_industry",
-    ),
-    "税务局": (
-        "revenue",
-        "main_revenue",
-        "total_costs",
-        "net_profit",
-        "net_assets",
-        "total_assets",
-        "total_liabilities",
-        "taxes_paid",
-        "rd_expense",
-        "rd_expense_domestic",
-    ),
-    "知识产权局": (
-        "invention_patents",
-        "other_class1_ip",
-        "utility_models",
-        "design_patents",
-        "software_copyrights",
-        "class1_ip_self_developed",
-        "class1_ip_high_value",
-    ),
-    "科技局": (
-        "tech_field",
-        "tech_staff",
-        "rd_staff",
-        "hightech_revenue",
-        "tech_contract_value",
-        "tech_transfers",
-        "rd_institution",
-        "awards",
-        "gov_projects",
-        "standards_led",
-        "equity_financing",
-        "national_award_rank",
-        "provincial_award_rank",
-        "standards_participated",
-        "innovation_title",
-        "valuation",
-        "qualification",
-    ),
-    "统计局": ("employees", "graduates_hired", "revenue", "main_revenue"),
-    "工信局": (
-        "niche_years",
-        "niche_market_share",
-        "major_incident",
-        "digital_level",
-        "chain_role",
-        "key_field",
-        "strategic_emerging",
-        "market_rank",
-        "maker_china_rank",
-        "development_score",
-        "quality_certified",
-        "own_brand",
-        "quality_award",
-        "qualification",
-    ),
-}
+# Which columns each department usually supplies: the ``Department`` records (``registry.models``,
+# edited in the browser by the system administrator), a suggestion for partial templates, not a rule:
+# any file may carry any column. Their qualification field (``kind`` …) asks for the 资质 sheet.
+
+
+def departments(*, active: bool = True) -> list:
+    """The departments in their order (only the active ones unless ``active`` is false)."""
+    from gaoxin.web.registry.models import Department
+
+    qs = Department.objects.order_by("order", "code")
+    return list(qs.filter(active=True) if active else qs)
+
+
+def department_names() -> list[str]:
+    """The names the import form offers as the source department (active departments, in order)."""
+    return [d.name for d in departments()]
+
+
+def department_fields() -> dict[str, tuple[str, ...]]:
+    """Department name → the field ids it usually supplies, for the active departments that have a
+    template (at least one field), in order."""
+    return {d.name: tuple(d.fields) for d in departments() if d.fields}
+
 
 _EXAMPLE_FIRST17 = "91110108MA01ABCD1"
 EXAMPLE_USCC = _EXAMPLE_FIRST17 + uscc.check_char(_EXAMPLE_FIRST17)
@@ -221,9 +174,9 @@ def columns(table: str, department: str | None = None) -> list[Field]:
         fields = [BY_ID[c] for c in QUALIFICATION_COLUMNS]
     if department is None:
         return fields
-    wanted = DEPARTMENT_FIELDS.get(department, ())
+    wanted = department_fields().get(department, ())
     if table == "qualification":
-        return fields if "qualification" in wanted else []
+        return fields if any(BY_ID[f].table == "qualification" for f in wanted if f in BY_ID) else []
     chosen = [f for f in fields if f.id in wanted]
     if not chosen:
         return []

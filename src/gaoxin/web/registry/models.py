@@ -40,6 +40,56 @@ ENTERPRISE_COLUMNS = tuple(f for f in ENTERPRISE_FIELDS if f.id not in ("uscc", 
 REPORT_COLUMNS = tuple(f for f in REPORT_FIELDS if f.id != "year")
 
 
+def validate_department_fields(value) -> None:
+    """A department's usual fields: a list of distinct data-dictionary field ids (``gaoxin.data.dictionary``)."""
+    from django.core.exceptions import ValidationError
+
+    from gaoxin.data.dictionary import BY_ID
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("Give the fields as a list of data dictionary field ids."))
+    unknown = [v for v in value if v not in BY_ID]
+    if unknown:
+        raise ValidationError(_("Not a field of the data dictionary: %(ids)s") % {"ids": ", ".join(unknown)})
+    twice = sorted({v for v in value if value.count(v) > 1})
+    if twice:
+        raise ValidationError(_("A field is listed twice: %(ids)s") % {"ids": ", ".join(twice)})
+
+
+class Department(models.Model):
+    """A department that sends the zones their data (科技局, 税务局 …), as data.
+
+    ``fields`` are the data-dictionary field ids it usually supplies: the import page offers a template
+    with those columns (``bulk_io.columns``). A suggestion, not a rule: any file may carry any column.
+    An import batch names its department by ``name`` (free text, so a retired name stays readable);
+    a disabled department (``active`` false) is no longer offered.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    fields = models.JSONField(
+        _("fields it usually supplies"), default=list, blank=True, validators=[validate_department_fields]
+    )
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("department")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zh(self) -> str:  # the ``label`` filter shows a name in the reader's language
+        return self.name
+
+    @property
+    def en(self) -> str:
+        return self.name_en
+
+
 class Region(models.Model):
     """A level above the zones: the nation (火炬中心) or a province (科技厅), as data.
 

@@ -9,6 +9,12 @@ page; see that module), so a number shows the same on a page, in an export and i
     {{ value|unit:"revenue" }}       the data dictionary field's type and unit (money, ratio, 人, 件 …)
     {{ n|count }}  {{ n|count:"人" }} 1,204 家   35 人
     {{ m.name|label }}               a name in both languages, in the reader's (``platform.labels``)
+    {{ e.tech_field|choice }}        a stored Chinese value (电子信息, 是 …) in the reader's language
+    {{ f.unit|unit_name }}           a unit (万元, 家 …) in the reader's language
+    {{ page|page_numbers }}          the page numbers a pager shows (None: a gap)
+
+Units follow the language too: with English active ``money`` ends in "10k yuan", ``count`` in
+"firms" (``platform.labels.with_unit``).
 
 A missing value shows as ``—``; a value that is not a number is shown as it is (a page never fails
 on a stray cell).
@@ -41,7 +47,7 @@ def num(value, places=None):
 @register.filter
 def money(value):
     """万元 with two decimals, thousands separators and the unit."""
-    return _safe(display.money, value)
+    return labels.with_unit(_safe(display.money, value), "万元")
 
 
 @register.filter
@@ -53,7 +59,7 @@ def pct(value, places=2):
 @register.filter
 def count(value, unit="家"):
     """An integer count with its unit (家 by default; 人, 件 …)."""
-    return _safe(display.count, value, unit)
+    return labels.with_unit(_safe(display.count, value, unit), unit)
 
 
 @register.filter
@@ -68,10 +74,48 @@ def unit(value, field_id):
     f = dictionary_field(str(field_id))
     if f is None:
         return _safe(display.num, value)
-    return _safe(display.with_unit, value, f.type, f.unit)
+    shown = "万元" if f.type == "money" else f.unit
+    return labels.with_unit(_safe(display.with_unit, value, f.type, f.unit), shown)
 
 
 @register.filter
 def label(value):
     """A ``{zh, en}`` name (a model's, a stage's, a field's) in the active language."""
     return labels.label(value)
+
+
+@register.filter
+def choice(value):
+    """A stored Chinese value (a high-tech field, a listing board, 是/否 …) in the active language."""
+    return labels.choice(value)
+
+
+@register.filter
+def unit_name(value):
+    """A unit (万元, 家, 人, 件 …) in the active language."""
+    return labels.unit(value)
+
+
+@register.filter
+def page_numbers(page, around=2):
+    """The page numbers a pager links: the first, the last and ``around`` either side of the current
+    one, ``None`` where numbers are left out (shown as …)."""
+    try:
+        last, current, around = page.paginator.num_pages, page.number, int(around)
+    except (AttributeError, TypeError, ValueError):
+        return []
+    wanted = {1, last, *range(max(1, current - around), min(last, current + around) + 1)}
+    out: list[int | None] = []
+    for n in sorted(wanted):
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current address with ``page`` set to ``number`` (the other parameters kept)."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()

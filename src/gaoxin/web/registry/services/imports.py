@@ -61,8 +61,7 @@ from gaoxin.web.registry.services import ApplyError, _fetch, apply_dataset, colu
 Progress = Callable[[float], None]
 IMPORT_DIR = "imports"
 SAMPLE_ROWS = 10
-# Suggestions for the source department (free text): the offices that usually send a zone its data.
-DEPARTMENTS = ("科技局", "税务局", "市场监管局", "知识产权局", "统计局", "人社局", "园区管委会")
+# The source department (free text) is suggested from the ``Department`` records (``bulk_io.department_names``).
 TABLE_LABELS = {"enterprise": "企业信息", "report": "年度报表", "qualification": "资质"}
 
 

@@ -14,20 +14,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Floor
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gaoxin.data.dictionary import BY_ID, Field
+from gaoxin.data.dictionary import BY_ID, QUALIFICATION_KINDS, TECH_FIELDS, Field
 from gaoxin.io import display as io_display
 from gaoxin.scoring.explain import Explanation, UnknownEnterprise, value_kind
 from gaoxin.scoring.model import Label, Model
-from gaoxin.web.accounts.scoping import visible
+from gaoxin.web.accounts.scoping import audit, visible
 from gaoxin.web.credit.models import Score, ScoreRun
 from gaoxin.web.credit.services import explain_in_run, run_model
+from gaoxin.web.platform import labels as platform_labels
 from gaoxin.web.registry.models import (
     ENTERPRISE_COLUMNS,
     REPORT_COLUMNS,
@@ -81,6 +82,8 @@ def display(fid: str, value) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if kind == "enum":
+        return platform_labels.choice(value)  # a high-tech field, a board, a level: in the reader's language
     return str(value)
 
 
@@ -141,9 +144,11 @@ def latest_run(user, zone: Zone) -> ScoreRun | None:
 class Completeness:
     year: int | None
     reports: int
-    fields: list[dict]  # {"id", "label", "unit", "filled", "share", "table"}
-    departments: list[dict]  # {"name", "values", "share", "fields", "batches"}
-    by_department: dict  # chart: per field, the share each department supplied
+    fields: list[dict]  # {"id", "label", "unit", "filled", "missing", "share", "table"}: every field
+    departments: list[dict]  # {"name", "values", "share", "fields", "batches"}: who supplied the values
+    by_department: dict  # chart: per incomplete field, the share each department supplied
+    incomplete: list[dict] = field(default_factory=list)  # {"department", "fields": [...]} worst first
+    complete: int = 0  # fields with a value for every firm (report), shown as one line
 
 
 @dataclass
@@ -256,7 +261,9 @@ def _filled(f: Field) -> Count:
 
 
 def completeness(user, zone: Zone) -> Completeness:
-    """Share of reported values per dictionary field (latest year) and which department supplied them."""
+    """Share of values per dictionary field (the register, and the latest year's reports); the fields
+    still missing values, worst first, under the department that usually supplies them; and which
+    department supplied the values the register holds (register, reports and qualifications)."""
     reports = visible(user, AnnualReport).filter(enterprise__zone=zone)
     year = reports.aggregate(y=Max("year"))["y"]
     out = Completeness(year=year, reports=0, fields=[], departments=[], by_department={})
@@ -264,16 +271,17 @@ def completeness(user, zone: Zone) -> Completeness:
     ent_agg = ents.aggregate(n=Count("pk"), **{f"f_{f.id}": _filled(f) for f in ENTERPRISE_COLUMNS})
     for f in ENTERPRISE_COLUMNS:
         out.fields.append(_share_row(f, ent_agg[f"f_{f.id}"], ent_agg["n"], _("Registry data")))
-    if year is None:
-        return out
-    rows = reports.filter(year=year)
-    agg = rows.aggregate(n=Count("pk"), **{f"f_{f.id}": _filled(f) for f in REPORT_COLUMNS})
-    out.reports = agg["n"]
-    for f in REPORT_COLUMNS:
-        out.fields.append(
-            _share_row(f, agg[f"f_{f.id}"], agg["n"], _("Annual report %(year)s") % {"year": year})
-        )
-    _departments(user, rows, out)
+    rows = reports.none()
+    if year is not None:
+        rows = reports.filter(year=year)
+        agg = rows.aggregate(n=Count("pk"), **{f"f_{f.id}": _filled(f) for f in REPORT_COLUMNS})
+        out.reports = agg["n"]
+        for f in REPORT_COLUMNS:
+            out.fields.append(
+                _share_row(f, agg[f"f_{f.id}"], agg["n"], _("Annual report %(year)s") % {"year": year})
+            )
+    _incomplete(out)
+    _departments(user, ents, rows, zone, out)
     return out
 
 
@@ -281,70 +289,122 @@ def _share_row(f: Field, filled: int, n: int, table: str) -> dict:
     return {
         "id": f.id,
         "label": field_label(f),
-        "unit": f.unit,
+        "unit": platform_labels.unit(f.unit),
         "filled": filled,
         "total": n,
+        "missing": n - filled,
         "share": filled / n if n else 0.0,
         "percent": percent(filled / n) if n else "",
         "table": table,
     }
 
 
-def _departments(user, rows: QuerySet, out: Completeness) -> None:
-    """Who supplied the values: reports grouped by the batch each field's value came from, in one query."""
-    ids = [f.id for f in REPORT_COLUMNS]
+def _usual_department() -> dict[str, str]:
+    """Field id → the department (in the departments' order) that usually supplies it."""
+    from gaoxin.web.registry.bulk_io import departments
+
+    out: dict[str, str] = {}
+    for d in departments():
+        for fid in d.fields:
+            out.setdefault(fid, platform_labels.label(d))
+    return out
+
+
+def _incomplete(out: Completeness) -> None:
+    """The fields that lack values for some firm, worst first, grouped under the department that
+    usually supplies them (the worst group first); the complete ones are only counted."""
+    missing = [r for r in out.fields if r["total"] and r["filled"] < r["total"]]
+    out.complete = sum(1 for r in out.fields if r["total"] and r["filled"] == r["total"])
+    usual = _usual_department()
+    nobody = _("No department supplies these usually")
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in sorted(missing, key=lambda r: (r["share"], -r["missing"], r["label"])):
+        groups[usual.get(r["id"], nobody)].append(r)
+    out.incomplete = [
+        {"department": name, "fields": rows, "missing": sum(r["missing"] for r in rows)}
+        for name, rows in sorted(groups.items(), key=lambda g: (g[1][0]["share"], g[0]))
+    ]
+
+
+def _source_counts(qs: QuerySet, ids: list[str]) -> list[tuple[str, object, int]]:
+    """(field, source, rows) for the rows of ``qs``, grouped by the source of each field (one query)."""
     keys = {f"s_{i}": KT(f"sources__{i}") for i in ids}
-    grouped = list(rows.annotate(**keys).order_by().values(*keys).annotate(n=Count("pk")))
-    batch_ids = set()
-    for g in grouped:
-        for k in keys:
-            v = g[k]
-            if v is not None and not str(v).startswith(CORRECTION_PREFIX) and str(v).isdigit():
-                batch_ids.add(int(v))
+    grouped = qs.annotate(**keys).order_by().values(*keys).annotate(n=Count("pk"))
+    return [(i, g[f"s_{i}"], g["n"]) for g in grouped for i in ids if g[f"s_{i}"] is not None]
+
+
+def _departments(user, ents: QuerySet, rows: QuerySet, zone: Zone, out: Completeness) -> None:
+    """Who supplied the values: the register's fields, the latest reports' fields (each grouped by the
+    batch its value came from) and the qualifications (by their batch), a few queries in all.
+
+    Every table counts: the department that brought in the firms (市场监管局's register and
+    qualifications) is credited as well as the one that sent the reports (统计局)."""
+    report_ids = [f.id for f in REPORT_COLUMNS]
+    ent_ids = ["name", "zone", *(f.id for f in ENTERPRISE_COLUMNS)]
+    found = _source_counts(ents, ent_ids) + _source_counts(rows, report_ids)
+    quals = (
+        visible(user, Qualification)
+        .filter(enterprise__zone=zone)
+        .order_by()
+        .values_list("batch_id")
+        .annotate(n=Count("pk"))
+    )
+    found += [("qualification", batch_id, n) for batch_id, n in quals]
+    batch_ids = {int(v) for _f, v, _n in found if v is not None and str(v).isdigit()}
     batches = dict(
         visible(user, ImportBatch).filter(pk__in=batch_ids).order_by().values_list("pk", "department")
     )
     unnamed, corrections = _("Department not given"), _("Enterprise corrections")
 
-    def department(v) -> str | None:
-        if v is None:
-            return None
-        v = str(v)
+    def department(v) -> str:
+        v = "" if v is None else str(v)
         if v.startswith(CORRECTION_PREFIX):
             return corrections
         return (batches.get(int(v)) if v.isdigit() else None) or unnamed
 
     per: dict[str, Counter] = defaultdict(Counter)
     used: dict[str, set] = defaultdict(set)
-    for g in grouped:
-        for fid in ids:
-            d = department(g[f"s_{fid}"])
-            if d is not None:
-                per[d][fid] += g["n"]
-                if str(g[f"s_{fid}"]).isdigit():
-                    used[d].add(int(g[f"s_{fid}"]))
+    for fid, v, n in found:
+        d = department(v)
+        per[d][fid] += n
+        if str(v).isdigit():
+            used[d].add(int(v))
     total_values = sum(sum(c.values()) for c in per.values())
     names = sorted(per, key=lambda d: (-sum(per[d].values()), d))
+
+    def name(fid: str) -> str:
+        return _("Qualifications") if fid == "qualification" else field_label(fid)
+
     out.departments = [
         {
             "name": d,
             "values": sum(per[d].values()),
             "share": percent(sum(per[d].values()) / total_values) if total_values else "",
             "fields": len(per[d]),
-            "field_labels": "、".join(field_label(f) for f in ids if f in per[d]),
+            "field_labels": "、".join(
+                name(f) for f in [*ent_ids, *report_ids, "qualification"] if f in per[d]
+            ),
             "batches": len(used[d]),
         }
         for d in names
     ]
-    n = out.reports
+    # the chart: the incomplete fields only (worst first), each bar the share each department supplied
+    shown = [r for g in out.incomplete for r in g["fields"]]
+    shown.sort(key=lambda r: (r["share"], r["label"]))
     out.by_department = {
         "kind": "hbar",
         "stacked": True,
-        "y": [field_label(f) for f in ids],
+        "y": [r["label"] for r in shown],
         "series": [
-            {"name": d, "x": [round(per[d].get(f, 0) / n * 100, 1) if n else 0 for f in ids]} for d in names
+            {
+                "name": d,
+                "x": [
+                    round(per[d].get(r["id"], 0) / r["total"] * 100, 1) if r["total"] else 0 for r in shown
+                ],
+            }
+            for d in names
         ],
-        "xtitle": _("Share of reports with a value (%)"),
+        "xtitle": _("Share of firms with a value (%)"),
         "xmax": 100,
     }
 
@@ -352,8 +412,102 @@ def _departments(user, rows: QuerySet, out: Completeness) -> None:
 # --- enterprise list ---------------------------------------------------------------------------------
 
 
-def enterprise_list(user, *, q: str = "", tech_field: str = "", zone: Zone | None = None) -> QuerySet:
-    """The enterprises a user may see, searched by name or code and filtered by high-tech field."""
+# Sort keys a user may ask for (anything else: the default, never an error): the field to order by,
+# descending first for the figures (highest score, revenue, R&D first); "-key" reverses.
+SORTS: dict[str, tuple[str, bool]] = {
+    "name": ("name", False),
+    "score": ("score_total", True),
+    "revenue": ("latest_revenue", True),
+    "rd": ("latest_rd", True),
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass
+class EnterpriseFilters:
+    """What the enterprise list is filtered and sorted by, cleaned (``clean_filters``)."""
+
+    q: str = ""
+    tech_field: str = ""
+    zone: Zone | None = None
+    stage: str = ""
+    grade: str = ""
+    qualification: str = ""
+    sort: str = DEFAULT_SORT
+
+    def query(self) -> dict[str, str]:
+        """The filters as query-string parameters (for the export link and the pager)."""
+        out = {
+            "q": self.q,
+            "tech_field": self.tech_field,
+            "zone": self.zone.code if self.zone else "",
+            "stage": self.stage,
+            "grade": self.grade,
+            "qualification": self.qualification,
+            "sort": "" if self.sort == DEFAULT_SORT else self.sort,
+        }
+        return {k: v for k, v in out.items() if v}
+
+    def described(self) -> dict[str, str]:
+        """The filters in words, for the audit log."""
+        return {k: v for k, v in self.query().items() if k != "sort"}
+
+
+def latest_runs(user, zone_ids=None) -> dict[int, ScoreRun]:
+    """Each zone's most recent finished run the user may see (one query; a zone has a few runs a year)."""
+    runs = visible(user, ScoreRun).filter(status=ScoreRun.Status.DONE)
+    if zone_ids is not None:
+        runs = runs.filter(zone_id__in=list(zone_ids))
+    latest: dict[int, ScoreRun] = {}
+    for run in runs.order_by(F("finished").desc(nulls_last=True), "-id").defer("model_source", "notes"):
+        latest.setdefault(run.zone_id, run)
+    return latest
+
+
+def sort_key(value: str) -> str:
+    """A whitelisted sort key (``SORTS``, optionally with a leading ``-``), else the default."""
+    value = (value or "").strip()
+    return value if value.lstrip("-") in SORTS else DEFAULT_SORT
+
+
+def filter_choices(user, runs: dict[int, ScoreRun]) -> dict:
+    """The stages and grades of the latest runs' models, the qualification kinds and the high-tech
+    fields, each as (value, name in the reader's language)."""
+    stages: dict[str, str] = {}
+    grades: dict[str, float] = {}
+    for run in runs.values():
+        model = model_of(run)
+        for s in model.stages:
+            stages.setdefault(s.id, label(s.name))
+        for g in model.grades:
+            grades[g.grade] = max(grades.get(g.grade, g.min), g.min)
+    return {
+        "stages": list(stages.items()),
+        "grades": [(g, g) for g in sorted(grades, key=lambda g: -grades[g])],
+        "qualifications": [(k, platform_labels.qualification(k)) for k in QUALIFICATION_KINDS],
+        "tech_fields": [(t, platform_labels.choice(t)) for t in TECH_FIELDS],
+    }
+
+
+def enterprise_list(
+    user,
+    *,
+    q: str = "",
+    tech_field: str = "",
+    zone: Zone | None = None,
+    stage: str = "",
+    grade: str = "",
+    qualification: str = "",
+    sort: str = DEFAULT_SORT,
+    runs: dict[int, ScoreRun] | None = None,
+) -> QuerySet:
+    """The enterprises a user may see, searched by name or code, filtered by high-tech field, stage and
+    grade (in its zone's latest finished run) and current qualification, sorted by a whitelisted key.
+
+    Each row carries ``score_total``/``score_grade``/``score_stage`` (its latest run's score) and
+    ``latest_revenue``/``latest_rd``/``latest_year`` (its latest annual report) as subqueries, so a page
+    costs the same few queries whatever its size.
+    """
     qs = visible(user, Enterprise).select_related("zone")
     if zone is not None:
         qs = qs.filter(zone=zone)
@@ -362,23 +516,110 @@ def enterprise_list(user, *, q: str = "", tech_field: str = "", zone: Zone | Non
         qs = qs.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
     if tech_field:
         qs = qs.filter(tech_field=tech_field)
-    return qs.order_by("zone__code", "name", "pk")
+    if runs is None:
+        runs = latest_runs(user, [zone.pk] if zone is not None else None)
+    score = visible(user, Score).filter(enterprise=OuterRef("pk"), run_id__in=[r.pk for r in runs.values()])
+    report = visible(user, AnnualReport).filter(enterprise=OuterRef("pk")).order_by("-year")
+    qs = qs.annotate(
+        score_total=Subquery(score.values("total")[:1]),
+        score_grade=Subquery(score.values("grade")[:1]),
+        score_stage=Subquery(score.values("stage")[:1]),
+        latest_year=Subquery(report.values("year")[:1]),
+        latest_revenue=Subquery(report.values("revenue")[:1]),
+        latest_rd=Subquery(report.values("rd_expense")[:1]),
+    )
+    if stage:
+        qs = qs.filter(score_stage=stage)
+    if grade:
+        qs = qs.filter(score_grade=grade)
+    if qualification:
+        today = timezone.localdate()
+        held = visible(user, Qualification).filter(
+            enterprise=OuterRef("pk"), kind=qualification, valid_from__lte=today, valid_to__gte=today
+        )
+        qs = qs.filter(Exists(held))
+    key = sort_key(sort)
+    column, descending = SORTS[key.lstrip("-")]
+    if key.startswith("-"):
+        descending = not descending
+    if column == "name":
+        order = ["-name" if descending else "name"]
+        return qs.order_by("zone__code", *order, "pk")
+    first = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    return qs.order_by(first, "name", "pk")
 
 
-def latest_scores(user, enterprises: list[Enterprise]) -> dict[int, Score]:
-    """For a page of enterprises: each one's score in its zone's latest finished run (two queries)."""
+EXPORT_COLUMNS = (
+    ("name", "企业名称", "Enterprise", "text"),
+    ("uscc", "统一社会信用代码", "Unified social credit code", "text"),
+    ("zone", "所在园区", "Zone", "text"),
+    ("tech_field", "高新技术领域", "High-tech field", "text"),
+    ("established", "成立日期", "Date established", "date"),
+    ("stage", "阶段", "Stage", "text"),
+    ("grade", "等级", "Grade", "text"),
+    ("score", "最新得分", "Latest score", "decimal"),
+    ("year", "年报年度", "Report year", "int"),
+    ("revenue", "营业收入（万元）", "Operating revenue (10k yuan)", "decimal"),
+    ("rd_expense", "研发费用（万元）", "R&D expenditure (10k yuan)", "decimal"),
+)
+
+
+def enterprise_export(request, qs: QuerySet, filters: EnterpriseFilters, runs: dict[int, ScoreRun]) -> bytes:
+    """The filtered list (every row, not one page) as xlsx through the shared writer (formula
+    neutralisation included), in the list's order; audited with the filters and the row count."""
+    from gaoxin.io.tables import Column, Sheet, to_bytes
+
+    stage_names: dict[str, str] = {}
+    for run in runs.values():
+        for s in model_of(run).stages:
+            stage_names.setdefault(s.id, s.name.zh)  # the workbook is Chinese, as every export
+    rows = []
+    values = qs.values_list(
+        "name", "uscc", "zone__name", "tech_field", "established", "score_stage", "score_grade",
+        "score_total", "latest_year", "latest_revenue", "latest_rd",
+    )  # fmt: skip
+    for name, code, zone_name, tech, est, stage, grade, total, year, revenue, rd in values.iterator(2000):
+        rows.append(
+            {
+                "name": name,
+                "uscc": code,
+                "zone": zone_name,
+                "tech_field": tech or None,
+                "established": est,
+                "stage": stage_names.get(stage, stage) if stage else None,
+                "grade": grade or None,
+                "score": None if total is None else Decimal(str(round(total, 2))),
+                "year": year,
+                "revenue": revenue,
+                "rd_expense": rd,
+            }
+        )
+    columns = [Column(cid, zh, en, kind) for cid, zh, en, kind in EXPORT_COLUMNS]
+    content = to_bytes([Sheet("企业名录", columns, rows)])
+    audit(request, "export", None, what="enterprises", rows=len(rows), filters=filters.described())
+    return content
+
+
+def latest_scores(
+    user, enterprises: list[Enterprise], runs: dict[int, ScoreRun] | None = None
+) -> dict[int, Score]:
+    """For a page of enterprises: each one's score in its zone's latest finished run (two queries, one
+    when the zones' latest ``runs`` are given)."""
     zones = {e.zone_id for e in enterprises}
     if not zones:
         return {}
     latest: dict[int, int] = {}
-    runs = (
-        visible(user, ScoreRun)
-        .filter(zone_id__in=zones, status=ScoreRun.Status.DONE)
-        .order_by(F("finished").desc(nulls_last=True), "-id")
-        .values_list("zone_id", "pk")
-    )
-    for zone_id, pk in runs:  # a zone has a handful of runs a year: cheap to walk
-        latest.setdefault(zone_id, pk)
+    if runs is not None:
+        latest = {z: r.pk for z, r in runs.items() if z in zones}
+    else:
+        found = (
+            visible(user, ScoreRun)
+            .filter(zone_id__in=zones, status=ScoreRun.Status.DONE)
+            .order_by(F("finished").desc(nulls_last=True), "-id")
+            .values_list("zone_id", "pk")
+        )
+        for zone_id, pk in found:  # a zone has a handful of runs a year: cheap to walk
+            latest.setdefault(zone_id, pk)
     scores = visible(user, Score).filter(
         run__in=list(latest.values()), enterprise__in=[e.pk for e in enterprises]
     )
@@ -461,7 +702,7 @@ def profile(user, enterprise: Enterprise) -> Profile:
     report_rows = [
         {
             "label": field_label(f),
-            "unit": f.unit,
+            "unit": platform_labels.unit(f.unit),
             "cells": [
                 {"value": display(f.id, getattr(r, f.id)), "source": source(r.sources.get(f.id))}
                 for r in shown_reports
@@ -557,7 +798,7 @@ def _trends(reports: list[AnnualReport]) -> dict:
             "kind": "line",
             "x": years,
             "series": series("revenue", "rd_expense"),
-            "ytitle": BY_ID["revenue"].unit,
+            "ytitle": platform_labels.unit(BY_ID["revenue"].unit),
         },
         "people": {
             "kind": "line",
@@ -578,7 +819,7 @@ def _qualifications(user, enterprise: Enterprise) -> list[dict]:
     today = timezone.localdate()
     return [
         {
-            "kind": q.get_kind_display(),
+            "kind": platform_labels.qualification(q.kind),
             "valid_from": q.valid_from,
             "valid_to": q.valid_to,
             "certificate_no": q.certificate_no,
@@ -741,7 +982,7 @@ def correction_rows(items) -> list[dict]:
         {
             "correction": c,
             "field": field_label(c.field) if c.field in BY_ID else c.field,
-            "unit": BY_ID[c.field].unit if c.field in BY_ID else "",
+            "unit": platform_labels.unit(BY_ID[c.field].unit) if c.field in BY_ID else "",
         }
         for c in items
     ]
@@ -752,11 +993,13 @@ def correction_choices(years: list[int]) -> dict:
 
     def option(fid: str) -> dict:
         f = BY_ID[fid]
-        hint = f.unit or {"ratio": "0–1 / %", "date": "YYYY-MM-DD", "bool": _("Yes") + "/" + _("No")}.get(
-            f.type, ""
-        )
+        hint = platform_labels.unit(f.unit) or {
+            "ratio": "0–1 / %",
+            "date": "YYYY-MM-DD",
+            "bool": _("Yes") + "/" + _("No"),
+        }.get(f.type, "")
         if f.choices:
-            hint = "、".join(f.choices)
+            hint = "、".join(platform_labels.choice(c) for c in f.choices)
         return {"id": fid, "label": field_label(f), "hint": hint}
 
     return {

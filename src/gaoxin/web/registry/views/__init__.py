@@ -16,11 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gaoxin.data.dictionary import TECH_FIELDS
 from gaoxin.web.accounts.scoping import audit, chosen_zone, may, visible
-from gaoxin.web.platform.views import paginate, require
+from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.forms import STATUSES, CorrectionForm, DecisionForm
 from gaoxin.web.registry.models import Correction, Enterprise, Zone
 from gaoxin.web.registry.panels import panels as profile_panels
@@ -45,9 +44,10 @@ def dashboard(request):
     return render(request, "registry/dashboard.html", {"board": board, "zone": zone, "zones": zones})
 
 
-@login_required
-def enterprises(request):
-    require(request.user, "view_zone")
+def _enterprise_filters(request) -> tuple[pages.EnterpriseFilters, list[Zone], dict]:
+    """The list's filters from the query string, each checked against its choices (an unknown value is
+    dropped, an unknown sort key is the default: a tampered address never errors), the zones a
+    platform-wide user may pick and the zones' latest runs."""
     user = request.user
     zones = [] if user.is_zone_staff else list(visible(user, Zone).order_by("code"))
     zone = None
@@ -56,27 +56,96 @@ def enterprises(request):
         zone = next((z for z in zones if z.code == wanted or str(z.pk) == wanted), None)
         if zone is None:
             raise Http404
-    q = request.GET.get("q", "")
-    tech_field = request.GET.get("tech_field", "")
-    if tech_field and tech_field not in TECH_FIELDS:
-        tech_field = ""
-    qs = pages.enterprise_list(user, q=q, tech_field=tech_field, zone=zone)
+    runs = pages.latest_runs(user, [zone.pk] if zone is not None else None)
+    choices = pages.filter_choices(user, runs)
+
+    def pick(name: str, options) -> str:
+        value = request.GET.get(name, "").strip()
+        return value if value in {v for v, _label in options} else ""
+
+    filters = pages.EnterpriseFilters(
+        q=request.GET.get("q", "").strip()[:100],
+        tech_field=pick("tech_field", choices["tech_fields"]),
+        zone=zone,
+        stage=pick("stage", choices["stages"]),
+        grade=pick("grade", choices["grades"]),
+        qualification=pick("qualification", choices["qualifications"]),
+        sort=pages.sort_key(request.GET.get("sort", "")),
+    )
+    return filters, zones, {"runs": runs, "choices": choices}
+
+
+def _filtered(request, filters: pages.EnterpriseFilters, runs: dict):
+    return pages.enterprise_list(
+        request.user,
+        q=filters.q,
+        tech_field=filters.tech_field,
+        zone=filters.zone,
+        stage=filters.stage,
+        grade=filters.grade,
+        qualification=filters.qualification,
+        sort=filters.sort,
+        runs=runs,
+    )
+
+
+@login_required
+def enterprises(request):
+    require(request.user, "view_zone")
+    filters, zones, found = _enterprise_filters(request)
+    qs = _filtered(request, filters, found["runs"])
     page = paginate(request, qs)
-    scores = pages.latest_scores(user, list(page))
-    rows = [{"enterprise": e, "score": scores.get(e.pk)} for e in page]
+    scores = pages.latest_scores(request.user, list(page), found["runs"])
+    stage_names = dict(found["choices"]["stages"])
+    rows = [
+        {"enterprise": e, "score": scores.get(e.pk), "stage": stage_names.get(e.score_stage or "", "")}
+        for e in page
+    ]
+    query = filters.query()
     return render(
         request,
         "registry/enterprises.html",
         {
             "page": page,
             "rows": rows,
-            "q": q,
-            "tech_field": tech_field,
-            "tech_fields": TECH_FIELDS,
+            "filters": filters,
+            "q": filters.q,
+            "tech_field": filters.tech_field,
+            "choices": found["choices"],
             "zones": zones,
-            "zone": zone,
+            "zone": filters.zone,
+            "sorts": _sort_links(filters, query),
+            "export_query": urlencode(query),
         },
     )
+
+
+def _sort_links(filters: pages.EnterpriseFilters, query: dict) -> dict[str, dict]:
+    """For each sortable column: the address that sorts by it (again: the other way) and its arrow."""
+    out = {}
+    for key in pages.SORTS:
+        current = filters.sort.lstrip("-") == key
+        target = ("" if filters.sort.startswith("-") else "-") + key if current else key
+        q = {k: v for k, v in query.items() if k != "sort"}
+        if target != pages.DEFAULT_SORT:
+            q["sort"] = target
+        descending = pages.SORTS[key][1] != filters.sort.startswith("-")
+        out[key] = {
+            "url": "?" + urlencode(q),
+            "arrow": ("▼" if descending else "▲") if current else "",
+            "aria": ("descending" if descending else "ascending") if current else "none",
+        }
+    return out
+
+
+@login_required
+@require_GET
+def enterprises_export(request):
+    require(request.user, "view_zone")
+    filters, _zones, found = _enterprise_filters(request)
+    qs = _filtered(request, filters, found["runs"])
+    content = pages.enterprise_export(request, qs, filters, found["runs"])
+    return download(content, "企业名录.xlsx")
 
 
 @login_required
@@ -189,6 +258,7 @@ def decide(request, pk: int):
 urls = [
     path("dashboard/", dashboard, name="dashboard"),
     path("enterprises/", enterprises, name="enterprises"),
+    path("enterprises/export.xlsx", enterprises_export, name="enterprises_export"),
     path("enterprises/<int:pk>/", enterprise, name="enterprise"),
     path("my-enterprise/", my_enterprise, name="my_enterprise"),
     path("corrections/", corrections, name="corrections"),

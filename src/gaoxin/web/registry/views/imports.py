@@ -104,7 +104,7 @@ def import_list(request):
             "page": page,
             "zones": zones,
             "zone_code": zone_code,
-            "departments": templates_xlsx.DEPARTMENT_FIELDS,
+            "departments": templates_xlsx.department_fields(),
         },
     )
 
@@ -155,14 +155,14 @@ def import_upload(request):
         .values_list("department", flat=True)
         .distinct()[:30]
     )
-    departments = list(dict.fromkeys([*service.DEPARTMENTS, *used]))
+    departments = list(dict.fromkeys([*templates_xlsx.department_names(), *used]))
     return render(
         request,
         "registry/import_upload.html",
         {
             "form": form,
             "departments": departments,
-            "template_departments": list(templates_xlsx.DEPARTMENT_FIELDS),
+            "template_departments": list(templates_xlsx.department_fields()),
         },
     )
 
@@ -264,7 +264,7 @@ def import_template(request):
     user = request.user
     require(user, "import")
     department = request.GET.get("department", "").strip() or None
-    if department is not None and department not in templates_xlsx.DEPARTMENT_FIELDS:
+    if department is not None and department not in templates_xlsx.department_fields():
         raise Http404
     zone = user.zone if user.zone_id else visible(user, Zone).order_by("code").first()
     content = templates_xlsx.template_bytes(zone_code=zone.code if zone else "Z001", department=department)
