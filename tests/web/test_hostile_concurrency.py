@@ -5,7 +5,6 @@ history chain whole."""
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections import defaultdict
 
@@ -22,11 +21,8 @@ from gaoxin.web.accounts.services import LockedOut, sign_in
 from gaoxin.web.registry.models import AnnualReport, ChangeRecord, ImportBatch, Zone
 from gaoxin.web.registry.services import apply_dataset
 
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL pass only (DATABASE_URL=postgres://…)"),
     pytest.mark.django_db(transaction=True),
 ]
 

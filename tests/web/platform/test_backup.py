@@ -144,11 +144,6 @@ def test_a_tampered_or_unchecked_archive_is_refused(archive, tmp_path):
     assert done.returncode == 2 and "sha256" in done.stderr
 
 
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-only_postgres = pytest.mark.skipif(
-    not ON_POSTGRES, reason="the PostgreSQL pass only (DATABASE_URL=postgres://…)"
-)
-
 # A small platform in a PostgreSQL database of its own: migrated, two zones imported and scored, the
 # top firm published to a bank — through the same services the pages use.
 POPULATE = r"""
@@ -177,7 +172,6 @@ def _pg(url: str, name: str) -> str:
 
 
 @pytest.mark.postgres
-@only_postgres
 def test_a_postgresql_platform_restored_serves_the_same_scores_and_lists(tmp_path):
     import psycopg
 
@@ -224,7 +218,6 @@ def test_a_postgresql_platform_restored_serves_the_same_scores_and_lists(tmp_pat
 
 
 @pytest.mark.postgres
-@only_postgres
 def test_a_backup_of_one_engine_is_not_restored_into_the_other(archive, tmp_path):
     """Under the PostgreSQL pass: the SQLite backup is refused by a PostgreSQL platform, untouched."""
     url = os.environ["DATABASE_URL"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -10,11 +9,8 @@ from django.db import connection
 
 from gaoxin.web.registry.models import AnnualReport, Enterprise
 
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL pass only (DATABASE_URL=postgres://…)"),
 ]
 
 
