@@ -10,6 +10,7 @@ run never changes, so the analysis is computed once per run and process.
 from __future__ import annotations
 
 from gaoxin.web.accounts.scoping import visible
+from gaoxin.web.platform.labels import label
 
 SAMPLES = 1000
 NOISE = 0.25
@@ -48,7 +49,7 @@ def rank_interval_panel(user, enterprise) -> dict | None:
         .order_by("-created", "-id")
         .first()
     )
-    if run is None:
+    if run is None or run.uncertainty:  # a run with its own analysis: credit's panel shows it as stored
         return None
     row = _analysis(run).get(enterprise.uscc)
     if row is None:
@@ -56,7 +57,7 @@ def rank_interval_panel(user, enterprise) -> dict | None:
     from gaoxin.web.credit.services import parsed_model
 
     model = parsed_model(run.model_source, f"{run.model_id} v{run.model_version}")
-    labels = {lst.id: lst.name.zh for lst in model.lists}
+    labels = {lst.id: label(lst.name) for lst in model.lists}
     return {
         "template": "benchmark/rank_panel.html",
         "run": run,

@@ -36,6 +36,15 @@ class NewRunForm(forms.Form):
     model = forms.ChoiceField(label=_("Model"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     zone = forms.ModelChoiceField(label=_("Zone"), queryset=None, empty_label=None)
+    uncertainty = forms.BooleanField(
+        label=_("Assess how robust the ranks are (Monte Carlo, 1,000 sampled weightings)"),
+        help_text=_(
+            "Each weight is multiplied by a random factor between 0.75 and 1.25, 1,000 times (fixed seed): "
+            "every firm gets the interval its rank lies in for nine in ten of the weightings, and the share "
+            "of them that keep it on its list. The run takes longer."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, model_files, years, zones=None, last_model: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -49,6 +49,13 @@ class ScoreRun(models.Model):
     )
     scored = models.PositiveIntegerField(default=0)
     notes = models.JSONField(default=list, blank=True)
+    # The run's uncertainty analysis (composite-model.md): Monte Carlo over the weights, asked for when
+    # the run is started; the per-firm intervals are on its Score rows, leave-one-out in ``sensitivity``.
+    uncertainty = models.BooleanField(_("uncertainty analysis"), default=False)
+    uncertainty_samples = models.PositiveIntegerField(default=0)
+    uncertainty_noise = models.FloatField(default=0.0)
+    uncertainty_seed = models.PositiveIntegerField(default=0)
+    sensitivity = models.JSONField(default=list, blank=True)  # leave one out: one dict per indicator
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -79,6 +86,14 @@ class Score(models.Model):
     grade = models.CharField(max_length=20, blank=True)
     list = models.CharField(max_length=40, blank=True)
     details = models.JSONField(default=dict)  # {"cat": {}, "pts": {}, "val": {}, "missing": []}
+    # Only in a run with the uncertainty analysis: the rank's median and 5–95 % interval over the sampled
+    # weightings, the total's interval, and the share of them in which the firm makes its list.
+    rank_median = models.PositiveIntegerField(null=True, blank=True)
+    rank_p05 = models.PositiveIntegerField(null=True, blank=True)
+    rank_p95 = models.PositiveIntegerField(null=True, blank=True)
+    total_p05 = models.FloatField(null=True, blank=True)
+    total_p95 = models.FloatField(null=True, blank=True)
+    list_share = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "stage", "rank", "enterprise__uscc"]

@@ -36,12 +36,15 @@ from gaoxin.io.runinfo import RunInfo, code_version
 from gaoxin.io.tables import Column, Sheet, to_bytes
 from gaoxin.io.write import _display, chinese_headers, write_scores
 from gaoxin.scoring import compare as compare_core
+from gaoxin.scoring import uncertainty as mc
 from gaoxin.scoring.engine import evaluate, output_columns, prepare, score
 from gaoxin.scoring.explain import Explanation, explain_values
 from gaoxin.scoring.model import Fault, Model, ModelError, load_model, loads, shipped
 from gaoxin.scoring.readable import in_words
+from gaoxin.web.accounts.scoping import audit
 from gaoxin.web.credit.models import ListEntry, ModelFile, PublishedList, Score, ScoreRun
 from gaoxin.web.platform import jobs
+from gaoxin.web.platform.labels import label
 from gaoxin.web.platform.models import Job
 from gaoxin.web.registry.models import AnnualReport, ChangeRecord, Enterprise, Qualification, Zone
 from gaoxin.web.registry.services import zone_dataset
@@ -68,7 +71,29 @@ def _finite(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
-def start_run(zone: Zone, year: int, model: Model, user) -> ScoreRun:
+# The uncertainty analysis a run may carry (composite-model.md): 1,000 weightings, each weight times
+# U(0.75, 1.25), a fixed seed, so that the same run over the same data gives the same intervals.
+UNCERTAINTY_SAMPLES = mc.DEFAULT_SAMPLES
+UNCERTAINTY_NOISE = mc.DEFAULT_NOISE
+UNCERTAINTY_SEED = 0
+ROBUST_SHARE = 0.9  # a list member that stays on its list in at least 90 % of weightings is robust
+UNCERTAINTY_FIELDS = ("rank_median", "rank_p05", "rank_p95", "total_p05", "total_p95", "list_share")
+
+
+def start_run(
+    zone: Zone,
+    year: int,
+    model: Model,
+    user,
+    *,
+    uncertainty: bool = False,
+    samples: int = UNCERTAINTY_SAMPLES,
+    noise: float = UNCERTAINTY_NOISE,
+    seed: int = UNCERTAINTY_SEED,
+) -> ScoreRun:
+    from gaoxin.web.accounts.services import refuse_disabled_zone
+
+    refuse_disabled_zone(zone)  # a disabled zone takes no new run (the one check, in accounts)
     return ScoreRun.objects.create(
         zone=zone,
         year=year,
@@ -79,33 +104,128 @@ def start_run(zone: Zone, year: int, model: Model, user) -> ScoreRun:
         model_source=model.source,
         code_version=code_version(),
         created_by=user,
+        uncertainty=uncertainty,
+        uncertainty_samples=samples if uncertainty else 0,
+        uncertainty_noise=noise if uncertainty else 0.0,
+        uncertainty_seed=seed if uncertainty else 0,
     )
 
 
+def analyse_uncertainty(run: ScoreRun, model: Model, frame: pl.DataFrame, values: pl.DataFrame):
+    """The run's frame with the Monte Carlo intervals attached, and leave-one-out (``scoring.uncertainty``,
+    with the run's samples, noise and seed): ``(frame, sensitivity rows)``."""
+    result = mc.analyse(model, values, run.uncertainty_samples, run.uncertainty_noise, run.uncertainty_seed)
+    return mc.attach(frame, result, model.key), _sensitivity_rows(mc.leave_one_out(model, values))
+
+
 def execute_run(run: ScoreRun, progress: Progress | None = None) -> ScoreRun:
-    """Score the run's zone and year and store every row; the run is done or failed afterwards."""
+    """Score the run's zone and year and store every row; the run is done or failed afterwards.
+
+    The heavy work — reading the register, scoring, building the rows, writing the values file — runs
+    outside any transaction. The rows then go in batches of ``BATCH``, each in its own short
+    transaction, while the run is still "running" (no reader takes a running run's rows: pages and
+    the API read done runs only); the run turns "done" in one last short transaction. When anything
+    fails the rows written so far are deleted and the run is marked failed, so a done run is always
+    whole and a failed one holds no rows.
+    """
     progress = progress or (lambda _: None)
-    model = run_model(run)
-    data = zone_dataset([run.zone], years=[run.year - 1, run.year])
-    progress(0.2)
-    result = score(model, data, run.year, keep_values=True, order=False)  # rows are stored by key
-    progress(0.5)
-    frame = result.frame
-    ids = dict(Enterprise.objects.filter(zone=run.zone).values_list("uscc", "pk"))
-    rows = _score_rows(run, model, frame, ids)
-    with transaction.atomic():
-        for i in range(0, len(rows), BATCH):
-            Score.objects.bulk_create(rows[i : i + BATCH])
-            progress(0.5 + 0.45 * min(1.0, (i + BATCH) / max(1, len(rows))))
-        run.snapshot_sha256 = snapshot_hash(data, run.year)
-        run.scored = frame.height
-        run.notes = result.notes
-        run.status = ScoreRun.Status.DONE
-        run.finished = timezone.now()
-        run.save()
+    try:
+        model = run_model(run)
+        data = zone_dataset([run.zone], years=[run.year - 1, run.year])
+        progress(0.2)
+        result = score(model, data, run.year, keep_values=True, order=False)  # rows are stored by key
+        progress(0.5)
+        frame = result.frame
+        if run.uncertainty:
+            frame, run.sensitivity = analyse_uncertainty(run, model, frame, result.values)
+            progress(0.55)
+        ids = dict(Enterprise.objects.filter(zone=run.zone).values_list("uscc", "pk"))
+        rows = _score_rows(run, model, frame, ids)
+        snapshot = snapshot_hash(data, run.year)
         _store_values(run, result.values)
+        progress(0.6)
+        for i in range(0, len(rows), BATCH):
+            with transaction.atomic():  # short: one batch, no progress write inside
+                Score.objects.bulk_create(rows[i : i + BATCH])
+            progress(0.6 + 0.35 * min(1.0, (i + BATCH) / max(1, len(rows))))
+        with transaction.atomic():
+            run.snapshot_sha256 = snapshot
+            run.scored = frame.height
+            run.notes = result.notes
+            run.status = ScoreRun.Status.DONE
+            run.finished = timezone.now()
+            run.save()
+    except BaseException:
+        _discard(run)
+        raise
     progress(1.0)
     return run
+
+
+def _discard(run: ScoreRun) -> None:
+    """A run that failed part-way: its rows and values file gone, the run marked failed."""
+    Score.objects.filter(run_id=run.pk).delete()
+    _values_path(run).unlink(missing_ok=True)
+    run.status = ScoreRun.Status.FAILED
+    run.finished = timezone.now()
+    ScoreRun.objects.filter(pk=run.pk).update(status=run.status, finished=run.finished)
+
+
+# --- which indicators drive a run's ranking (leave one out) -------------------------------------------
+
+
+def sensitivity(run: ScoreRun, model: Model) -> list[dict]:
+    """Leave one out for a done run: per indicator, the mean and the largest rank shift when it is left
+    out (``scoring.uncertainty.leave_one_out``), largest mean first. Stored by a run with the uncertainty
+    analysis; otherwise computed from the run's values file (once per file and process)."""
+    rows = run.sensitivity
+    if not rows:
+        path = _values_path(run)
+        if path.exists():
+            st = path.stat()
+            rows = _cached_sensitivity(str(path), st.st_mtime_ns, st.st_size, run.model_source, run.model_id)
+        else:
+            rows = _sensitivity_rows(mc.leave_one_out(model, run_values(run)))
+    names = {i.id: i for i in model.all_indicators}
+    cats = {c.id: c for c in model.categories}
+    out = []
+    for r in rows:
+        ind = names.get(r["indicator"])
+        out.append(
+            {
+                **r,
+                "name": label(ind.name) if ind else r["indicator"],
+                "category": label(cats[ind.category].name) if ind and ind.category in cats else "",
+                "bonus": bool(ind and ind.bonus),
+            }
+        )
+    return out
+
+
+def _sensitivity_rows(loo: pl.DataFrame) -> list[dict]:
+    return [
+        {"indicator": r["indicator"], "mean_shift": r["mean_shift"], "max_shift": r["max_shift"]}
+        for r in loo.iter_rows(named=True)
+    ]
+
+
+@lru_cache(maxsize=16)
+def _cached_sensitivity(path: str, mtime_ns: int, size: int, model_source: str, name: str) -> list[dict]:
+    model = parsed_model(model_source, name)
+    return _sensitivity_rows(mc.leave_one_out(model, _cached_values(path, mtime_ns, size)))
+
+
+def sensitivity_chart(rows: list[dict]) -> dict:
+    """The leave-one-out table as a horizontal bar chart for ``charts.js`` (mean and largest shift)."""
+    return {
+        "kind": "hbar",
+        "y": [r["name"] for r in rows],
+        "series": [
+            {"name": _("Mean rank shift"), "x": [round(r["mean_shift"], 2) for r in rows]},
+            {"name": _("Largest rank shift"), "x": [r["max_shift"] for r in rows]},
+        ],
+        "xtitle": _("Places"),
+    }
 
 
 # --- explaining a firm of a run ----------------------------------------------------------------------
@@ -207,10 +327,12 @@ def parsed_model(source: str, name: str) -> Model:
 def _score_rows(run: ScoreRun, model: Model, frame: pl.DataFrame, ids: dict[str, int]) -> list[Score]:
     cats = [c.id for c in model.categories]
     inds = [i.id for i in model.all_indicators]
+    intervals = [c for c in UNCERTAINTY_FIELDS if c in frame.columns]
     out = []
     for r in frame.iter_rows(named=True):
         out.append(
             Score(
+                **{c: _finite(r[c]) for c in intervals},
                 run=run,
                 enterprise_id=ids[r["uscc"]],
                 stage=r["stage"],
@@ -234,9 +356,11 @@ def _score_rows(run: ScoreRun, model: Model, frame: pl.DataFrame, ids: dict[str,
     return out
 
 
-def run_scores(zone: Zone, year: int, model: Model, user, progress: Progress | None = None) -> ScoreRun:
+def run_scores(
+    zone: Zone, year: int, model: Model, user, progress: Progress | None = None, **options
+) -> ScoreRun:
     """Start and execute a run in one go (the CLI, the demo and tests); pages use a background job."""
-    run = start_run(zone, year, model, user)
+    run = start_run(zone, year, model, user, **options)
     try:
         return execute_run(run, progress)
     except Exception:
@@ -275,7 +399,7 @@ def model_ref(run: ScoreRun, model_files: Iterable[ModelFile]) -> str:
     return ""
 
 
-def store_model_file(zone: Zone, raw: bytes, file_name: str, user) -> tuple[ModelFile, bool]:
+def store_model_file(zone: Zone, raw: bytes, file_name: str, user, *, actor=None) -> tuple[ModelFile, bool]:
     """Check an uploaded model file with the engine's loader and keep it for the zone.
 
     Raises ``ModelError`` listing every fault (file, where, what) and stores nothing then. The same
@@ -285,26 +409,40 @@ def store_model_file(zone: Zone, raw: bytes, file_name: str, user) -> tuple[Mode
         raise ModelError([Fault(file_name, "file", f"is larger than {MAX_MODEL_BYTES // 1024} KB")])
     model = loads(raw, name=file_name)
     canonical = parsed_model(model.source, file_name)  # the hash of the text as stored (no BOM)
-    return ModelFile.objects.get_or_create(
+    model_file, created = ModelFile.objects.get_or_create(
         zone=zone,
         sha256=canonical.sha256,
         defaults={
             "model_id": model.id,
             "version": model.version,
-            "name": model.name.zh,
+            "name": model.name.zh,  # stored: the file's own (Chinese) name, as the run records it
             "source": model.source,
             "uploaded_by": user,
         },
     )
+    if actor is not None:
+        audit(actor, "upload_model", model_file, model=model_file.model_id, version=model_file.version)
+    return model_file, created
 
 
 # --- running scores as background jobs ----------------------------------------------------------------
 
 
-def submit_run(zone: Zone, year: int, model: Model, user) -> ScoreRun:
-    """Record a run and score it in a background job (inline when jobs are synchronous)."""
+def submit_run(
+    zone: Zone, year: int, model: Model, user, *, actor=None, rerun_of: int | None = None, **options
+) -> ScoreRun:
+    """Record a run and score it in a background job (inline when jobs are synchronous). ``options``:
+    ``uncertainty`` (and ``samples``, ``noise``, ``seed``) as ``start_run`` takes them. With ``actor``
+    (the request or user acting) the start is audited with the run."""
     with transaction.atomic():
-        run = start_run(zone, year, model, user)
+        run = start_run(zone, year, model, user, **options)
+        if actor is not None:
+            detail = {"model": model.id, "version": model.version, "year": year}
+            if run.uncertainty:
+                detail["uncertainty"] = run.uncertainty_samples
+            if rerun_of is not None:
+                detail["rerun_of"] = rerun_of
+            audit(actor, "run_scores", run, **detail)
         job = jobs.submit(
             "score_run",
             partial(_run_job, run.pk),
@@ -327,9 +465,23 @@ def _run_job(run_pk: int, progress: Progress) -> dict:
     return {"run": run_pk, "scored": run.scored}
 
 
-def rerun(run: ScoreRun, user) -> ScoreRun:
-    """The same model file over the register as it is now, as a new run (to verify or to refresh)."""
-    return submit_run(run.zone, run.year, run_model(run), user)
+def rerun(run: ScoreRun, user, *, actor=None) -> ScoreRun:
+    """The same model file over the register as it is now, as a new run (to verify or to refresh), with
+    the same uncertainty analysis if the run had one."""
+    return submit_run(
+        run.zone, run.year, run_model(run), user, actor=actor, rerun_of=run.pk, **uncertainty_options(run)
+    )
+
+
+def uncertainty_options(run: ScoreRun) -> dict:
+    if not run.uncertainty:
+        return {}
+    return {
+        "uncertainty": True,
+        "samples": run.uncertainty_samples,
+        "noise": run.uncertainty_noise,
+        "seed": run.uncertainty_seed,
+    }
 
 
 def run_progress(run: ScoreRun) -> dict:
@@ -363,11 +515,11 @@ def run_summary(run: ScoreRun, model: Model, scores: QuerySet) -> dict:
     rows = []
     for stage in model.stages:
         counts = [by_cell[(stage.id, g)] for g in grades]
-        rows.append({"stage": stage.id, "name": stage.name.zh, "counts": counts, "total": sum(counts)})
+        rows.append({"stage": stage.id, "name": label(stage.name), "counts": counts, "total": sum(counts)})
     totals = [sum(r["counts"][i] for r in rows) for i in range(len(grades))]
     by_list = dict(scores.exclude(list="").values_list("list").annotate(n=Count("id")).order_by())
     lists = [
-        {"id": x.id, "name": x.name.zh, "top": float(x.top) * 100, "count": by_list.get(x.id, 0)}
+        {"id": x.id, "name": label(x.name), "top": float(x.top) * 100, "count": by_list.get(x.id, 0)}
         for x in model.lists
     ]
     return {
@@ -407,16 +559,20 @@ def scores_frame(run: ScoreRun, model: Model, scores: QuerySet, *, engine_order:
     they keep the queryset's order (a ranking page's sort). Nothing is re-scored.
     """
     cohort_extra = [k for k in model.cohort if k not in ("zone", "stage")]
-    rows = _score_values(scores.filter(run=run), [f"enterprise__{k}" for k in cohort_extra])
+    intervals = list(UNCERTAINTY_FIELDS) if run.uncertainty else []
+    rows = _score_values(scores.filter(run=run), [f"enterprise__{k}" for k in cohort_extra] + intervals)
     cats = [c.id for c in model.categories]
     inds = [i.id for i in model.all_indicators]
     zone = run.zone.code
     data: dict[str, list] = {c: [] for c in output_columns(model)}
     extra: dict[str, list] = {k: [] for k in cohort_extra}
+    spread: dict[str, list] = {k: [] for k in intervals}
     for r in rows:
         uscc, name, stage, total, base, bonus, penalty, vetoed, rank, size, grade, lst, details = r[:13]
-        for k, v in zip(cohort_extra, r[13:], strict=True):
+        for k, v in zip(cohort_extra, r[13 : 13 + len(cohort_extra)], strict=True):
             extra[k].append(v)
+        for k, v in zip(intervals, r[13 + len(cohort_extra) :], strict=True):
+            spread[k].append(v)
         cat, pts, val = details.get("cat", {}), details.get("pts", {}), details.get("val", {})
         for c, v in (
             ("uscc", uscc),
@@ -443,6 +599,10 @@ def scores_frame(run: ScoreRun, model: Model, scores: QuerySet, *, engine_order:
             data[f"val:{i}"].append(val.get(i))
     schema = {c: _dtype(c) for c in data}
     frame = pl.DataFrame(data, schema=schema)
+    if intervals:  # the columns the core's ``attach`` adds, after the spec's (composite-model.md)
+        frame = frame.with_columns(
+            pl.Series(k, spread[k], dtype=pl.Int64 if k.startswith("rank") else pl.Float64) for k in intervals
+        )
     if not engine_order:
         return frame
     stage_order = {s.id: n for n, s in enumerate(model.stages)}
@@ -486,12 +646,37 @@ def run_info(run: ScoreRun, scored: int, notes: Iterable[str] = ()) -> RunInfo:
         code_version=run.code_version,
         started=timezone.localtime(run.created).isoformat(timespec="seconds"),
         scored=scored,
-        notes=[*notes, *run.notes],
+        notes=[*notes, *run.notes, *_uncertainty_note(run)],
     )
+
+
+def _uncertainty_note(run: ScoreRun) -> list[str]:
+    if not run.uncertainty:
+        return []
+    return [
+        f"排名稳健性：{run.uncertainty_samples} 次权重抽样，每个权重乘以 "
+        f"±{display.pct(run.uncertainty_noise, 0)} 内的随机系数（随机种子 {run.uncertainty_seed}）"
+    ]
+
+
+# The Chinese headers of the uncertainty columns in the exports (the files a zone hands round).
+INTERVAL_HEADERS = {
+    "rank_median": "排名中位数（权重抽样）",
+    "rank_p05": "排名区间（90%）起（名次）",
+    "rank_p95": "排名区间（90%）止（名次）",
+    "total_p05": "总分区间（90%）低值",
+    "total_p95": "总分区间（90%）高值",
+    "list_share": "保持所在榜单的权重组合占比",
+}
+
+
+def _interval_headers(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.rename({c: h for c, h in INTERVAL_HEADERS.items() if c in frame.columns})
 
 
 def xlsx_bytes(frame: pl.DataFrame, model: Model, info: RunInfo) -> bytes:
     """An xlsx from gaoxin.io.write (summary, ranking with Chinese headers, model and run record)."""
+    frame = _interval_headers(frame)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "scores.xlsx"
         write_scores(frame, model, info, out)
@@ -500,15 +685,18 @@ def xlsx_bytes(frame: pl.DataFrame, model: Model, info: RunInfo) -> bytes:
 
 def csv_bytes(frame: pl.DataFrame, model: Model) -> bytes:
     """A CSV with Chinese headers and names (stage, list, 是/否) that Excel opens (UTF-8 with BOM)."""
-    headers = chinese_headers(model)
+    headers = chinese_headers(model) | INTERVAL_HEADERS
     shown = _display(frame, model)
     shown = shown.rename({c: headers.get(c, c) for c in shown.columns})
     return b"\xef\xbb\xbf" + safe.frame(shown).write_csv().encode("utf-8")  # formulas neutralised
 
 
-def run_export(run: ScoreRun, model: Model, scores: QuerySet) -> bytes:
+def run_export(run: ScoreRun, model: Model, scores: QuerySet, *, actor=None) -> bytes:
     frame = scores_frame(run, model, scores)
-    return xlsx_bytes(frame, model, run_info(run, frame.height))
+    content = xlsx_bytes(frame, model, run_info(run, frame.height))
+    if actor is not None:
+        audit(actor, "export", run, what="run")
+    return content
 
 
 # --- the ranking --------------------------------------------------------------------------------------
@@ -521,6 +709,10 @@ SORTS = {
 }
 RANKING_FIELDS = (
     "id",
+    "rank_median",
+    "rank_p05",
+    "rank_p95",
+    "list_share",
     "run_id",
     "enterprise_id",
     "stage",
@@ -564,9 +756,68 @@ def ranking_rows(qs: QuerySet) -> QuerySet:
     return qs.select_related("enterprise").only(*RANKING_FIELDS)
 
 
-def ranking_export(run: ScoreRun, model: Model, qs: QuerySet, described: str) -> bytes:
+def rank_interval(score: Score) -> dict | None:
+    """A firm's 90 % rank interval as the ranking draws it: positions along its cohort, in percent
+    (``left``, ``width`` of the interval, ``mark`` the nominal rank), or None without the analysis."""
+    if score.rank_p05 is None or score.rank_p95 is None or not score.cohort_size:
+        return None
+    n = score.cohort_size
+    return {
+        "p05": score.rank_p05,
+        "p95": score.rank_p95,
+        "median": score.rank_median,
+        "left": round(100 * (score.rank_p05 - 1) / n, 2),
+        "width": round(100 * (score.rank_p95 - score.rank_p05 + 1) / n, 2),
+        "mark": round(100 * (min(score.rank, n) - 0.5) / n, 2),
+        "list_share": score.list_share,
+        "robust": robust(score.list_share),
+    }
+
+
+def robust(list_share: float | None) -> bool:
+    """Whether a list member is robust: it makes its list in at least ``ROBUST_SHARE`` of the weightings."""
+    return list_share is not None and list_share >= ROBUST_SHARE
+
+
+def robust_count(published: PublishedList) -> int:
+    """How many entries of a published list are robust (their frozen scores' list share)."""
+    return published.entries.filter(score__list_share__gte=ROBUST_SHARE).count()
+
+
+def latest_zone_run(user, zone_id: int) -> ScoreRun | None:
+    """The zone's latest finished run the user may see (the one the profile's rank panels describe)."""
+    from gaoxin.web.accounts.scoping import visible
+
+    return (
+        visible(user, ScoreRun)
+        .filter(zone=zone_id, status=ScoreRun.Status.DONE)
+        .defer("model_source", "notes", "sensitivity")
+        .order_by("-created", "-id")
+        .first()
+    )
+
+
+def robustness(run: ScoreRun, score: Score) -> dict:
+    """What the profile says of a firm's stored interval: its rank, the 90 % interval, the list it is on
+    (in the reader's language) and the share of weightings that keep it there."""
+    model = run_model(run)
+    lists = {x.id: label(x.name) for x in model.lists}
+    return {
+        "run": run,
+        "score": score,
+        "interval": rank_interval(score),
+        "list_name": lists.get(score.list, score.list) if score.list else "",
+    }
+
+
+def ranking_export(
+    run: ScoreRun, model: Model, qs: QuerySet, described: str, *, actor=None, filters: dict | None = None
+) -> bytes:
     frame = scores_frame(run, model, qs, engine_order=False)
-    return xlsx_bytes(frame, model, run_info(run, frame.height, [described] if described else []))
+    content = xlsx_bytes(frame, model, run_info(run, frame.height, [described] if described else []))
+    if actor is not None:
+        audit(actor, "export", run, what="ranking", filters=filters or {})
+    return content
 
 
 # --- comparing two runs -------------------------------------------------------------------------------
@@ -655,10 +906,10 @@ def compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet | None = Non
         raise ValueError(_("Only runs of the same zone can be compared."))
     scores = Score.objects.all() if scores is None else scores
     model_a, model_b = run_model(run_a), run_model(run_b)
-    names = {i.id: i.name.zh for i in model_a.all_indicators} | {
-        i.id: i.name.zh for i in model_b.all_indicators
+    names = {i.id: label(i.name) for i in model_a.all_indicators} | {
+        i.id: label(i.name) for i in model_b.all_indicators
     }
-    stages = {s.id: s.name.zh for s in model_a.stages} | {s.id: s.name.zh for s in model_b.stages}
+    stages = {s.id: label(s.name) for s in model_a.stages} | {s.id: label(s.name) for s in model_b.stages}
     a, b = _compare_rows(scores, run_a), _compare_rows(scores, run_b)
     shifts = compare_core.classify(
         {e: compare_core.Standing(r["stage"], r["rank"], r["total"]) for e, r in a.items()},
@@ -836,8 +1087,10 @@ def compare_rows(result: Comparison, movers: list[Mover] | None = None) -> list[
     return rows
 
 
-def compare_export(result: Comparison, fmt: str, movers: list[Mover] | None = None) -> bytes:
+def compare_export(result: Comparison, fmt: str, movers: list[Mover] | None = None, *, actor=None) -> bytes:
     """The comparison as a workbook (xlsx) or CSV (UTF-8 with BOM, for Excel), Chinese headers."""
+    if actor is not None:
+        audit(actor, "export", result.after, format=fmt, compared_with=result.before.pk)
     rows = compare_rows(result, movers)
     if fmt != "csv":
         return to_bytes([Sheet("对比", COMPARE_COLUMNS, rows)])
@@ -999,8 +1252,8 @@ def list_candidates(run: ScoreRun, model: Model, scores: QuerySet, filters: dict
 def describe_filters(model: Model, filters: dict) -> str:
     """The filters in words, e.g. 阶段：成长期；等级不低于 B."""
     parts = []
-    stages = {s.id: s.name.zh for s in model.stages}
-    lists = {x.id: x.name.zh for x in model.lists}
+    stages = {s.id: label(s.name) for s in model.stages}
+    lists = {x.id: label(x.name) for x in model.lists}
     for key, value in filters.items():
         if value in (None, ""):
             continue
@@ -1028,7 +1281,9 @@ def describe_filters(model: Model, filters: dict) -> str:
 PUBLISH_HOOKS: list = []
 
 
-def publish_list(run: ScoreRun, *, title: str, filters: dict, banks: Iterable, user) -> PublishedList:
+def publish_list(
+    run: ScoreRun, *, title: str, filters: dict, banks: Iterable, user, actor=None
+) -> PublishedList:
     """Freeze the run's scores that match ``filters`` into a list for ``banks``; never changed after.
 
     The entries point at the run's Score rows, which never change either, so the list reads the same
@@ -1050,7 +1305,8 @@ def publish_list(run: ScoreRun, *, title: str, filters: dict, banks: Iterable, u
         published = PublishedList.objects.create(
             run=run, zone=run.zone, title=title, filters=filters, created_by=user
         )
-        published.banks.set(list(banks))
+        banks = list(banks)
+        published.banks.set(banks)
         ListEntry.objects.bulk_create(
             [
                 ListEntry(published_list=published, enterprise_id=ent, score_id=pk, position=n)
@@ -1060,6 +1316,8 @@ def publish_list(run: ScoreRun, *, title: str, filters: dict, banks: Iterable, u
         )
         for hook in PUBLISH_HOOKS:
             hook(published)
+        if actor is not None:
+            audit(actor, "publish", published, run=run.pk, banks=[b.code for b in banks], filters=filters)
     return published
 
 
@@ -1086,11 +1344,20 @@ def list_info(published: PublishedList, model: Model, count: int) -> RunInfo:
     return run_info(published.run, count, notes)
 
 
-def list_export(published: PublishedList, model: Model, scores: QuerySet, fmt: str) -> bytes:
+def list_export(published: PublishedList, model: Model, scores: QuerySet, fmt: str, *, actor=None) -> bytes:
     frame = list_frame(published, model, scores)
     if fmt == "csv":
-        return csv_bytes(frame, model)
-    return xlsx_bytes(frame, model, list_info(published, model, frame.height))
+        content = csv_bytes(frame, model)
+    else:
+        content = xlsx_bytes(frame, model, list_info(published, model, frame.height))
+    if actor is not None:
+        audit(actor, "export", published, format=fmt)
+    return content
+
+
+def list_seen(actor, published: PublishedList) -> None:
+    """A bank opened a list addressed to it: audited (what a bank reads of the firms is recorded)."""
+    audit(actor, "view", published)
 
 
 # --- the model page -----------------------------------------------------------------------------------
@@ -1113,7 +1380,7 @@ def model_outline(model: Model) -> dict:
     def indicator(i) -> dict:
         return {
             "id": i.id,
-            "name": i.name.zh,
+            "name": label(i.name),
             "name_en": i.name.en,
             "method": i.method,
             "direction": i.direction,
@@ -1137,7 +1404,7 @@ def model_outline(model: Model) -> dict:
         categories.append(
             {
                 "id": c.id,
-                "name": c.name.zh,
+                "name": label(c.name),
                 "name_en": c.name.en,
                 "indicators": base,
                 "bonus": bonus,
@@ -1147,7 +1414,7 @@ def model_outline(model: Model) -> dict:
     return {
         "id": model.id,
         "version": model.version,
-        "name": model.name.zh,
+        "name": label(model.name),
         "name_en": model.name.en,
         "sha256": model.sha256,
         "cohort": list(model.cohort),
@@ -1155,7 +1422,7 @@ def model_outline(model: Model) -> dict:
         "stages": [
             {
                 "id": s.id,
-                "name": s.name.zh,
+                "name": label(s.name),
                 "name_en": s.name.en,
                 "when": s.when.text,
                 "when_words": in_words(s.when, lang),
@@ -1169,7 +1436,7 @@ def model_outline(model: Model) -> dict:
         "penalties": [
             {
                 "id": p.id,
-                "name": p.name.zh,
+                "name": label(p.name),
                 "when": p.when.text,
                 "when_words": in_words(p.when, lang),
                 "points": p.points,
@@ -1180,7 +1447,7 @@ def model_outline(model: Model) -> dict:
         "veto": [v.text for v in model.veto],
         "veto_words": [{"text": v.text, "words": in_words(v, lang)} for v in model.veto],
         "grades": [{"grade": g.grade, "min": g.min} for g in model.grades],
-        "lists": [{"id": x.id, "name": x.name.zh, "top": float(x.top) * 100} for x in model.lists],
+        "lists": [{"id": x.id, "name": label(x.name), "top": float(x.top) * 100} for x in model.lists],
         "indicator_count": len(model.all_indicators),
     }
 
@@ -1202,4 +1469,4 @@ def _cohort_name(key: str) -> str:
         return _("stage")
     from gaoxin.data.dictionary import BY_ID
 
-    return BY_ID[key].zh if key in BY_ID else key
+    return label(BY_ID[key]) if key in BY_ID else key

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gaoxin.scoring.model import ModelError
 from gaoxin.web.accounts.models import Bank, Role
-from gaoxin.web.accounts.scoping import audit, can_write, may, visible
+from gaoxin.web.accounts.scoping import can_write, may, visible
 from gaoxin.web.credit import services
 from gaoxin.web.credit.forms import ModelUploadForm, NewRunForm, PublishForm, RankingFilterForm
 from gaoxin.web.credit.models import ListEntry, ModelFile, PublishedList, Score, ScoreRun
@@ -102,6 +102,7 @@ def ranking(request):
                 "url": _enterprise_url(s.enterprise_id),
                 "stage": names["stages"].get(s.stage, s.stage),
                 "list": names["lists"].get(s.list, s.list),
+                "interval": services.rank_interval(s) if run.uncertainty else None,
             }
             for s in page
         ]
@@ -130,8 +131,7 @@ def ranking_export(request):
     filters = RankingFilterForm(request.GET, model=model).filters()
     qs = services.ranking_queryset(visible(user, Score), run, filters)
     described = _("Filters: %(filters)s") % {"filters": services.describe_filters(model, filters)}
-    content = services.ranking_export(run, model, qs, described)
-    audit(request, "export", run, what="ranking", filters=filters)
+    content = services.ranking_export(run, model, qs, described, actor=request, filters=filters)
     return download(content, f"排名-{run.zone.code}-{run.year}-{run.pk}.xlsx")
 
 
@@ -172,8 +172,14 @@ def runs(request):
             if zone is None or not can_write(user, zone):
                 raise PermissionDenied
             model, year = form.cleaned_data["model"], form.cleaned_data["year"]
-            run = services.submit_run(zone, year, model, user)
-            audit(request, "run_scores", run, model=model.id, version=model.version, year=year)
+            run = services.submit_run(
+                zone,
+                year,
+                model,
+                user,
+                actor=request,
+                uncertainty=form.cleaned_data.get("uncertainty", False),
+            )
             messages.success(request, _("Score run #%(pk)s started.") % {"pk": run.pk})
             return redirect("credit:run", pk=run.pk)
     elif can_run:
@@ -243,8 +249,7 @@ def run_export(request, pk: int):
     run = _run(user, pk)
     if run.status != ScoreRun.Status.DONE:
         raise Http404
-    content = services.run_export(run, services.run_model(run), visible(user, Score))
-    audit(request, "export", run, what="run")
+    content = services.run_export(run, services.run_model(run), visible(user, Score), actor=request)
     return download(content, f"评分结果-{run.zone.code}-{run.year}-{run.pk}.xlsx")
 
 
@@ -256,8 +261,7 @@ def run_rerun(request, pk: int):
     run = _run(user, pk)
     if not can_write(user, run):
         raise PermissionDenied
-    new = services.rerun(run, user)
-    audit(request, "run_scores", new, rerun_of=run.pk, model=run.model_id, year=run.year)
+    new = services.rerun(run, user, actor=request)
     messages.success(request, _("Score run #%(pk)s started.") % {"pk": new.pk})
     return redirect("credit:run", pk=new.pk)
 
@@ -283,9 +287,8 @@ def compare(request):
             listed = [] if show in ("new", "dropped") else services.compare_filter(result, show, stage, q)
             fmt = request.GET.get("format")
             if fmt in ("csv", "xlsx"):
-                audit(request, "export", run_b, format=fmt, compared_with=run_a.pk)
                 return download(
-                    services.compare_export(result, fmt, listed),
+                    services.compare_export(result, fmt, listed, actor=request),
                     f"对比-{run_a.pk}-{run_b.pk}.{fmt}",
                     XLSX if fmt == "xlsx" else CSV,
                 )
@@ -345,11 +348,10 @@ def model_upload(request):
         upload = form.cleaned_data["file"]
         raw = upload.read(services.MAX_MODEL_BYTES + 1)
         try:
-            model_file, created = services.store_model_file(zone, raw, upload.name, user)
+            model_file, created = services.store_model_file(zone, raw, upload.name, user, actor=request)
         except ModelError as exc:
             faults = exc.faults
         else:
-            audit(request, "upload_model", model_file, model=model_file.model_id, version=model_file.version)
             if created:
                 messages.success(request, _("The model was checked and saved."))
             else:
@@ -393,6 +395,23 @@ def run_model(request, pk: int):
     require(request.user, "view_zone")
     run = _run(request.user, pk)
     return _model_page(request, services.run_model(run), origin="run", run=run)
+
+
+@login_required
+@require_GET
+def run_sensitivity(request, pk: int):
+    """Which indicators drive the run's ranking: leave one out, as a table and a bar chart."""
+    require(request.user, "view_zone")
+    run = _run(request.user, pk)
+    if run.status != ScoreRun.Status.DONE:
+        raise Http404
+    model = services.run_model(run)
+    rows = services.sensitivity(run, model)
+    return render(
+        request,
+        "credit/sensitivity.html",
+        {"run": run, "rows": rows, "chart": services.sensitivity_chart(rows)},
+    )
 
 
 # --- published lists -------------------------------------------------------------------------------------
@@ -450,14 +469,7 @@ def lists(request):
                             filters=filters,
                             banks=form.cleaned_data["banks"],
                             user=user,
-                        )
-                        audit(
-                            request,
-                            "publish",
-                            published,
-                            run=run.pk,
-                            banks=[b.code for b in form.cleaned_data["banks"]],
-                            filters=published.filters,
+                            actor=request,
                         )
                         messages.success(request, _("The list was published."))
                         return redirect("credit:list", pk=published.pk)
@@ -492,6 +504,9 @@ def _list_context(user, published: PublishedList, page_number) -> dict:
             "score__cohort_size",
             "score__grade",
             "score__list",
+            "score__rank_p05",
+            "score__rank_p95",
+            "score__list_share",
         )
         .order_by("position")
     )
@@ -502,10 +517,13 @@ def _list_context(user, published: PublishedList, page_number) -> dict:
             "entry": e,
             "stage": names["stages"].get(e.score.stage, e.score.stage),
             "list": names["lists"].get(e.score.list, e.score.list),
+            "robust": services.robust(e.score.list_share),
         }
         for e in page
     ]
     return {
+        "robust": services.robust_count(published) if published.run.uncertainty else None,
+        "robust_share": services.ROBUST_SHARE,
         "published": published,
         "page": page,
         "rows": rows,
@@ -536,8 +554,9 @@ def list_export(request, pk: int, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404
     published = get_object_or_404(visible(user, PublishedList).select_related("zone", "run__zone"), pk=pk)
-    content = services.list_export(published, services.run_model(published.run), visible(user, Score), fmt)
-    audit(request, "export", published, format=fmt)
+    content = services.list_export(
+        published, services.run_model(published.run), visible(user, Score), fmt, actor=request
+    )
     return download(
         content, f"名单-{published.zone.code}-{published.pk}.{fmt}", XLSX if fmt == "xlsx" else CSV
     )
@@ -563,7 +582,7 @@ def bank_lists(request):
 def bank_list(request, pk: int):
     user = request.user
     published = get_object_or_404(visible(user, PublishedList).select_related("zone", "run"), pk=pk)
-    audit(request, "view", published)
+    services.list_seen(request, published)
     context = _list_context(user, published, request.GET.get("page"))
     return render(request, "credit/list_detail.html", {**context, "bank_view": True})
 
@@ -577,6 +596,7 @@ urls = [
     path("runs/<int:pk>/export.xlsx", run_export, name="run_export"),
     path("runs/<int:pk>/rerun/", run_rerun, name="run_rerun"),
     path("runs/<int:pk>/model/", run_model, name="run_model"),
+    path("runs/<int:pk>/sensitivity/", run_sensitivity, name="run_sensitivity"),
     path("compare/", compare, name="compare"),
     path("models/", models_page, name="models"),
     path("models/upload/", model_upload, name="model_upload"),
