@@ -131,6 +131,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "gaoxin.web.urls"
 WSGI_APPLICATION = "gaoxin.web.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Django's password check plus the one sign-in rule (a disabled zone or bank signs nobody in).
+AUTHENTICATION_BACKENDS = ["gaoxin.web.accounts.backends.SignInBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

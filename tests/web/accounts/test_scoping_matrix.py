@@ -367,15 +367,15 @@ def others(fin):
     from gaoxin.web.credit.services import store_model_file
     from gaoxin.web.investment.models import Chain, ChainNode
     from gaoxin.web.registry.models import ImportBatch
+    from gaoxin.web.registry.services.imports import store_problems
 
     p = fin.p
     admin = p.users["zone_admin"]
     problems = [asdict(Problem("a.xlsx", 2, "营业收入", "x", "不是数字"))]
     raw = (MODELS_DIR / "national-2024.yaml").read_bytes()
     model_file, _ = store_model_file(p.zone_a, raw, "national.yaml", admin)
-    batch = ImportBatch.objects.create(
-        zone=p.zone_a, file_name="a.xlsx", sha256="1" * 64, department="测试", problems=problems
-    )
+    batch = ImportBatch.objects.create(zone=p.zone_a, file_name="a.xlsx", sha256="1" * 64, department="测试")
+    store_problems(batch, [Problem(**d) for d in problems])  # the register keeps them as rows
     record = TableImport.objects.create(
         zone=p.zone_a, kind="targets", file_name="a.xlsx", sha256="1", status="refused", problems=problems
     )

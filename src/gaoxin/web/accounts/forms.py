@@ -172,3 +172,10 @@ class BankForm(forms.ModelForm):
     class Meta:
         model = Bank
         fields = ["code", "name"]
+
+
+class ActiveForm(forms.Form):
+    """Disable (``0``) or enable (``1``) a zone or a bank: the 停用/启用 buttons of its row."""
+
+    active = forms.ChoiceField(choices=[("0", "0"), ("1", "1")])
+    confirm = forms.BooleanField(label=_("I have read what this changes."), required=True)

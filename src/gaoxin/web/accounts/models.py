@@ -34,6 +34,8 @@ class Bank(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # A disabled bank keeps its records: its officers cannot sign in and their API tokens stop working.
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]

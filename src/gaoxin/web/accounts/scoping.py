@@ -33,6 +33,7 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
 from gaoxin.web.accounts.models import AuditEvent, Role, User
+from gaoxin.web.platform.origin import client_ip
 
 
 class ScopeError(LookupError):
@@ -364,7 +365,8 @@ def may(user: User, action: str) -> bool:
 
 
 def audit(request_or_user, action: str, obj: Model | None = None, **detail) -> AuditEvent:
-    """Record who did or saw what. ``request_or_user``: a request (for the IP) or a user."""
+    """Record who did or saw what. ``request_or_user``: a request (for the IP) or a user (the IP is then
+    that of the request being served, or of the request that enqueued the running job: ``platform.origin``)."""
     request = request_or_user if hasattr(request_or_user, "META") else None
     user = request.user if request is not None else request_or_user
     user = user if getattr(user, "is_authenticated", False) else None
@@ -380,7 +382,7 @@ def audit(request_or_user, action: str, obj: Model | None = None, **detail) -> A
         object_id=str(obj.pk) if obj is not None else "",
         zone_id=zone_id,
         detail=detail,
-        ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
+        ip=(request.META.get("REMOTE_ADDR") if request is not None else client_ip()),
     )
 
 

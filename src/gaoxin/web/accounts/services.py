@@ -15,7 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from gaoxin.io.tables import Column, Sheet, to_bytes
@@ -70,19 +71,92 @@ def _one_at_a_time(username: str):
             yield
 
 
+class SignInRefused(Exception):
+    """The right password, but the account's zone or bank is disabled (``sign_in_refusal``)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# The one sign-in rule (issue 16, item 1). The sign-in form (``sign_in``, through the backend), every
+# signed-in request (``backends.SignInBackend.get_user``) and every API token (``user_for_token``) ask
+# ``may_sign_in``: an account that is disabled, or whose zone (a firm's: its enterprise's zone) or bank
+# is disabled, does nothing on the platform until it is enabled again; its records stay.
+
+# Annotations that carry the anchors' state with the user's own row (no query per request).
+ANCHOR_STATE = {
+    "_zone_active": models.F("zone__active"),
+    "_bank_active": models.F("bank__active"),
+    "_firm_zone_active": models.F("enterprise__zone__active"),
+}
+
+
+def _anchor_active(user: User, attr: str, fetch) -> bool:
+    value = getattr(user, attr, None)
+    if value is None:  # not annotated: read it (a disabled anchor is False, never None)
+        value = fetch()
+    return value is not False
+
+
+def sign_in_refusal(user: User | None) -> str | None:
+    """Why ``user`` may not sign in or act (in the reader's language), or None when it may."""
+    from django.utils.translation import gettext as _
+
+    from gaoxin.web.accounts.models import Bank
+    from gaoxin.web.registry.models import Zone
+
+    if user is None or not user.is_active:
+        return _("This account is disabled.")
+    if user.zone_id is not None and not _anchor_active(
+        user,
+        "_zone_active",
+        lambda: Zone.objects.filter(pk=user.zone_id).values_list("active", flat=True).first(),
+    ):
+        return _("Your zone is disabled on the platform: its accounts cannot sign in.")
+    if user.enterprise_id is not None and not _anchor_active(
+        user,
+        "_firm_zone_active",
+        lambda: Zone.objects.filter(enterprises=user.enterprise_id).values_list("active", flat=True).first(),
+    ):
+        return _("Your zone is disabled on the platform: its accounts cannot sign in.")
+    if user.bank_id is not None and not _anchor_active(
+        user,
+        "_bank_active",
+        lambda: Bank.objects.filter(pk=user.bank_id).values_list("active", flat=True).first(),
+    ):
+        return _("Your bank is disabled on the platform: its accounts cannot sign in.")
+    return None
+
+
+def may_sign_in(user: User | None) -> bool:
+    """The sign-in rule: an active account whose zone and bank (if any) are active."""
+    return sign_in_refusal(user) is None
+
+
 def sign_in(request, username: str, password: str) -> User | None:
-    """Authenticate unless locked out; every attempt is recorded and audited."""
+    """Authenticate unless locked out; every attempt is recorded and audited. The right password of
+    an account whose zone or bank is disabled raises ``SignInRefused`` (audited; it is no guess, so it
+    does not count towards a lockout)."""
     ip = request.META.get("REMOTE_ADDR")
+    refused = None
     with _one_at_a_time(username):
         until = locked_until(username)
         if not until:
-            user = authenticate(request, username=username, password=password)
-            LoginAttempt.objects.create(username=username, succeeded=user is not None, ip=ip)
-            if user is None:
-                audit(request, "login_failed", username=username)
+            try:
+                user = authenticate(request, username=username, password=password)
+            except SignInRefused as exc:
+                refused, user = exc, None
+            else:
+                LoginAttempt.objects.create(username=username, succeeded=user is not None, ip=ip)
+                if user is None:
+                    audit(request, "login_failed", username=username)
     if until:
         audit(request, "login_locked", username=username)
         raise LockedOut(until)
+    if refused is not None:
+        audit(request, "login_refused", username=username, reason=refused.reason)
+        raise refused
     return user
 
 
@@ -99,9 +173,18 @@ def hash_token(secret: str) -> str:
 
 def user_for_token(secret: str) -> User | None:
     """The token's user; None for an unknown, revoked or expired token (older than
-    ``GAOXIN_API_TOKEN_DAYS``) or an inactive user."""
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret), revoked=False).first()
-    if token is None or not token.user.is_active:
+    ``GAOXIN_API_TOKEN_DAYS``) or a user who may not sign in (``may_sign_in``)."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .annotate(**{name: models.F(f"user__{path.name}") for name, path in ANCHOR_STATE.items()})
+        .filter(key_hash=hash_token(secret), revoked=False)
+        .first()
+    )
+    if token is None:
+        return None
+    for name in ANCHOR_STATE:
+        setattr(token.user, name, getattr(token, name))
+    if not may_sign_in(token.user):
         return None
     if token.created < timezone.now() - timedelta(days=settings.GAOXIN_API_TOKEN_DAYS):
         return None
@@ -289,6 +372,12 @@ def update_account(
     request, user: User, *, role, display_name="", zone=None, enterprise=None, bank=None, region=None
 ):
     _check_anchor(role, zone, enterprise, bank, region)
+    if user.pk == getattr(request.user, "pk", None) and role != user.role:
+        from django.utils.translation import gettext as _
+
+        # separated duties: an administrator never moves itself into another duty (another
+        # security administrator, or the command line, does that)
+        raise AdminError(_("You cannot change your own role."))
 
     def anchors() -> dict:
         return {
@@ -374,3 +463,47 @@ def save_org(request, kind: str, form):
     obj = form.save()
     audit(request, f"{ORG_KINDS[kind]}_{'create' if created else 'edit'}", obj, **changed)
     return obj
+
+
+@transaction.atomic
+def set_org_active(request, kind: str, obj, active: bool) -> None:
+    """Disable or enable a zone or a bank. Its records stay; while it is disabled its accounts cannot
+    sign in (``may_sign_in``: their sessions and API tokens stop working at once) and nothing new is
+    written to a disabled zone (``refuse_disabled_zone``)."""
+    from django.utils.translation import gettext as _
+
+    if kind not in ("zones", "banks"):
+        raise AdminError(_("Only zones and banks can be disabled."))
+    if obj.active == active:
+        return
+    type(obj).objects.filter(pk=obj.pk).update(active=active)
+    obj.active = active
+    audit(
+        request, f"{ORG_KINDS[kind]}_{'enable' if active else 'disable'}", obj, code=obj.code, name=obj.name
+    )
+
+
+class ZoneDisabled(PermissionDenied):
+    """A write refused because its zone is disabled; ``user_message`` says so in the reader's language
+    (the 403 page shows it)."""
+
+    def __init__(self, zone):
+        from django.utils.translation import gettext as _
+
+        self.user_message = _(
+            "The zone %(zone)s is disabled: nothing new (score runs, imports, changes) can be "
+            "submitted for it until the system administrator enables it again."
+        ) % {"zone": zone.name}
+        super().__init__(self.user_message)
+
+
+def refuse_disabled_zone(zone) -> None:
+    """The one check services make before a new write for ``zone`` (a score run, an import …): raises
+    ``ZoneDisabled`` (a 403 whose page shows the reason) when the zone is disabled."""
+    from gaoxin.web.registry.models import Zone
+
+    if zone is None:
+        return
+    active = Zone.objects.filter(pk=zone.pk).values_list("active", flat=True).first()
+    if active is False:
+        raise ZoneDisabled(zone)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gaoxin.web.accounts import services
 from gaoxin.web.accounts.forms import (
     AccountForm,
+    ActiveForm,
     AuditFilter,
     BankForm,
     NewAccountForm,
@@ -28,7 +30,15 @@ from gaoxin.web.accounts.forms import (
 )
 from gaoxin.web.accounts.models import ApiToken, Bank, Role, User
 from gaoxin.web.accounts.scoping import audit, visible
-from gaoxin.web.accounts.services import LockedOut, audit_entries, audit_xlsx, locked_until, readable, sign_in
+from gaoxin.web.accounts.services import (
+    LockedOut,
+    SignInRefused,
+    audit_entries,
+    audit_xlsx,
+    locked_until,
+    readable,
+    sign_in,
+)
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Region, Zone
 
@@ -49,6 +59,8 @@ def login_view(request):
             error = _("Too many failed sign-ins. This account is locked for %(minutes)s more minutes.") % {
                 "minutes": minutes
             }
+        except SignInRefused as exc:
+            error = exc.reason
         else:
             if user is None:
                 error = _("Wrong user name or password.")
@@ -264,5 +276,35 @@ def orgs(request, kind: str, pk: int | None = None):
         saved = services.save_org(request, kind, form)
         messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
         return redirect(f"accounts:{kind}")
-    context = {"kind": kind, "title": title, "page": paginate(request, items), "form": form, "obj": obj}
+    context = {
+        "kind": kind,
+        "title": title,
+        "page": paginate(request, items),
+        "form": form,
+        "obj": obj,
+        "switchable": kind in _SWITCHABLE,
+    }
     return render(request, "accounts/orgs.html", context, status=400 if form.errors else 200)
+
+
+_SWITCHABLE = ("zones", "banks")
+
+
+@login_required
+@require_POST
+def org_switch(request, kind: str, pk: int):
+    """停用/启用 a zone or a bank (the system administrator), after the confirmation is ticked."""
+    require(request.user, "manage_platform")
+    if kind not in _SWITCHABLE:
+        raise Http404
+    model = _ORGS[kind][0]
+    obj = get_object_or_404(visible(request.user, model), pk=pk)
+    form = ActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the confirmation first."))
+        return redirect(f"accounts:{kind[:-1]}", obj.pk)
+    active = form.cleaned_data["active"] == "1"
+    services.set_org_active(request, kind, obj, active)
+    done = _("Enabled %(name)s.") if active else _("Disabled %(name)s.")
+    messages.success(request, done % {"name": obj.name})
+    return redirect(f"accounts:{kind}")

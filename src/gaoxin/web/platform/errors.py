@@ -4,7 +4,9 @@ from django.shortcuts import render
 
 
 def forbidden(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    # a refusal that explains itself (e.g. accounts.services.ZoneDisabled) shows its reason
+    reason = getattr(exception, "user_message", None)
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def not_found(request, exception=None):

@@ -19,6 +19,18 @@ from gaoxin.web.supervision.models import RegionalEntry, RegionalList
 router = Router(tags=["supervision"])
 
 
+class StandingOut(Schema):
+    """The zone's benchmarking (the benchmark app's zone model, its latest year of facts)."""
+
+    year: int
+    rank: int
+    of: int
+    p05: int
+    p95: int
+    total: float
+    table: str
+
+
 class ZoneFiguresOut(Schema):
     zone: str
     zone_name: str
@@ -32,6 +44,7 @@ class ZoneFiguresOut(Schema):
     approved: DecimalString
     outstanding: DecimalString
     defaulted: DecimalString
+    benchmark: StandingOut | None
 
 
 class RegionalListOut(Schema):
@@ -85,6 +98,7 @@ def zones(request):
                 "approved": t.approved,
                 "outstanding": t.outstanding,
                 "defaulted": t.defaulted,
+                "benchmark": vars(r.bench) if r.bench is not None else None,
             }
         )
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from gaoxin.io.tables import Column, Sheet, to_bytes
 
 OVERVIEW_COLUMNS = (
@@ -18,6 +20,11 @@ OVERVIEW_COLUMNS = (
     Column("disbursed", "放款（万元）", "disbursed (10k yuan)", "decimal"),
     Column("outstanding", "余额（万元）", "outstanding (10k yuan)", "decimal"),
     Column("defaulted", "不良（万元）", "defaulted (10k yuan)", "decimal"),
+    Column("bench_year", "对标年度", "benchmarking year", "int"),
+    Column("bench_rank", "对标排名", "benchmarking rank", "int"),
+    Column("bench_of", "参评园区数", "zones compared", "int"),
+    Column("bench_interval", "排名区间（90%）", "rank interval (90 %)"),
+    Column("bench_total", "对标总分", "benchmarking score", "decimal"),
     Column("last_import", "最近导入", "last import", width=18),
 )
 
@@ -44,6 +51,7 @@ def overview_xlsx(rows) -> bytes:
     out = []
     for r in rows:
         t = r.loans.total if r.loans is not None else None
+        b = r.bench
         out.append(
             {
                 "zone_code": r.zone.code,
@@ -59,6 +67,11 @@ def overview_xlsx(rows) -> bytes:
                 "disbursed": t.disbursed if t else None,
                 "outstanding": t.outstanding if t else None,
                 "defaulted": t.defaulted if t else None,
+                "bench_year": b.year if b else None,
+                "bench_rank": b.rank if b else None,
+                "bench_of": b.of if b else None,
+                "bench_interval": f"{b.p05}–{b.p95}" if b else "",
+                "bench_total": Decimal(str(round(b.total, 2))) if b else None,
                 "last_import": r.last_import.strftime("%Y-%m-%d %H:%M") if r.last_import else "",
             }
         )
@@ -66,8 +79,6 @@ def overview_xlsx(rows) -> bytes:
 
 
 def entries_xlsx(regional_list) -> bytes:
-    from decimal import Decimal
-
     rows = [
         {
             **{c.id: getattr(e, c.id) for c in ENTRY_COLUMNS},

@@ -4,7 +4,7 @@ Every read goes through ``accounts.scoping``: ``visible`` for what a supervisor 
 (zones, runs, published lists), ``covered`` for what it may only count (the firms, their scores,
 qualifications and loans in zones that keep firm details to themselves). The numbers come from the
 apps that own them (cultivation's tier counts, finance's loan statistics and pool states, command's
-target views); nothing is re-computed here.
+target views, benchmark's ranking of the zones); nothing is re-computed here.
 """
 
 from __future__ import annotations
@@ -47,6 +47,20 @@ class ZoneFigures:
     loans: object = None  # finance.stats.Statistics
     pools: list = field(default_factory=list)  # finance.services.PoolView
     details_open: bool = False
+    bench: ZoneStanding | None = None  # the benchmark app's result, when the zone has facts
+
+
+@dataclass
+class ZoneStanding:
+    """A zone's benchmarking result as ``benchmark.services.benchmark`` computed it (nothing re-derived)."""
+
+    year: int
+    rank: int
+    of: int  # zones scored together (the platform's and the peer table's)
+    p05: int  # the 90 % rank interval over the sampled weightings
+    p95: int
+    total: float
+    table: str  # the peer table's title, or "" for the platform's zones alone
 
 
 def _latest_runs(user, zones) -> dict[int, ScoreRun]:
@@ -110,6 +124,8 @@ def overview(user) -> list[ZoneFigures]:
     )
     for r in imports:
         rows[r["zone"]].last_import = r["last"]
+    for zone_id, standing in standings(user, zones).items():
+        rows[zone_id].bench = standing
     year = last_complete_year()
     quals = covered(user, Qualification)
     applications = covered(user, Application)
@@ -121,6 +137,50 @@ def overview(user) -> list[ZoneFigures]:
         row.loans = loan_statistics(zone_apps)
         row.pools = pool_views(products.filter(zone=zone), zone_apps)
     return [rows[i] for i in ids]
+
+
+def standings(user, zones: list[Zone]) -> dict[int, ZoneStanding]:
+    """The benchmarking of ``zones`` (those the user may see): each zone with facts, in its latest year
+    of facts, ranked by the benchmark app (``benchmark.services.benchmark``: the zone model over every
+    zone with facts and the latest national peer table, the same defaults as the benchmark page). One
+    evaluation per year gives the ranking of all its zones; only the user's zones are kept."""
+    from gaoxin.web.benchmark import services as benchmarking
+    from gaoxin.web.benchmark.models import PeerTable, ZoneFacts
+
+    by_zone = {z.pk: z for z in zones}
+    latest = (
+        visible(user, ZoneFacts)
+        .filter(zone__in=list(by_zone))
+        .order_by()
+        .values("zone")
+        .annotate(year=Max("year"))
+    )
+    years: dict[int, list[Zone]] = {}
+    for r in latest:
+        years.setdefault(r["year"], []).append(by_zone[r["zone"]])
+    if not years:
+        return {}
+    table = PeerTable.objects.order_by("-created", "-id").first()
+    codes = {z.code: z.pk for z in zones}
+    out: dict[int, ZoneStanding] = {}
+    for year, members in sorted(years.items()):
+        anchor = min(members, key=lambda z: z.code)
+        try:
+            result = benchmarking.benchmark(anchor, year, table=table, full=True, named_zones=set(codes))
+        except benchmarking.NoFacts:
+            continue
+        for r in result.ranking:
+            if r["source"] == "platform" and r["id"] in codes and by_zone[codes[r["id"]]] in members:
+                out[codes[r["id"]]] = ZoneStanding(
+                    year=year,
+                    rank=r["rank"],
+                    of=result.scored,
+                    p05=r["p05"],
+                    p95=r["p95"],
+                    total=r["total"],
+                    table=table.title if table is not None else "",
+                )
+    return out
 
 
 def totals(rows: list[ZoneFigures]) -> dict:

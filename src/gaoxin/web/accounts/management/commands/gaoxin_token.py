@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from gaoxin.web.accounts.models import ApiToken, User
+from gaoxin.web.accounts.services import may_sign_in
 from gaoxin.web.api.services import create_token, revoke_tokens
 
 
@@ -42,8 +43,11 @@ class Command(BaseCommand):
             raise CommandError(f"no user named {options['username']!r}") from None
         action = options["action"]
         if action == "create":
-            if not user.is_active:
-                raise CommandError(f"user {user.username!r} is inactive: a token of theirs would not work")
+            if not may_sign_in(user):  # the one sign-in rule: inactive, or its zone or bank disabled
+                raise CommandError(
+                    f"user {user.username!r} may not sign in (inactive, or its zone or bank is disabled): "
+                    "a token of theirs would not work"
+                )
             name = options["name"].strip()[:100] or "cli"
             with transaction.atomic():
                 secret = create_token(user, name)
