@@ -397,6 +397,7 @@ PANEL_QUERIES = {
     "carriers": 3,
     "green": 1,
     "rank_interval": 1,  # benchmark: the latest finished run of the firm's zone (its analysis is cached)
+    "rank_robustness": 1,  # credit: the same run; its Score row only when the run has the analysis
 }
 PROFILE_QUERIES = PROFILE_OWN_QUERIES + sum(PANEL_QUERIES.values())
 

@@ -27,6 +27,17 @@ def seed_departments(sender, using="default", apps=None, **kwargs) -> None:
     )
 
 
+def import_applied(job) -> str | None:
+    """Asked by ``platform.jobs.fail_abandoned`` of an "import" job a dead worker left: was its batch
+    applied all the same (the worker died after the import's transaction committed)?"""
+    from gaoxin.web.registry.models import ImportBatch
+
+    batch = ImportBatch.objects.filter(counts__job=job.pk).only("status").first()
+    if batch is None or batch.status != ImportBatch.Status.APPLIED:
+        return None
+    return "工作进程中断，但导入已完成 / the worker stopped, but the import had been applied"
+
+
 class RegistryConfig(AppConfig):
     name = "gaoxin.web.registry"
     label = "registry"
@@ -36,3 +47,6 @@ class RegistryConfig(AppConfig):
         from gaoxin.web.registry import scopes  # noqa: F401  (the registry models' scoping rules)
 
         post_migrate.connect(seed_departments, sender=self, dispatch_uid="registry-seed-departments")
+        from gaoxin.web.platform import jobs
+
+        jobs.settled_by("import", "gaoxin.web.registry.apps:import_applied")

@@ -18,11 +18,12 @@ class CorrectionForm(forms.Form):
     year = forms.CharField(required=False)
     proposed = forms.CharField(required=False)
     reason = forms.CharField(required=False)
+    evidence = forms.FileField(required=False)  # checked by services.corrections.check_evidence
 
     def values(self) -> dict:
         """The posted text (stripped) the page shows back, or empty fields."""
         data = self.data if self.is_bound else {}
-        return {k: (data.get(k) or "").strip() for k in self.base_fields}
+        return {k: (data.get(k) or "").strip() for k in self.base_fields if k != "evidence"}
 
     def first_error(self) -> str:
         return next((str(e[0]) for e in self.errors.values()), "")

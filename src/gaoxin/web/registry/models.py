@@ -136,6 +136,8 @@ class Zone(models.Model):
     )
     # The zone's rule on its firms' details above it: by default its supervisors see aggregates only.
     details_to_supervisors = models.BooleanField(_("firm details visible to supervisors"), default=False)
+    # A disabled zone keeps its data: its staff and firms cannot sign in, nothing new is written to it.
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["code"]
@@ -214,6 +216,7 @@ class ImportBatch(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
     rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
+    # No longer written: the problems are ``ImportProblem`` rows (migration 0005 moved the old ones).
     problems = models.JSONField(default=list, blank=True)  # [{file,sheet,row,column,value,reason,severity}]
     mapping = models.JSONField(default=list, blank=True)  # [{header, field, unit, factor}]
     counts = models.JSONField(default=dict, blank=True)  # created/updated/unchanged per table
@@ -222,6 +225,28 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name = _("import")
+
+
+class ImportProblem(models.Model):
+    """One problem of an import, where a person looks for it in the file: file, sheet, row (as the
+    spreadsheet numbers it), column (the header as written), the cell's value and the reason. ``seq``
+    keeps the order the problems were listed in. At most ``services.imports.PROBLEMS_KEPT`` per batch."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="problem_rows")
+    seq = models.PositiveIntegerField()
+    severity = models.CharField(max_length=10, default="error")  # gaoxin.io.problems: error, warning
+    file = models.TextField(blank=True)
+    sheet = models.TextField(null=True, blank=True)  # None: a CSV file (no sheet)
+    row = models.PositiveIntegerField(null=True, blank=True)  # None: the file, a sheet or a column
+    column = models.TextField(null=True, blank=True)  # None: the whole row or file
+    value = models.TextField(null=True, blank=True)  # None: no value quoted; "" an empty cell
+    reason = models.TextField()
+    reason_en = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["batch", "seq"]
+        verbose_name = _("import problem")
+        indexes = [models.Index(fields=["batch", "severity", "seq"])]
 
 
 class ChangeRecord(models.Model):
@@ -243,6 +268,14 @@ class ChangeRecord(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+def evidence_path(instance: Correction, filename: str) -> str:
+    """Where a correction's evidence file is kept under MEDIA_ROOT: one folder per file, so two
+    firms' ``证明.pdf`` never meet and a name cannot be guessed from another's."""
+    import uuid
+
+    return f"corrections/{instance.enterprise.zone_id}/{uuid.uuid4().hex}/{filename}"
 
 
 class Correction(models.Model):
@@ -267,6 +300,9 @@ class Correction(models.Model):
     )
     decided = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # An optional file backing the request (a certificate, a tax statement): pdf, jpg, png or xlsx,
+    # checked by ``services.corrections.check_evidence``; read by whoever may see the correction.
+    evidence = models.FileField(_("evidence file"), upload_to=evidence_path, max_length=300, blank=True)
 
     class Meta:
         ordering = ["-submitted", "-id"]

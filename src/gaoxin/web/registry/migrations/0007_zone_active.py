@@ -1,6 +1,6 @@
-# Placeholder filled in by its feature (kept in a fixed chain so parallel work never forks the graph).
+# A zone can be disabled (issue 16, item 1): its staff cannot sign in and nothing new is written to it.
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -8,4 +8,10 @@ class Migration(migrations.Migration):
         ("registry", "0006_departments"),
     ]
 
-    operations: list = []
+    operations: list = [
+        migrations.AddField(
+            model_name="zone",
+            name="active",
+            field=models.BooleanField(default=True, verbose_name="active"),
+        ),
+    ]

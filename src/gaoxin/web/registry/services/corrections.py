@@ -11,7 +11,9 @@ transaction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
@@ -58,6 +60,17 @@ _RELATED = (
 )
 
 
+# Evidence a firm may attach to a correction: suffix → (content type, how the file begins).
+EVIDENCE_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
 class CorrectionError(ValueError):
     """A correction refused, with a message for the person who asked (in their language)."""
 
@@ -67,6 +80,12 @@ class Parsed:
     field: Field
     value: object  # as the database stores it (Decimal for money)
     text: str  # as the history writes it
+
+
+def _safe_name(name: str) -> str:
+    """The evidence file's name as the firm wrote it (Chinese kept), without a path or unsafe character."""
+    base = re.sub(r'[\x00-\x1f\\/:*?"<>|]', "_", Path(str(name).replace("\\", "/")).name).strip(" .")
+    return base[-120:] or "evidence"
 
 
 def field_label(f: Field) -> str:
@@ -170,8 +189,43 @@ def _report(user, enterprise: Enterprise, fid: str, year, *, lock: bool = False)
     return report
 
 
-def submit_correction(user, enterprise: Enterprise, fid: str, year, proposed: str, reason: str) -> Correction:
-    """An enterprise user proposes ``proposed`` for ``fid`` (of the ``year`` report for report fields)."""
+def check_evidence(upload) -> None:
+    """An evidence file (Django ``UploadedFile``) the platform keeps: pdf, jpg, png or xlsx by its name
+    *and* by its first bytes (a renamed program is not a picture), at most ``EVIDENCE_MAX_BYTES``."""
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in EVIDENCE_TYPES:
+        raise CorrectionError(_("Attach the evidence as a PDF, JPG, PNG or XLSX file."))
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise CorrectionError(
+            _("The evidence file is too large (at most %(mb)s MB).")
+            % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES[suffix][1]):
+        raise CorrectionError(_("The evidence file is not the kind of file its name says."))
+
+
+def evidence_of(correction: Correction) -> tuple[bytes, str, str] | None:
+    """A visible correction's evidence: (content, file name, content type), or None when it has none
+    (or its file is gone). The caller found ``correction`` through ``scoping.visible``."""
+    if not correction.evidence:
+        return None
+    name = Path(correction.evidence.name).name
+    content_type = EVIDENCE_TYPES.get(Path(name).suffix.lower(), ("application/octet-stream", ()))[0]
+    try:
+        with correction.evidence.open("rb") as f:
+            return f.read(), name, content_type
+    except OSError:
+        return None
+
+
+def submit_correction(
+    user, enterprise: Enterprise, fid: str, year, proposed: str, reason: str, evidence=None
+) -> Correction:
+    """An enterprise user proposes ``proposed`` for ``fid`` (of the ``year`` report for report fields),
+    with an optional ``evidence`` file (``check_evidence``)."""
     if not may(user, "submit_corrections") or not can_write(user, Correction(enterprise=enterprise)):
         raise PermissionDenied
     if fid not in CORRECTABLE:
@@ -196,6 +250,9 @@ def submit_correction(user, enterprise: Enterprise, fid: str, year, proposed: st
     )
     if pending.exists():
         raise CorrectionError(_("A correction of this value is already waiting for a decision."))
+    if evidence is not None:
+        check_evidence(evidence)
+        evidence.name = _safe_name(evidence.name)
     correction = Correction.objects.create(
         enterprise=enterprise,
         year=report.year if report else None,
@@ -204,8 +261,17 @@ def submit_correction(user, enterprise: Enterprise, fid: str, year, proposed: st
         proposed=parsed.text,
         reason=reason,
         submitted_by=user,
+        evidence=evidence,
     )
-    audit(user, "submit_correction", correction, field=fid, year=correction.year, proposed=parsed.text)
+    audit(
+        user,
+        "submit_correction",
+        correction,
+        field=fid,
+        year=correction.year,
+        proposed=parsed.text,
+        **({"evidence": Path(correction.evidence.name).name} if correction.evidence else {}),
+    )
     return correction
 
 

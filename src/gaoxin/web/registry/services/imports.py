@@ -16,11 +16,15 @@ One flow for the web upload and ``gaoxin import``:
    with ``services.apply_dataset`` inside one ``transaction.atomic()``: a crash half-way leaves the
    database exactly as it was, and the batch stays PREVIEW so it can be confirmed again.
 
-What the preview shows is stored on the batch: ``problems`` (errors and warnings, as the reader
-reports them), ``mapping`` (each header → field, label, unit, conversion factor) and ``counts``:
+What the preview shows is stored with the batch: its problems (errors and warnings, as the reader
+reports them) as ``ImportProblem`` rows (at most ``PROBLEMS_KEPT``; ``store_problems``), ``mapping``
+(each header → field, label, unit, conversion factor) and ``counts``:
 
 - ``counts["preview"]``: ``files`` (names, in reading order), ``tables`` (valid rows per table),
-  ``sample`` (the first rows of each table as the register will store them), ``note``;
+  ``sample`` (the first rows of each table as the register will store them), ``note``, and for a clean
+  file ``changes``: the values already in the register it would change, old → new (``planned_changes``);
+- for a refused web upload, ``annotated``: the copy of its file with the error cells marked, kept instead
+  of the file; a background job makes it (``mark_refused``, job id ``mark_job``) and deletes the file;
 - after the apply, the ``ApplyResult`` counts at the top level (``enterprises``/``reports``/
   ``qualifications`` → created/updated/unchanged, ``changes``) and ``applied_at``;
 - ``job`` (the background job's id) and, for a duplicate, ``duplicate_of`` (the applied batch's id).
@@ -39,7 +43,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -55,12 +59,23 @@ from gaoxin.io.problems import ERROR, Problem, write_problems_xlsx
 from gaoxin.io.read import ReadResult, read_inputs
 from gaoxin.io.sources import LoadError, RawSheet, load
 from gaoxin.web.accounts.models import Role
-from gaoxin.web.registry.models import Enterprise, ImportBatch, Zone
-from gaoxin.web.registry.services import ApplyError, _fetch, apply_dataset, column_values, shown
+from gaoxin.web.registry.models import (
+    ENTERPRISE_COLUMNS,
+    REPORT_COLUMNS,
+    AnnualReport,
+    Enterprise,
+    ImportBatch,
+    ImportProblem,
+    Zone,
+)
+from gaoxin.web.registry.services import ApplyError, _compare, _fetch, apply_dataset, column_values, shown
 
 Progress = Callable[[float], None]
 IMPORT_DIR = "imports"
 SAMPLE_ROWS = 10
+ANNOTATE_MAX_BYTES = 20 * 1024 * 1024  # a refused file up to this size gets a marked copy to download
+PROBLEMS_KEPT = 10_000  # ImportProblem rows per batch (the reader lists at most its max_problems)
+CHANGES_SHOWN = 100  # old → new values the preview lists (all of them are counted)
 # The source department (free text) is suggested from the ``Department`` records (``bulk_io.department_names``).
 TABLE_LABELS = {"enterprise": "企业信息", "report": "年度报表", "qualification": "资质"}
 
@@ -195,8 +210,21 @@ def applied_twin(zone: Zone, sha256: str, exclude: int | None = None) -> ImportB
     return qs.select_related("user").order_by("created", "pk").first()
 
 
-def prepare(stored: Stored, *, zone: Zone, user, department: str = "", note: str = "") -> ImportBatch:
-    """Create the batch for stored files: DUPLICATE, REFUSED (with every problem) or PREVIEW."""
+def prepare(
+    stored: Stored, *, zone: Zone, user, department: str = "", note: str = "", mark: bool = False
+) -> ImportBatch:
+    """Create the batch for stored files: DUPLICATE, REFUSED (with every problem) or PREVIEW.
+
+    ``mark`` (the web upload): a refused file is kept until a background job has made its copy with
+    the error cells marked (``mark_refused``), which then deletes it; otherwise (the command line,
+    which writes its own report) the refused file is deleted at once."""
+    from gaoxin.web.accounts.services import ZoneDisabled, refuse_disabled_zone
+
+    try:
+        refuse_disabled_zone(zone)  # a disabled zone takes no new import (the one check, in accounts)
+    except ZoneDisabled:
+        shutil.rmtree(stored.directory, ignore_errors=True)
+        raise
     names = stored.names
     batch = ImportBatch(
         zone=zone,
@@ -216,13 +244,13 @@ def prepare(stored: Stored, *, zone: Zone, user, department: str = "", note: str
         batch.save()
         return batch
     try:
-        return _preview(batch, stored, zone, user)
+        return _preview(batch, stored, zone, user, mark)
     except BaseException:  # a reader that failed (even out of memory) leaves no orphan file behind
         shutil.rmtree(stored.directory, ignore_errors=True)
         raise
 
 
-def _preview(batch: ImportBatch, stored: Stored, zone: Zone, user) -> ImportBatch:
+def _preview(batch: ImportBatch, stored: Stored, zone: Zone, user, mark: bool = False) -> ImportBatch:
     result = read_inputs(stored.paths)
     allowed = allowed_zones(user)
     loaded = _load_all(stored.paths)
@@ -232,25 +260,158 @@ def _preview(batch: ImportBatch, stored: Stored, zone: Zone, user) -> ImportBatc
     errors = sum(p.is_error for p in problems)
     batch.rows = sum(s.rows for s in result.sources)
     batch.error_count = errors
-    batch.problems = [asdict(p) for p in problems]
     batch.mapping = header_mapping(loaded, problems)
     data = result.dataset
+    coded = _with_zone_codes(data, allowed)
     batch.counts["preview"] |= {
         "tables": {
             "enterprise": data.enterprises.height,
             "report": data.reports.height,
             "qualification": data.qualifications.height,
         },
-        "sample": sample(_with_zone_codes(data, allowed)),
+        "sample": sample(coded),
     }
+    if not errors:
+        batch.counts["preview"]["changes"] = planned_changes(coded, allowed)
     batch.status = ImportBatch.Status.REFUSED if errors else ImportBatch.Status.PREVIEW
+    markable = bool(errors) and mark and _markable(stored, problems)
     if errors:  # the batch keeps every problem; the refused file itself is not kept
         batch.stored_file = ""
-        shutil.rmtree(stored.directory, ignore_errors=True)
+        if markable:  # ... except until its marked copy is made (``mark_refused``)
+            batch.counts["mark_from"] = _relative(stored.paths[0])
+        else:
+            shutil.rmtree(stored.directory, ignore_errors=True)
     else:
         _cache(stored.directory, data)
     batch.save()
+    store_problems(batch, problems)
+    if markable:
+        _submit_marking(batch)
     return batch
+
+
+def store_problems(batch: ImportBatch, problems: Sequence[Problem]) -> int:
+    """Keep ``problems`` as the batch's ``ImportProblem`` rows, in order, after those it has: at most
+    ``PROBLEMS_KEPT`` in all; over it, the last row kept says how many more were found (the reader's
+    own cap, ``max_problems``, has usually said so already). Returns how many were left out."""
+    start = ImportProblem.objects.filter(batch=batch).count()
+    room = max(PROBLEMS_KEPT - start, 0)
+    kept, rest = list(problems[:room]), max(len(problems) - room, 0)
+    if rest and kept:
+        rest += 1
+        first = kept[-1].file
+        zh = f"另有 {rest:,} 条问题未保存（每次导入最多保存 {PROBLEMS_KEPT:,} 条）；请先改正以上问题"
+        en = f"{rest:,} more problems not kept (at most {PROBLEMS_KEPT:,} per import)"
+        kept[-1] = Problem(first, None, None, None, zh, None, ERROR, en)
+    rows = [
+        ImportProblem(
+            batch=batch,
+            seq=start + i,
+            severity=p.severity,
+            file=p.file or "",
+            sheet=p.sheet,
+            row=p.row,
+            column=p.column,
+            value=p.value,
+            reason=p.reason,
+            reason_en=p.reason_en or "",
+        )
+        for i, p in enumerate(kept)
+    ]
+    ImportProblem.objects.bulk_create(rows, batch_size=2000)
+    if rest:
+        batch.counts = {**batch.counts, "problems_omitted": rest}
+        ImportBatch.objects.filter(pk=batch.pk).update(counts=batch.counts)
+    return rest
+
+
+def _markable(stored: Stored, problems: Sequence[Problem]) -> bool:
+    """Whether a refused upload gets a marked copy: one file, at most ``ANNOTATE_MAX_BYTES``, and an
+    error that names a row or a column of it."""
+    if len(stored.names) != 1:
+        return False
+    path = stored.paths[0]
+    try:
+        if path.stat().st_size > ANNOTATE_MAX_BYTES:
+            return False
+    except OSError:
+        return False
+    return any(p.is_error and p.file == path.name and (p.row is not None or p.column) for p in problems)
+
+
+def _submit_marking(batch: ImportBatch):
+    """Queue ``mark_refused`` for a refused batch (a background job: writing a large workbook takes
+    seconds, which a page must not wait for)."""
+    from gaoxin.web.platform import jobs
+
+    job = jobs.submit(
+        "import_mark",
+        functools.partial(mark_refused, batch.pk),
+        zone=batch.zone,
+        user=batch.user,
+        message=batch.file_name[:500],
+    )
+    with transaction.atomic():
+        fresh = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        fresh.counts = {**fresh.counts, "mark_job": job.pk}
+        fresh.save(update_fields=["counts"])
+    batch.counts = fresh.counts
+    return job
+
+
+def mark_refused(batch_id: int, progress: Progress | None = None) -> dict:
+    """The background job of a refused upload: write the copy of its file with the error cells marked
+    (``gaoxin.io.annotate``: light red, the reason in a comment) beside where the file was, record it
+    as ``counts["annotated"]``, and delete the uploaded file — whatever happens, the file is deleted."""
+    from gaoxin.io.annotate import annotate
+
+    report = progress or (lambda _: None)
+    batch = ImportBatch.objects.get(pk=batch_id)
+    rel = batch.counts.get("mark_from")
+    if not rel or batch.status != ImportBatch.Status.REFUSED:
+        return {"annotated": False}
+    root = (Path(settings.MEDIA_ROOT) / IMPORT_DIR).resolve()
+    path = (Path(settings.MEDIA_ROOT) / rel).resolve()
+    if not path.is_relative_to(root):
+        return {"annotated": False}
+    out = path.with_name(f"{path.stem or 'import'}-标注错误.xlsx")
+    errors = [p for p in problems_of(batch) if p.is_error]
+    report(0.1)
+    try:
+        content = annotate(path.read_bytes(), path.name, errors)
+        out.write_bytes(content)
+    except (OSError, LoadError, pl.exceptions.PolarsError):
+        content = None
+    finally:
+        path.unlink(missing_ok=True)
+        with transaction.atomic():
+            fresh = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            fresh.counts = {k: v for k, v in fresh.counts.items() if k != "mark_from"}
+            if content is not None:
+                fresh.counts["annotated"] = _relative(out)
+            fresh.save(update_fields=["counts"])
+    report(1.0)
+    return {"annotated": content is not None}
+
+
+def marking(batch: ImportBatch) -> bool:
+    """Whether the marked copy of a refused file is still being made (its job waits or runs)."""
+    from gaoxin.web.platform.models import Job
+
+    job_id = batch.counts.get("mark_job")
+    if not job_id or "mark_from" not in batch.counts:
+        return False
+    return Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exists()
+
+
+def annotated_file(batch: ImportBatch) -> Path | None:
+    """The refused batch's marked copy of its file (``mark_refused``), if it is on disk."""
+    rel = batch.counts.get("annotated")
+    if not rel or batch.status != ImportBatch.Status.REFUSED:
+        return None
+    root = (Path(settings.MEDIA_ROOT) / IMPORT_DIR).resolve()
+    path = (Path(settings.MEDIA_ROOT) / rel).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
 
 
 _CACHE = {
@@ -381,6 +542,89 @@ def sample(data: Dataset, n: int = SAMPLE_ROWS) -> dict:
     return out
 
 
+class _Unsaved:
+    """The batch ``services._compare`` records in its change rows: the preview has none yet."""
+
+    pk = None
+    user_id = None
+
+
+def planned_changes(data: Dataset, allowed: dict[str, Zone], n: int | None = None) -> dict:
+    """The values already in the register that applying ``data`` would change, old → new.
+
+    Found with ``services._compare``, the comparison the apply itself makes (an empty cell erases
+    nothing, an equal value is no change), on the same stored values, so what the preview announces is
+    what the apply records in the history. ``data`` has the register's zone codes
+    (``_with_zone_codes``). Returns ``total`` (values), ``rows`` (changed enterprises / reports) and
+    ``shown``: the first ``n`` (default ``CHANGES_SHOWN``) changes as ``uscc``, ``name``, ``year``,
+    ``field``, ``old``, ``new`` (the values as the history writes them).
+    """
+    n = CHANGES_SHOWN if n is None else n
+    ents, reps = data.enterprises, data.reports
+    usccs = set(ents["uscc"].to_list()) | set(reps["uscc"].to_list())
+    out: dict = {"total": 0, "rows": {"enterprise": 0, "report": 0}, "shown": []}
+    if not usccs:
+        return out
+    ent_cols = [f.id for f in ENTERPRISE_COLUMNS if f.id in ents.columns]
+    # ``sources`` is what the apply rewrites, not what the preview shows: not fetched (decoding its JSON
+    # would be a third of the time), and None for ``_compare``.
+    existing = {
+        e["uscc"]: e | {"sources": None}
+        for e in _fetch(Enterprise.objects.values("pk", "uscc", "zone_id", "name", *ent_cols), "uscc", usccs)
+    }
+    if not existing:
+        return out
+    names = {e["pk"]: (e["uscc"], e["name"]) for e in existing.values()}
+    unsaved = _Unsaved()
+
+    def take(table: str, diffs) -> None:
+        for diff in diffs:
+            if diff is None:
+                continue
+            out["rows"][table] += 1
+            for eid, year, fid, old, new, *_ in diff[3]:
+                out["total"] += 1
+                if len(out["shown"]) < n:
+                    uscc, name = names[eid]
+                    row = {"uscc": uscc, "name": name, "year": year, "field": fid, "old": old, "new": new}
+                    out["shown"].append(row)
+
+    if ents.height:
+        written = [*(c for c in ("name", "zone") if c in ents.columns), *ent_cols]
+        ent_usccs = ents["uscc"].to_list()
+        idx = [i for i, u in enumerate(ent_usccs) if u in existing]
+        if idx:
+            zone_pk = {code: z.pk for code, z in allowed.items()}
+            zone_code = dict(Zone.objects.values_list("pk", "code"))
+
+            def on_zone(old, code):
+                pk = zone_pk.get(code)
+                return None if pk is None or pk == old["zone_id"] else (pk, zone_code.get(old["zone_id"]))
+
+            olds = [existing[ent_usccs[i]] for i in idx]
+            take(
+                "enterprise", _compare(ents[idx], olds, written, unsaved, lambda e: (e["pk"], None), on_zone)
+            )
+    if reps.height:
+        cols = [f.id for f in REPORT_COLUMNS if f.id in reps.columns]
+        eids = [existing[u]["pk"] if u in existing else None for u in reps["uscc"].to_list()]
+        years = reps["year"].to_list()
+        qs = AnnualReport.objects.filter(year__in=sorted(set(years))).values(
+            "pk", "enterprise_id", "year", *cols
+        )
+        stored = {
+            (r["enterprise_id"], r["year"]): r | {"sources": None}
+            for r in _fetch(qs, "enterprise_id", set(names))
+        }
+        idx = [i for i, k in enumerate(zip(eids, years, strict=True)) if k in stored]
+        if idx:
+            olds = [stored[(eids[i], years[i])] for i in idx]
+            take(
+                "report", _compare(reps[idx], olds, cols, unsaved, lambda r: (r["enterprise_id"], r["year"]))
+            )
+    return out
+
+
 # --- scope problems, with the spreadsheet's row numbers ----------------------------------------------
 
 
@@ -431,6 +675,7 @@ def scope_problems(
                 pl.lit(raw.name, pl.Utf8).alias("sheet"),
                 pl.lit(raw.headers[cols["uscc"]]).alias("uscc_header"),
                 pl.lit(raw.headers[zone_col] if zone_col is not None else None, pl.Utf8).alias("zone_header"),
+                pl.lit("name" in cols or zone_col is not None).alias("ent"),  # a sheet of enterprise rows
             )
             frames.append(part)
     if not frames:
@@ -471,16 +716,38 @@ def scope_problems(
     foreign = pl.col("zone_id").is_not_null() & ~pl.col("zone_id").is_in(allowed_ids)
     unknown = pl.col("zone_id").is_null() & ~pl.col("uscc").is_in(introduced) & pl.col("code").is_null()
     candidates = rows.filter((pl.col("code").is_not_null() | pl.col("zone").is_null()) & (foreign | unknown))
+    # An enterprise whose own row the reader refused: its other rows point at that row (the file did
+    # give its name and zone, in a row with errors).
+    unknown_usccs = candidates.filter(~foreign)["uscc"].unique().implode()
+    bad_rows: dict[str, dict] = {}
+    for r in rows.filter(pl.col("ent") & pl.col("uscc").is_in(unknown_usccs)).iter_rows(named=True):
+        if refused(r):
+            bad_rows.setdefault(r["uscc"], r)
     for r in candidates.with_columns(foreign.alias("foreign")).iter_rows(named=True):
+        bad = bad_rows.get(r["uscc"])
         if r["foreign"]:
             reason, en = "这家企业已登记在其他园区，无权修改", "this enterprise belongs to another zone"
-        elif not refused(r):
+        elif refused(r):
+            continue  # the row's own errors are listed
+        elif bad is not None:
+            at = _place(bad, r)
+            reason = f"这家企业的企业信息行（{at}）有错误，请先改正该行"
+            en = f"the enterprise row of this firm ({bad['file']} row {bad['row']}) has errors: correct it first"
+        else:
             reason = "平台中没有这家企业，且文件未提供其企业名称和所在园区（请先导入或同时导入企业信息）"
             en = "unknown enterprise and the file gives no name and zone for it"
-        else:
-            continue
         problems.append(problem(r, r["uscc_header"], r["uscc_text"], reason, en))
     return problems
+
+
+def _place(at: dict, here: dict) -> str:
+    """Where row ``at`` is, said from row ``here``: 第 N 行, with its sheet or file when they differ."""
+    if at["file"] != here["file"]:
+        sheet = f"工作表 {at['sheet']} " if at["sheet"] else ""
+        return f"{at['file']} {sheet}第 {at['row']} 行"
+    if at["sheet"] != here["sheet"] and at["sheet"]:
+        return f"工作表 {at['sheet']} 第 {at['row']} 行"
+    return f"第 {at['row']} 行"
 
 
 def _sorted(problems: list[Problem], files: list[str]) -> list[Problem]:
@@ -495,8 +762,24 @@ def _sorted(problems: list[Problem], files: list[str]) -> list[Problem]:
     )
 
 
+_PROBLEM_FIELDS = ("file", "row", "column", "value", "reason", "sheet", "severity", "reason_en")
+
+
+def problem_rows(batch: ImportBatch, severity: str | None = None):
+    """The batch's ``ImportProblem`` rows in their order (only errors or warnings: ``severity``). The
+    batch is one the caller may see (``scoping.visible``); its problems go with it."""
+    qs = ImportProblem.objects.filter(batch=batch).order_by("seq")
+    return qs if severity is None else qs.filter(severity=severity)
+
+
+def problem_dicts(batch: ImportBatch) -> list[dict]:
+    """The batch's problems as dicts (``file``, ``sheet``, ``row``, ``column``, ``value``, ``reason``,
+    ``severity``, ``reason_en``), in their order."""
+    return list(problem_rows(batch).values(*_PROBLEM_FIELDS))
+
+
 def problems_of(batch: ImportBatch) -> list[Problem]:
-    return [Problem(**p) for p in batch.problems]
+    return [Problem(**p) for p in problem_dicts(batch)]
 
 
 def write_error_report(batch: ImportBatch, path: Path) -> Path:
@@ -587,18 +870,23 @@ def _apply_problem(batch: ImportBatch, p: dict) -> Problem:
 
 
 def _refuse(batch: ImportBatch, errors: list[Problem]) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.REFUSED,
-        error_count=len(errors),
-        problems=[asdict(p) for p in errors] + [p for p in batch.problems if p.get("severity") != ERROR],
-    )
+    """The batch refused at the apply: ``errors`` replace its problems, its warnings stay after them."""
+    warnings = [p for p in problems_of(batch) if p.severity != ERROR]
+    with transaction.atomic():
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.REFUSED, error_count=len(errors)
+        )
+        ImportProblem.objects.filter(batch=batch).delete()
+        store_problems(batch, [*errors, *warnings])
 
 
 def confirm(batch: ImportBatch, user):
     """Start applying a previewed batch as a background job; returns the Job."""
+    from gaoxin.web.accounts.services import refuse_disabled_zone
     from gaoxin.web.platform import jobs
     from gaoxin.web.platform.models import Job
 
+    refuse_disabled_zone(batch.zone)  # a disabled zone takes no new import
     if batch.status != ImportBatch.Status.PREVIEW or batch.error_count:
         raise ImportRefused(f"batch {batch.pk} is {batch.status}, not awaiting confirmation")
     running = job_of(batch)

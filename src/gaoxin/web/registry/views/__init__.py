@@ -28,6 +28,7 @@ from gaoxin.web.registry.services.corrections import (
     CorrectionError,
     correctable_years,
     decide_correction,
+    evidence_of,
     submit_correction,
 )
 
@@ -166,7 +167,7 @@ def my_enterprise(request):
     if not may(user, "submit_corrections") or user.enterprise_id is None:
         raise PermissionDenied
     ent = get_object_or_404(visible(user, Enterprise).select_related("zone"), pk=user.enterprise_id)
-    form = CorrectionForm(request.POST if request.method == "POST" else None)
+    form = CorrectionForm(request.POST if request.method == "POST" else None, request.FILES or None)
     error = ""
     if request.method == "POST":
         values = form.values()
@@ -175,7 +176,13 @@ def my_enterprise(request):
                 raise CorrectionError(form.first_error())
             with transaction.atomic():
                 submit_correction(
-                    user, ent, values["field"], values["year"] or None, values["proposed"], values["reason"]
+                    user,
+                    ent,
+                    values["field"],
+                    values["year"] or None,
+                    values["proposed"],
+                    values["reason"],
+                    evidence=form.cleaned_data.get("evidence"),
                 )
         except CorrectionError as exc:
             error = str(exc)
@@ -255,6 +262,18 @@ def decide(request, pk: int):
     return redirect(reverse("registry:corrections") + "?" + urlencode({"status": form.back()}))
 
 
+@login_required
+@require_GET
+def correction_evidence(request, pk: int):
+    """A correction's evidence file, for whoever may see the correction (404 otherwise)."""
+    correction = get_object_or_404(visible(request.user, Correction), pk=pk)
+    found = evidence_of(correction)
+    if found is None:
+        raise Http404
+    content, name, content_type = found
+    return download(content, name, content_type)
+
+
 urls = [
     path("dashboard/", dashboard, name="dashboard"),
     path("enterprises/", enterprises, name="enterprises"),
@@ -263,4 +282,5 @@ urls = [
     path("my-enterprise/", my_enterprise, name="my_enterprise"),
     path("corrections/", corrections, name="corrections"),
     path("corrections/<int:pk>/decide/", decide, name="decide_correction"),
+    path("corrections/<int:pk>/evidence/", correction_evidence, name="correction_evidence"),
 ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gaoxin.data.dictionary import BY_ID
 from gaoxin.io.sources import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES
 from gaoxin.web.accounts.scoping import audit, can_write, visible
 from gaoxin.web.platform.views import download, paginate, require
@@ -38,11 +39,12 @@ TABLES = (
 
 
 def _batch(request, pk: int, light: bool = False) -> ImportBatch:
-    """The batch, if the user may see it (404 otherwise); ``light``: without its problems and mapping."""
+    """The batch, if the user may see it (404 otherwise); ``light``: without its mapping. (Its problems
+    are ``ImportProblem`` rows; the old JSON column is never loaded.)"""
     require(request.user, "import")
-    qs = visible(request.user, ImportBatch).select_related("zone", "user")
+    qs = visible(request.user, ImportBatch).select_related("zone", "user").defer("problems")  # not read
     if light:
-        qs = qs.defer("problems", "mapping")
+        qs = qs.defer("mapping")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -138,6 +140,7 @@ def import_upload(request):
             user=user,
             department=form.cleaned_data["department"],
             note=form.cleaned_data.get("note") or "",
+            mark=True,
         )
         audit(
             request,
@@ -171,10 +174,10 @@ def import_upload(request):
 @require_GET
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
-    problems = batch.problems
-    errors = [p for p in problems if p.get("severity") == "error"]
-    warnings = [p for p in problems if p.get("severity") != "error"]
-    error_page = paginate(request, errors, PROBLEMS_PER_PAGE)
+    error_page = paginate(request, service.problem_rows(batch, "error"), PROBLEMS_PER_PAGE)
+    warning_rows = service.problem_rows(batch, "warning")
+    warning_total = warning_rows.count()
+    warnings = list(warning_rows[:PROBLEMS_PER_PAGE])
     state = service.status(batch)
     running = state["job"] in ("queued", "running")
     failed_job = state.get("failed") and batch.status == ImportBatch.Status.PREVIEW
@@ -190,14 +193,17 @@ def import_detail(request, pk: int):
     preview = batch.counts.get("preview", {})
     tables = preview.get("tables", {})
     sample = preview.get("sample", {})
+    planned = preview.get("changes") or {}
+    planned_rows = [{**c, "label": BY_ID.get(c["field"]) or c["field"]} for c in planned.get("shown", [])]
     return render(
         request,
         "registry/import_detail.html",
         {
             "batch": batch,
             "errors": error_page,
-            "error_total": len(errors),
+            "error_total": error_page.paginator.count,
             "warnings": warnings,
+            "warning_total": warning_total,
             "mapping": batch.mapping,
             "tables": [
                 {"label": label, "rows": tables.get(t, 0), "sample": sample.get(t)}
@@ -205,6 +211,8 @@ def import_detail(request, pk: int):
             ],
             "result": _summary(batch),
             "changes": batch.counts.get("changes"),
+            "planned": planned,
+            "planned_rows": planned_rows,
             "applied_at": service.applied_at(batch) if batch.status == ImportBatch.Status.APPLIED else None,
             "note": preview.get("note", ""),
             "twin": twin,
@@ -212,6 +220,8 @@ def import_detail(request, pk: int):
             "state": state,
             "running": running,
             "failed_message": job.message if job else "",
+            "annotated": service.annotated_file(batch) is not None,
+            "marking": service.marking(batch),
             "can_confirm": (
                 batch.status == ImportBatch.Status.PREVIEW
                 and not batch.error_count
@@ -248,14 +258,25 @@ def import_progress(request, pk: int):
 @login_required
 @require_GET
 def import_errors(request, pk: int):
-    batch = _batch(request, pk)
-    if not batch.problems:
+    batch = _batch(request, pk, light=True)
+    if not service.problem_rows(batch).exists():
         raise Http404
     with tempfile.TemporaryDirectory() as tmp:
         path = service.write_error_report(batch, Path(tmp) / "errors.xlsx")
         content = path.read_bytes()
     stem = Path(batch.file_name.split("、")[0]).stem or "import"
     return download(content, f"{stem}-错误报告.xlsx")
+
+
+@login_required
+@require_GET
+def import_annotated(request, pk: int):
+    """The refused file with its error cells marked (light red, the reason in a comment)."""
+    batch = _batch(request, pk, light=True)
+    path = service.annotated_file(batch)
+    if path is None:
+        raise Http404
+    return download(path.read_bytes(), path.name)
 
 
 @login_required
@@ -279,4 +300,5 @@ urls = [
     path("imports/<int:pk>/confirm/", import_confirm, name="import_confirm"),
     path("imports/<int:pk>/progress/", import_progress, name="import_progress"),
     path("imports/<int:pk>/errors.xlsx", import_errors, name="import_errors"),
+    path("imports/<int:pk>/annotated.xlsx", import_annotated, name="import_annotated"),
 ]
