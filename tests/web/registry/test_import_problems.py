@@ -211,6 +211,10 @@ def test_the_marked_copy_is_made_by_a_background_job_which_then_deletes_the_file
 
     settings.GAOXIN_TASKS_SYNC = False
     batch = _refused_csv(site)
+    assert batch.status == ImportBatch.Status.CHECKING  # the worker checks the upload first
+    check = Job.objects.get(pk=batch.counts["job"])
+    tasks.execute(*DBTaskResult.objects.get(pk=check.task_id).args_kwargs["args"], backend="default")
+    batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.REFUSED and batch.stored_file == ""
     job = Job.objects.get(pk=batch.counts["mark_job"])
     assert job.kind == "import_mark" and job.status == Job.Status.QUEUED

@@ -202,6 +202,7 @@ class ImportBatch(models.Model):
     """One file brought in by one person for one zone; its hash makes a re-import a no-op."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")  # the task worker reads and checks the file
         PREVIEW = "preview", _("Awaiting confirmation")
         APPLIED = "applied", _("Applied")
         REFUSED = "refused", _("Refused: errors")

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import logging
 import re
 import shutil
 import uuid
@@ -78,6 +79,8 @@ PROBLEMS_KEPT = 10_000  # ImportProblem rows per batch (the reader lists at most
 CHANGES_SHOWN = 100  # old → new values the preview lists (all of them are counted)
 # The source department (free text) is suggested from the ``Department`` records (``bulk_io.department_names``).
 TABLE_LABELS = {"enterprise": "企业信息", "report": "年度报表", "qualification": "资质"}
+
+log = logging.getLogger("gaoxin.imports")
 
 
 class ImportRefused(Exception):
@@ -211,13 +214,24 @@ def applied_twin(zone: Zone, sha256: str, exclude: int | None = None) -> ImportB
 
 
 def prepare(
-    stored: Stored, *, zone: Zone, user, department: str = "", note: str = "", mark: bool = False
+    stored: Stored,
+    *,
+    zone: Zone,
+    user,
+    department: str = "",
+    note: str = "",
+    mark: bool = False,
+    background: bool = False,
 ) -> ImportBatch:
     """Create the batch for stored files: DUPLICATE, REFUSED (with every problem) or PREVIEW.
 
     ``mark`` (the web upload): a refused file is kept until a background job has made its copy with
     the error cells marked (``mark_refused``), which then deletes it; otherwise (the command line,
-    which writes its own report) the refused file is deleted at once."""
+    which writes its own report) the refused file is deleted at once.
+
+    ``background`` (the web upload): the batch is CHECKING and a job of the task worker reads and
+    checks the files (``check_batch``), so that whatever a file does to its reader — however large,
+    however malformed — happens in the worker's process, never in the web server's."""
     from gaoxin.web.accounts.services import ZoneDisabled, refuse_disabled_zone
 
     try:
@@ -243,11 +257,94 @@ def prepare(
         shutil.rmtree(stored.directory, ignore_errors=True)
         batch.save()
         return batch
+    if background:
+        batch.status = ImportBatch.Status.CHECKING
+        batch.save()
+        return _submit_check(batch, mark)
     try:
         return _preview(batch, stored, zone, user, mark)
     except BaseException:  # a reader that failed (even out of memory) leaves no orphan file behind
         shutil.rmtree(stored.directory, ignore_errors=True)
         raise
+
+
+def _submit_check(batch: ImportBatch, mark: bool) -> ImportBatch:
+    from gaoxin.web.platform import jobs
+
+    # The job, its queued task and its id on the batch commit together: the worker never reads a batch
+    # without its job (with immediate jobs, the check has run by the time ``submit`` returns).
+    with transaction.atomic():
+        job = jobs.submit(
+            "import_check",
+            functools.partial(check_batch, batch.pk, mark),
+            zone=batch.zone,
+            user=batch.user,
+            message=batch.file_name[:500],
+        )
+        fresh = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        fresh.counts = {**fresh.counts, "job": job.pk}
+        fresh.save(update_fields=["counts"])
+    return fresh
+
+
+UNREADABLE = "文件无法读取或检查时出错，未导入任何数据：{reason}"
+UNREADABLE_EN = "the file could not be read or checked; nothing was imported: {reason}"
+
+
+def check_batch(batch_id: int, mark: bool = False, progress: Progress | None = None) -> dict:
+    """The task worker's job for an uploaded file: read and check it (``_preview``), leaving the batch
+    PREVIEW or REFUSED. A reader that fails — even with a panic of the Rust reader, a ``BaseException``
+    — refuses the batch with the reason and deletes its files; the job itself ends done."""
+    report = progress or (lambda _: None)
+    batch = ImportBatch.objects.select_related("zone", "user").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.CHECKING:
+        return {"status": batch.status}
+    directory = Path(settings.MEDIA_ROOT) / batch.stored_file
+    stored = Stored(directory, list(batch.counts.get("preview", {}).get("files", [])), batch.sha256)
+    report(0.1)
+    try:
+        batch = _preview(batch, stored, batch.zone, batch.user, mark)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        log.warning("import %s: the check failed: %s: %s", batch_id, type(exc).__name__, exc)
+        refuse_unreadable(batch_id, f"{type(exc).__name__}: {exc}"[:300])
+        return {"status": ImportBatch.Status.REFUSED}
+    report(1.0)
+    return {"status": batch.status, "errors": batch.error_count}
+
+
+def refuse_unreadable(batch_id: int, reason: str) -> None:
+    """Refuse a batch whose files could not be checked (with ``reason``) and delete its files."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != ImportBatch.Status.CHECKING:
+            return
+        if batch.stored_file:
+            shutil.rmtree(Path(settings.MEDIA_ROOT) / batch.stored_file, ignore_errors=True)
+        batch.status = ImportBatch.Status.REFUSED
+        batch.stored_file = ""
+        batch.error_count = 1
+        batch.save(update_fields=["status", "stored_file", "error_count"])
+        problem = Problem(
+            batch.file_name, None, None, None, UNREADABLE.format(reason=reason), None, ERROR,
+            UNREADABLE_EN.format(reason=reason),
+        )  # fmt: skip
+        ImportProblem.objects.filter(batch=batch).delete()
+        store_problems(batch, [problem])
+
+
+def settle_check(batch: ImportBatch) -> ImportBatch:
+    """A CHECKING batch whose job failed (its worker died while reading the file: the platform marks
+    such a job failed on the next worker start) is refused with the job's reason."""
+    if batch.status != ImportBatch.Status.CHECKING:
+        return batch
+    job = job_of(batch)
+    if job is None or job.status != job.Status.FAILED:
+        return batch
+    refuse_unreadable(batch.pk, (job.message or "工作进程中断")[:300])
+    batch.refresh_from_db()
+    return batch
 
 
 def _preview(batch: ImportBatch, stored: Stored, zone: Zone, user, mark: bool = False) -> ImportBatch:

@@ -141,6 +141,7 @@ def import_upload(request):
             department=form.cleaned_data["department"],
             note=form.cleaned_data.get("note") or "",
             mark=True,
+            background=True,  # read and checked by the task worker, never by the web process
         )
         audit(
             request,
@@ -173,7 +174,7 @@ def import_upload(request):
 @login_required
 @require_GET
 def import_detail(request, pk: int):
-    batch = _batch(request, pk)
+    batch = service.settle_check(_batch(request, pk))
     error_page = paginate(request, service.problem_rows(batch, "error"), PROBLEMS_PER_PAGE)
     warning_rows = service.problem_rows(batch, "warning")
     warning_total = warning_rows.count()
@@ -251,7 +252,7 @@ def import_confirm(request, pk: int):
 @login_required
 @require_GET
 def import_progress(request, pk: int):
-    batch = _batch(request, pk, light=True)
+    batch = service.settle_check(_batch(request, pk, light=True))
     return JsonResponse(service.status(batch))
 
 
