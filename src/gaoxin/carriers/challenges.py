@@ -44,14 +44,22 @@ class Criterion:
     code: str
     zh: str
     points: Decimal
+    en: str = ""  # the English name (the English switch)
 
 
 DEFAULT_RUBRIC: tuple[Criterion, ...] = (
-    Criterion("route", "技术路线与可行性", Decimal(30)),
-    Criterion("team", "团队与业绩", Decimal(20)),
-    Criterion("indicators", "指标承诺（对照榜单目标）", Decimal(20)),
-    Criterion("budget", "经费预算与自筹配套", Decimal(15)),
-    Criterion("transfer", "成果转化与产业化方案、用户意见", Decimal(15)),
+    Criterion("route", "技术路线与可行性", Decimal(30), "Technical route and feasibility"),
+    Criterion("team", "团队与业绩", Decimal(20), "Team and track record"),
+    Criterion(
+        "indicators", "指标承诺（对照榜单目标）", Decimal(20), "Committed indicators (against the targets)"
+    ),
+    Criterion("budget", "经费预算与自筹配套", Decimal(15), "Budget and own co-funding"),
+    Criterion(
+        "transfer",
+        "成果转化与产业化方案、用户意见",
+        Decimal(15),
+        "Commercialisation plan and users' opinions",
+    ),
 )
 DEFAULT_SHARES: tuple[Decimal, ...] = (Decimal("0.6"), Decimal("0.2"), Decimal("0.2"))
 
@@ -77,7 +85,7 @@ def rubric_from(rows: Sequence[Mapping]) -> tuple[Criterion, ...]:
             faults.append(f"rubric[{i}]: 分值应大于0 / points must be above 0")
         seen.add(code)
         if code and pts is not None:
-            out.append(Criterion(code, str(r.get("zh") or code), pts))
+            out.append(Criterion(code, str(r.get("zh") or code), pts, str(r.get("en") or "")))
     if faults or not out:
         raise ValueError("; ".join(faults) or "评分细则为空 / the rubric is empty")
     return tuple(out)

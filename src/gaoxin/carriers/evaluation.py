@@ -53,6 +53,7 @@ class Indicator:
     bands: tuple[tuple[Decimal, Decimal], ...] = ()
     direction: str = "higher"
     bonus: bool = False
+    en: str = ""  # the English name (the English switch); Chinese is shown where there is none
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ def load_model(raw: Mapping) -> PointsModel:
             Indicator(
                 id=iid,
                 zh=str(item.get("zh") or iid),
+                en=str(item.get("en") or ""),
                 value=str(item.get("value") or iid),
                 method=str(method),
                 points=points or D(0),
@@ -297,6 +299,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "pro_staff_share",
             "zh": "专业孵化服务人员占比",
+            "en": "Share of professional incubation staff",
             "group": "service",
             "value": "pro_staff_share",
             "method": "linear",
@@ -306,6 +309,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "mentors_per_10",
             "zh": "每10家在孵企业创业导师数",
+            "en": "Mentors per 10 incubated firms",
             "group": "service",
             "value": "mentors_per_10",
             "method": "linear",
@@ -315,6 +319,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "fund",
             "zh": "孵化基金规模（万元）",
+            "en": "Incubation fund (10,000 yuan)",
             "group": "service",
             "value": "fund",
             "method": "linear",
@@ -324,6 +329,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "incubation_share",
             "zh": "在孵企业使用面积占比",
+            "en": "Share of the area used by incubated firms",
             "group": "service",
             "value": "incubation_share",
             "method": "linear",
@@ -333,6 +339,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "invested_share",
             "zh": "获投融资在孵企业占比",
+            "en": "Share of incubated firms that raised investment",
             "group": "performance",
             "value": "invested_share",
             "method": "linear",
@@ -342,6 +349,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "ip_held_share",
             "zh": "拥有有效知识产权的在孵企业占比",
+            "en": "Share of incubated firms holding valid IP",
             "group": "performance",
             "value": "ip_held_share",
             "method": "linear",
@@ -351,6 +359,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "graduates_year",
             "zh": "当年毕业企业数",
+            "en": "Firms graduated in the year",
             "group": "performance",
             "value": "graduates_year",
             "method": "bands",
@@ -360,6 +369,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "density",
             "zh": "每千平方米在孵企业数",
+            "en": "Incubated firms per 1,000 m²",
             "group": "performance",
             "value": "density",
             "method": "linear",
@@ -369,6 +379,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "hightech_year",
             "zh": "当年新认定高企的在孵企业数",
+            "en": "Incubated firms newly recognised as high-tech in the year",
             "group": "sustainability",
             "value": "hightech_year",
             "method": "bands",
@@ -378,6 +389,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "overdue_share",
             "zh": "超期在孵企业占比",
+            "en": "Share of firms incubated beyond their period",
             "group": "sustainability",
             "value": "overdue_share",
             "method": "linear",
@@ -388,6 +400,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "torch",
             "zh": "按时报送火炬统计",
+            "en": "Torch statistics reported on time",
             "group": "bonus",
             "value": "reports_torch",
             "method": "flag",
@@ -397,6 +410,7 @@ SELF_EVALUATION: dict = {
         {
             "id": "cases",
             "zh": "投融资案例数≥5",
+            "en": "At least 5 investment cases",
             "group": "bonus",
             "value": "investment_cases",
             "method": "bands",
@@ -413,10 +427,18 @@ ADMISSION: dict = {
     "grades": [["入驻", 70], ["备选", 55]],
     "fail": "不予入驻",
     "indicators": [
-        {"id": "tech_sme", "zh": "科技型中小企业", "value": "tech_sme", "method": "flag", "points": 20},
+        {
+            "id": "tech_sme",
+            "zh": "科技型中小企业",
+            "en": "Tech-based SME",
+            "value": "tech_sme",
+            "method": "flag",
+            "points": 20,
+        },
         {
             "id": "age",
             "zh": "成立月数（越短越好）",
+            "en": "Months since founding (fewer is better)",
             "value": "age_months",
             "method": "linear",
             "linear": [0, 24],
@@ -426,15 +448,24 @@ ADMISSION: dict = {
         {
             "id": "ip",
             "zh": "知识产权数",
+            "en": "IP count",
             "value": "ip_count",
             "method": "bands",
             "bands": [[1, 0.5], [3, 1]],
             "points": 20,
         },
-        {"id": "field", "zh": "属于园区主导产业领域", "value": "field_match", "method": "flag", "points": 20},
+        {
+            "id": "field",
+            "zh": "属于园区主导产业领域",
+            "en": "In one of the zone's leading industries",
+            "value": "field_match",
+            "method": "flag",
+            "points": 20,
+        },
         {
             "id": "team",
             "zh": "核心团队人数",
+            "en": "Core team size",
             "value": "team_size",
             "method": "linear",
             "linear": [1, 10],
@@ -443,6 +474,7 @@ ADMISSION: dict = {
         {
             "id": "financing",
             "zh": "已获融资（万元）",
+            "en": "Financing raised (10,000 yuan)",
             "value": "financing",
             "method": "linear",
             "linear": [0, 300],

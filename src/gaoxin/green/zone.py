@@ -136,6 +136,7 @@ class Level:
     to_tce: Decimal | None = None
     unit: str = ""
     year: int | None = None
+    en: str = ""  # the English name (the English switch)
 
 
 def indicators(path: Path = INDICATORS_FILE) -> dict[str, list[Level]]:
@@ -158,6 +159,7 @@ def indicators(path: Path = INDICATORS_FILE) -> dict[str, list[Level]]:
                 dec(r.get("to_tce")),
                 r.get("unit", ""),
                 r.get("year"),
+                r.get("en", ""),
             )
             for r in rows
         ]

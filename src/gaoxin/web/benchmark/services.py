@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import polars as pl
@@ -38,6 +38,7 @@ from gaoxin.scoring.engine import score
 from gaoxin.scoring.model import Model
 from gaoxin.web.benchmark.models import FactsImport, PeerTable, ZoneFacts
 from gaoxin.web.platform.bulk import new_record, sha256
+from gaoxin.web.platform.labels import label
 from gaoxin.web.registry.models import Enterprise, Zone
 from gaoxin.web.registry.services import zone_dataset
 
@@ -298,6 +299,16 @@ class NoFacts(LookupError):
     pass
 
 
+def _names(model: Model) -> dict[str, str]:
+    """The overall score's, every category's and every indicator's name in the reader's language (the
+    core's standings, gaps and drivers carry the Chinese names)."""
+    return (
+        {"total": _("Overall score")}
+        | {c.id: label(c.name) for c in model.categories}
+        | {i.id: label(i.name) for i in model.all_indicators}
+    )
+
+
 def benchmark(
     zone: Zone,
     year: int,
@@ -370,18 +381,22 @@ def benchmark(
                     "me": r["id"] == zone.code,
                 }
             )
+    names = _names(model)
     return Bench(
         zone=zone,
         year=year,
         peers=peers,
-        standings=standings(scored, model, zone.code, peers),
-        gaps=gaps(scored, model, zone.code, peers),
+        standings=[
+            replace(s, name=names.get(s.dimension, s.name))
+            for s in standings(scored, model, zone.code, peers)
+        ],
+        gaps=[replace(g, name=names.get(g.indicator, g.name)) for g in gaps(scored, model, zone.code, peers)],
         interval=interval,
         scored=joined.height,
         from_table=joined.filter(pl.col("source") == "peers").height,
         table=table,
         ranking=ranking,
-        drivers=drivers,
+        drivers=[{**d, "name": names.get(d["indicator"], d["name"])} for d in drivers],
         notes=list(result.notes),
     )
 
@@ -419,7 +434,7 @@ def what_if(zone: Zone, year: int, field_id: str, value: float, table: PeerTable
     current = units.filter(mine)[field_id][0]
     return WhatIf(
         field_id,
-        fields[field_id].name.zh,
+        label(fields[field_id].name),
         current,
         float(value),
         before["total"],

@@ -28,6 +28,8 @@ from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visi
 from gaoxin.web.benchmark import services
 from gaoxin.web.benchmark.models import FactsImport, PeerTable, ZoneFacts
 from gaoxin.web.platform.bulk import error_report, file_bytes
+from gaoxin.web.platform.labels import label
+from gaoxin.web.platform.pages import zone_or_404, zone_query
 from gaoxin.web.platform.views import download, int_or_none, require
 from gaoxin.web.registry.models import Zone
 
@@ -37,10 +39,6 @@ DEFAULT_YEAR = 2025
 def _zone(request, action: str = "benchmark_view") -> tuple[Zone | None, list[Zone]]:
     require(request.user, action)
     return chosen_zone(request.user, request.GET.get("zone") or request.POST.get("zone"))
-
-
-def _zq(zone, zones) -> str:
-    return "?" + urlencode({"zone": zone.code}) if zone is not None and zones else ""
 
 
 def visible_facts_years(zone) -> list[int]:
@@ -78,7 +76,7 @@ def _named(request) -> set[str] | None:
 @require_GET
 def home(request):
     zone, zones = _zone(request)
-    ctx = {"zone": zone, "zones": zones, "zq": _zq(zone, zones), "kinds": KINDS}
+    ctx = {"zone": zone, "zones": zones, "zq": zone_query(zone, zones), "kinds": KINDS}
     if zone is None:
         return render(request, "benchmark/home.html", ctx)
     year = _year(request, zone)
@@ -114,7 +112,7 @@ def home(request):
     ctx.update(
         bench=bench,
         bar=services.range_bar(iv.p05, iv.p95, iv.rank, iv.of),
-        dims=[c.name.zh for c in services.zone_model().top_categories],
+        dims=[label(c.name) for c in services.zone_model().top_categories],
         ranking=[
             {**r, "bar": services.range_bar(r["p05"], r["p95"], r["rank"], iv.of)} for r in bench.ranking
         ],
@@ -140,7 +138,7 @@ def facts(request):
     if zone is None:
         return render(request, "benchmark/facts.html", {"zone": None, "zones": zones, "zq": ""})
     year = _year(request, zone)
-    zq = _zq(zone, zones)
+    zq = zone_query(zone, zones)
     if request.method == "POST":
         probe = ZoneFacts(zone=zone, year=year)
         if not can_write(request.user, probe):
@@ -162,7 +160,7 @@ def facts(request):
         lines.append(
             {
                 "id": f.id,
-                "name": f.name.zh,
+                "name": label(f.name),
                 "unit": f.unit,
                 "value": (row.values.get(f.id) if row else None),
                 "source": (row.sources.get(f.id, "") if row else ""),
@@ -191,7 +189,7 @@ def facts_import(request):
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to import."))
-        return redirect(reverse("benchmark:facts") + _zq(zone, zones))
+        return redirect(reverse("benchmark:facts") + zone_query(zone, zones))
     if request.user.is_zone_staff:
         allowed = {zone.code: zone}
     else:
@@ -240,9 +238,7 @@ def facts_template(request):
 @login_required
 @require_GET
 def facts_export(request):
-    zone, _zones = _zone(request, "benchmark_facts")
-    if zone is None:
-        raise Http404
+    zone, _zones = zone_or_404(_zone(request, "benchmark_facts"))
     rows = visible(request.user, ZoneFacts).filter(zone=zone).select_related("zone").order_by("year")
     audit(request, "benchmark_export", zone, rows=rows.count())
     return download(services.export_facts(rows), f"zone-facts-{zone.code}.xlsx")
@@ -254,9 +250,7 @@ def facts_export(request):
 @login_required
 @require_GET
 def contributions(request):
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     year = _year(request, zone)
     computable = services.computable_indicators()
     wanted = request.GET.get("indicator") or (computable[0].id if computable else "")
@@ -267,7 +261,7 @@ def contributions(request):
     ctx = {
         "zone": zone,
         "zones": zones,
-        "zq": _zq(zone, zones),
+        "zq": zone_query(zone, zones),
         "year": year,
         "indicators": computable,
         "wanted": wanted,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.carriers import challenges as core_ch
 from gaoxin.web.carriers.models import STAGE_CHOICES, Challenge, IncubatedFirm, Incubator, ReserveFirm
+from gaoxin.web.platform.labels import label
 
 MONEY = {"max_digits": 20, "decimal_places": 4}
 
@@ -169,7 +170,7 @@ class ReviewForm(forms.Form):
         self.rubric = tuple(rubric)
         for c in self.rubric:
             self.fields[f"c_{c.code}"] = forms.DecimalField(
-                label=f"{c.zh}（0–{c.points}）",
+                label=f"{label(c)}（0–{c.points}）",
                 min_value=0,
                 max_value=c.points,
                 max_digits=8,
@@ -255,10 +256,10 @@ class AdmissionForm(forms.Form):
                 continue
             self.inputs.append(ind.value)
             if ind.method == "flag":
-                self.fields[f"v_{ind.value}"] = forms.NullBooleanField(label=ind.zh, required=False)
+                self.fields[f"v_{ind.value}"] = forms.NullBooleanField(label=label(ind), required=False)
             else:
                 self.fields[f"v_{ind.value}"] = forms.DecimalField(
-                    label=ind.zh, required=False, max_digits=20, decimal_places=4
+                    label=label(ind), required=False, max_digits=20, decimal_places=4
                 )
 
     @property
@@ -275,23 +276,36 @@ class GradeForm(forms.Form):
     score = forms.DecimalField(label=_("Evaluation score"), required=False, max_digits=8, decimal_places=2)
 
 
+class JsonObjectField(forms.CharField):
+    """A JSON object typed in a textarea; empty is ``{}``, anything but an object is refused."""
+
+    def __init__(self, *, rows: int = 3, **kwargs):
+        super().__init__(widget=forms.Textarea(attrs={"rows": rows}), required=False, **kwargs)
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return {}
+        try:
+            v = json.loads(text)
+        except ValueError:
+            raise forms.ValidationError(_("Not valid JSON.")) from None
+        if not isinstance(v, dict):
+            raise forms.ValidationError(_("Give an object of name → value."))
+        return v
+
+
 class SettingsForm(forms.Form):
     stalled_days = forms.IntegerField(
         label=_("Days without a stage change before a reserve firm is stalled"), min_value=0, max_value=3650
     )
-    incubator_rules = forms.CharField(
+    incubator_rules = JsonObjectField(
         label=_(
             "Rule thresholds (JSON: name → value for the national incubator conditions; sections "
             "maker_space, period, graduation, star, attributes for the others)"
         ),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
     )
-    reward_schedule = forms.CharField(
-        label=_("Listing rewards by stage (JSON: stage → 万元)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
+    reward_schedule = JsonObjectField(label=_("Listing rewards by stage (JSON: stage → 万元)"))
     reward_netting = forms.ChoiceField(
         label=_("Reward netting"),
         choices=[("per_stage", _("Each stage once")), ("cumulative", _("Cumulative, less all paid"))],
@@ -306,40 +320,8 @@ class SettingsForm(forms.Form):
         max_digits=5,
         decimal_places=4,
     )
-    self_evaluation = forms.CharField(
-        label=_("Self-evaluation model (JSON; empty: the default)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-    )
-    admission = forms.CharField(
-        label=_("Admission model (JSON; empty: the default)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-    )
-
-    def _json(self, name):
-        text = (self.cleaned_data.get(name) or "").strip()
-        if not text:
-            return {}
-        try:
-            v = json.loads(text)
-        except ValueError:
-            raise forms.ValidationError(_("Not valid JSON.")) from None
-        if not isinstance(v, dict):
-            raise forms.ValidationError(_("Give an object of name → value."))
-        return v
-
-    def clean_incubator_rules(self):
-        return self._json("incubator_rules")
-
-    def clean_reward_schedule(self):
-        return self._json("reward_schedule")
-
-    def clean_self_evaluation(self):
-        return self._json("self_evaluation")
-
-    def clean_admission(self):
-        return self._json("admission")
+    self_evaluation = JsonObjectField(label=_("Self-evaluation model (JSON; empty: the default)"), rows=4)
+    admission = JsonObjectField(label=_("Admission model (JSON; empty: the default)"), rows=4)
 
     def clean_payment_shares(self):
         text = (self.cleaned_data.get("payment_shares") or "").strip()

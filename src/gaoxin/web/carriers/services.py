@@ -468,7 +468,8 @@ def save_self_evaluation(view: IncubatorView, year: int, by) -> IncubatorGrade:
             "detail": [
                 {
                     "id": ln.indicator.id,
-                    "zh": ln.indicator.zh,
+                    "zh": ln.indicator.zh,  # the record keeps the name in both languages
+                    "en": ln.indicator.en,
                     "value": str(ln.value) if ln.value is not None else None,
                     "points": str(ln.points),
                     "max": str(ln.indicator.points),
@@ -828,7 +829,7 @@ def create_challenge(zone: Zone, by, **fields) -> Challenge:
     fields.setdefault("shares", [str(x) for x in default_shares(s)])
     if not fields.get("rubric"):
         fields["rubric"] = [
-            {"code": c.code, "zh": c.zh, "points": str(c.points)} for c in core_ch.DEFAULT_RUBRIC
+            {"code": c.code, "zh": c.zh, "en": c.en, "points": str(c.points)} for c in core_ch.DEFAULT_RUBRIC
         ]
     faults = core_ch.check_shares([Decimal(str(x)) for x in fields["shares"]], s.min_first_share)
     if faults:

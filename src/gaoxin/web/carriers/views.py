@@ -18,7 +18,6 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -40,6 +39,8 @@ from gaoxin.web.carriers.models import (
     ReserveFirm,
     TableImport,
 )
+from gaoxin.web.platform.actions import Refused, attempt, valid
+from gaoxin.web.platform.pages import zone_or_404, zone_query
 from gaoxin.web.platform.views import download, require
 from gaoxin.web.registry.models import Enterprise, Zone
 
@@ -52,10 +53,6 @@ def _require(user, action: str = "carriers_view") -> None:
 
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
     return chosen_zone(request.user, request.GET.get("zone"))
-
-
-def _q(zone, zones) -> str:
-    return f"?{urlencode({'zone': zone.code})}" if zones and zone is not None else ""
 
 
 def _on(request) -> dt.date:
@@ -77,8 +74,18 @@ def _find_enterprise(user, zone: Zone, text: str) -> Enterprise:
     return found
 
 
+def _labelled(form) -> dict:
+    """``valid(form)``, its refusal naming each faulty field by its label (the forms whose fields are
+    the zone's own indicators or the application's many inputs)."""
+    if not form.is_valid():
+        raise Refused(
+            "; ".join(f"{form.fields[k].label}: {e}" for k, errs in form.errors.items() for e in errs)
+        )
+    return form.cleaned_data
+
+
 def _ctx(zone, zones, tab, **kw):
-    return {"zone": zone, "zones": zones, "tab": tab, "zq": _q(zone, zones), **kw}
+    return {"zone": zone, "zones": zones, "tab": tab, "zq": zone_query(zone, zones), **kw}
 
 
 # --- home --------------------------------------------------------------------------------------------
@@ -123,9 +130,7 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def incubator_new(request):
     _require(request.user)
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     if not can_write(request.user, Incubator(zone=zone)):
         raise PermissionDenied
     form = forms.IncubatorForm(request.POST or None)
@@ -194,77 +199,68 @@ def incubator_action(request, pk: int):
         raise PermissionDenied
     action = request.POST.get("action", "")
     on = services.today()
-    try:
-        with transaction.atomic():
-            if action == "add_firm":
-                f = forms.FirmForm(request.POST)
-                if not f.is_valid():
-                    raise services.CarrierError("; ".join(str(e) for errs in f.errors.values() for e in errs))
-                d = f.cleaned_data
-                ent = _find_enterprise(request.user, inc.zone, d["enterprise"]) if d["enterprise"] else None
-                services.add_firm(
-                    inc,
-                    request,
-                    name=d["name"],
-                    entered=d["entered"],
-                    enterprise=ent,
-                    field=d["field"],
-                    patent_applied=d["patent_applied"],
-                )
-                messages.success(request, _("The firm was added."))
-            elif action == "exit":
-                f = forms.ExitForm(request.POST)
-                if not f.is_valid():
-                    raise services.CarrierError(_("Give the exit date and why."))
-                firm = get_object_or_404(
-                    visible(request.user, IncubatedFirm), pk=f.cleaned_data["firm"], incubator=inc
-                )
-                services.exit_firm(firm, f.cleaned_data["on"], f.cleaned_data["reason"], request)
-                messages.success(request, _("The exit was recorded."))
-            elif action == "graduations":
-                marked = services.detect_graduations(inc.zone, on, request, user=request.user)
-                messages.success(
-                    request, _("%(n)s firms newly meet a graduation criterion.") % {"n": len(marked)}
-                )
-            elif action == "self_evaluation":
-                if not may(request.user, "carriers_manage"):
-                    raise PermissionDenied
-                view = services.incubator_views(inc.zone, on, user=request.user, only=inc)[0]
-                g = services.save_self_evaluation(view, on.year, request)
-                messages.success(
-                    request,
-                    _("Self-evaluation saved: %(score)s points, grade %(grade)s.")
-                    % {"score": g.score, "grade": g.grade},
-                )
-            elif action == "admission":
-                f = forms.AdmissionForm(request.POST, model=_admission_model(inc))
-                if not f.is_valid():
-                    raise services.CarrierError(
-                        "; ".join(f"{f.fields[k].label}: {e}" for k, errs in f.errors.items() for e in errs)
-                    )
-                services.score_admission(inc, request, name=f.cleaned_data["name"], values=f.values)
-                messages.success(request, _("The applicant was scored."))
-            elif action == "official_grade":
-                f = forms.GradeForm(request.POST)
-                if not f.is_valid():
-                    raise services.CarrierError(_("Give the year and the grade."))
-                d = f.cleaned_data
-                services.record_official_grade(inc, d["year"], d["grade"], d["score"], request)
-                messages.success(request, _("The official grade was recorded."))
-            elif action == "decide_admission":
-                if not may(request.user, "carriers_manage"):
-                    raise PermissionDenied
-                adm = get_object_or_404(
-                    visible(request.user, Admission), pk=request.POST.get("admission") or 0, incubator=inc
-                )
-                services.decide_admission(
-                    adm, request.POST.get("decision", ""), request.POST.get("reason", ""), request
-                )
-                messages.success(request, _("The decision was recorded."))
-            else:
-                raise services.CarrierError(_("Unknown action."))
-    except services.CarrierError as exc:
-        messages.error(request, str(exc))
+    with attempt(request, services.CarrierError):
+        if action == "add_firm":
+            d = valid(forms.FirmForm(request.POST), "; ")
+            ent = _find_enterprise(request.user, inc.zone, d["enterprise"]) if d["enterprise"] else None
+            services.add_firm(
+                inc,
+                request,
+                name=d["name"],
+                entered=d["entered"],
+                enterprise=ent,
+                field=d["field"],
+                patent_applied=d["patent_applied"],
+            )
+            messages.success(request, _("The firm was added."))
+        elif action == "exit":
+            f = forms.ExitForm(request.POST)
+            if not f.is_valid():
+                raise Refused(_("Give the exit date and why."))
+            firm = get_object_or_404(
+                visible(request.user, IncubatedFirm), pk=f.cleaned_data["firm"], incubator=inc
+            )
+            services.exit_firm(firm, f.cleaned_data["on"], f.cleaned_data["reason"], request)
+            messages.success(request, _("The exit was recorded."))
+        elif action == "graduations":
+            marked = services.detect_graduations(inc.zone, on, request, user=request.user)
+            messages.success(
+                request, _("%(n)s firms newly meet a graduation criterion.") % {"n": len(marked)}
+            )
+        elif action == "self_evaluation":
+            if not may(request.user, "carriers_manage"):
+                raise PermissionDenied
+            view = services.incubator_views(inc.zone, on, user=request.user, only=inc)[0]
+            g = services.save_self_evaluation(view, on.year, request)
+            messages.success(
+                request,
+                _("Self-evaluation saved: %(score)s points, grade %(grade)s.")
+                % {"score": g.score, "grade": g.grade},
+            )
+        elif action == "admission":
+            f = forms.AdmissionForm(request.POST, model=_admission_model(inc))
+            d = _labelled(f)
+            services.score_admission(inc, request, name=d["name"], values=f.values)
+            messages.success(request, _("The applicant was scored."))
+        elif action == "official_grade":
+            f = forms.GradeForm(request.POST)
+            if not f.is_valid():
+                raise Refused(_("Give the year and the grade."))
+            d = f.cleaned_data
+            services.record_official_grade(inc, d["year"], d["grade"], d["score"], request)
+            messages.success(request, _("The official grade was recorded."))
+        elif action == "decide_admission":
+            if not may(request.user, "carriers_manage"):
+                raise PermissionDenied
+            adm = get_object_or_404(
+                visible(request.user, Admission), pk=request.POST.get("admission") or 0, incubator=inc
+            )
+            services.decide_admission(
+                adm, request.POST.get("decision", ""), request.POST.get("reason", ""), request
+            )
+            messages.success(request, _("The decision was recorded."))
+        else:
+            raise services.CarrierError(_("Unknown action."))
     return redirect("carriers:incubator", pk=inc.pk)
 
 
@@ -272,9 +268,7 @@ def incubator_action(request, pk: int):
 @require_GET
 def graduates_page(request):
     _require(request.user)
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else services.today().year
     rows = services.graduates(zone, year, user=request.user)
     return render(request, "carriers/graduates.html", _ctx(zone, zones, "home", rows=rows, year=year))
@@ -287,9 +281,7 @@ def graduates_page(request):
 @require_GET
 def reserve(request):
     _require(request.user)
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     on = _on(request)
     rows = services.reserve_views(zone, on, on.year - 1, user=request.user)
     stage = request.GET.get("stage", "")
@@ -320,24 +312,19 @@ def reserve(request):
 @require_POST
 def reserve_add(request):
     _require(request.user)
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     if not can_write(request.user, ReserveFirm(zone=zone)):
         raise PermissionDenied
     f = forms.ReserveAddForm(request.POST)
-    try:
+    with attempt(request, services.CarrierError):
         if not f.is_valid():
-            raise services.CarrierError(_("Give the enterprise and the date it entered the reserve."))
-        with transaction.atomic():
-            ent = _find_enterprise(request.user, zone, f.cleaned_data["enterprise"])
-            r = services.add_to_reserve(
-                zone, ent, f.cleaned_data["on"], request, target_board=f.cleaned_data["target_board"] or ""
-            )
+            raise Refused(_("Give the enterprise and the date it entered the reserve."))
+        ent = _find_enterprise(request.user, zone, f.cleaned_data["enterprise"])
+        r = services.add_to_reserve(
+            zone, ent, f.cleaned_data["on"], request, target_board=f.cleaned_data["target_board"] or ""
+        )
         return redirect("carriers:reserve_firm", pk=r.pk)
-    except services.CarrierError as exc:
-        messages.error(request, str(exc))
-    return redirect(reverse("carriers:reserve") + _q(zone, zones))
+    return redirect(reverse("carriers:reserve") + zone_query(zone, zones))
 
 
 @login_required
@@ -350,7 +337,7 @@ def rewards_to_policy(request):
     with transaction.atomic():
         n = services.hand_rewards_to_policy(zone, services.today(), request, user=request.user)
     messages.success(request, _("%(n)s stage rewards handed to the policy engine.") % {"n": n})
-    return redirect(reverse("carriers:reserve") + _q(zone, zones))
+    return redirect(reverse("carriers:reserve") + zone_query(zone, zones))
 
 
 def _reserve(request, pk: int) -> ReserveFirm:
@@ -407,35 +394,30 @@ def reserve_action(request, pk: int):
     if not can_write(request.user, r):
         raise PermissionDenied
     action = request.POST.get("action", "")
-    try:
-        with transaction.atomic():
-            if action == "advance":
-                f = forms.AdvanceForm(request.POST)
-                if not f.is_valid():
-                    raise services.CarrierError(_("Choose the stage and its date."))
-                services.advance(
-                    r, f.cleaned_data["stage"], f.cleaned_data["on"], f.cleaned_data["evidence"], request
-                )
-                messages.success(
-                    request, _("The firm moved to %(stage)s.") % {"stage": services.STAGE_NAMES[r.stage]}
-                )
-            elif action == "pay_reward":
-                if not may(request.user, "carriers_manage"):
-                    raise PermissionDenied
-                p = services.pay_reward(
-                    r,
-                    request.POST.get("stage", ""),
-                    services.today(),
-                    request.POST.get("reference", ""),
-                    request,
-                )
-                messages.success(
-                    request, _("Reward of %(amount)s 万元 recorded as paid.") % {"amount": p.amount}
-                )
-            else:
-                raise services.CarrierError(_("Unknown action."))
-    except services.CarrierError as exc:
-        messages.error(request, str(exc))
+    with attempt(request, services.CarrierError):
+        if action == "advance":
+            f = forms.AdvanceForm(request.POST)
+            if not f.is_valid():
+                raise Refused(_("Choose the stage and its date."))
+            services.advance(
+                r, f.cleaned_data["stage"], f.cleaned_data["on"], f.cleaned_data["evidence"], request
+            )
+            messages.success(
+                request, _("The firm moved to %(stage)s.") % {"stage": services.STAGE_NAMES[r.stage]}
+            )
+        elif action == "pay_reward":
+            if not may(request.user, "carriers_manage"):
+                raise PermissionDenied
+            p = services.pay_reward(
+                r,
+                request.POST.get("stage", ""),
+                services.today(),
+                request.POST.get("reference", ""),
+                request,
+            )
+            messages.success(request, _("Reward of %(amount)s 万元 recorded as paid.") % {"amount": p.amount})
+        else:
+            raise services.CarrierError(_("Unknown action."))
     return redirect("carriers:reserve_firm", pk=r.pk)
 
 
@@ -449,9 +431,7 @@ def challenges(request):
     if user.role == Role.ENTERPRISE:
         return redirect("carriers:mine")
     _require(user)
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     form = forms.ChallengeForm(request.POST or None)
     can_manage = may(user, "carriers_manage") and can_write(user, Challenge(zone=zone))
     if request.method == "POST":
@@ -500,7 +480,7 @@ def needs_from_chains(request):
     with transaction.atomic():
         made = services.propose_needs_from_chains(zone, request, user=request.user)
     messages.success(request, _("%(n)s needs proposed from the chains' gaps.") % {"n": len(made)})
-    return redirect(reverse("carriers:challenges") + _q(zone, zones))
+    return redirect(reverse("carriers:challenges") + zone_query(zone, zones))
 
 
 def _challenge(request, pk: int) -> Challenge:
@@ -588,133 +568,102 @@ def challenge_action(request, pk: int):
     ch = _challenge(request, pk)
     action = request.POST.get("action", "")
     today = services.today()
-    try:
-        with transaction.atomic():
-            if action == "apply":
-                if user.role != Role.ENTERPRISE:
-                    raise PermissionDenied
-                f = forms.ApplicationForm(request.POST)
-                if not f.is_valid():
-                    raise services.CarrierError(
-                        "; ".join(f"{f.fields[k].label}: {e}" for k, errs in f.errors.items() for e in errs)
-                    )
-                d = f.cleaned_data
-                partners = []
-                for line in d["partners"].splitlines():
-                    if line.strip():
-                        found = Enterprise.objects.filter(uscc=line.strip().upper(), zone=ch.zone).first()
-                        if found is None:
-                            raise services.CarrierError(
-                                _("No enterprise %(text)s in this zone.") % {"text": line.strip()}
-                            )
-                        partners.append(found)
-                services.apply(
-                    ch,
-                    user.enterprise,
-                    request,
-                    plan=d["plan"],
-                    budget=d["budget"],
-                    requested=d["requested"],
-                    cofunding=d["cofunding"],
-                    partners=partners,
-                    partners_other=d["partners_other"],
-                )
-                messages.success(request, _("Your application was submitted."))
-            else:
-                if not (may(user, "carriers_manage") and can_write(user, ch)):
-                    raise PermissionDenied
-                if action == "publish":
-                    services.publish(ch, today, request)
-                    messages.success(request, _("The challenge is published."))
-                elif action == "add_expert":
-                    ex_user = get_object_or_404(_expert_candidates(ch), pk=request.POST.get("user") or 0)
-                    services.add_expert(ch, ex_user, request, title=request.POST.get("title", ""))
-                    messages.success(request, _("The expert was added."))
-                elif action == "assign_all":
-                    n = services.assign_all(ch, request)
-                    messages.success(request, _("%(n)s review assignments.") % {"n": n})
-                elif action == "start_review":
-                    services.start_review(ch, request)
-                    messages.success(request, _("The review has started."))
-                elif action == "select":
-                    chosen = services.select(ch, request)
-                    messages.success(
-                        request, _("Selected: %(names)s.") % {"names": "、".join(a.lead.name for a in chosen)}
-                    )
-                elif action == "sign":
-                    app = get_object_or_404(ch.applications, pk=request.POST.get("application") or 0)
-                    f = forms.ContractForm(request.POST)
-                    if not f.is_valid():
+    with attempt(request, services.CarrierError):
+        if action == "apply":
+            if user.role != Role.ENTERPRISE:
+                raise PermissionDenied
+            d = _labelled(forms.ApplicationForm(request.POST))
+            partners = []
+            for line in d["partners"].splitlines():
+                if line.strip():
+                    found = Enterprise.objects.filter(uscc=line.strip().upper(), zone=ch.zone).first()
+                    if found is None:
                         raise services.CarrierError(
-                            "; ".join(str(e) for errs in f.errors.values() for e in errs)
+                            _("No enterprise %(text)s in this zone.") % {"text": line.strip()}
                         )
-                    d = f.cleaned_data
-                    services.sign_contract(
-                        app,
-                        request,
-                        number=d["number"],
-                        signed_on=d["signed_on"],
-                        funding=d["funding"],
-                        milestones=d["milestones"],
-                    )
-                    messages.success(request, _("The contract is signed."))
-                elif action == "pay":
-                    c = get_object_or_404(
-                        Contract.objects.filter(application__challenge=ch),
-                        pk=request.POST.get("contract") or 0,
-                    )
-                    p = services.pay(c, today, request, request.POST.get("note", ""))
-                    messages.success(
-                        request,
-                        _("Payment %(n)s of %(amount)s 万元 recorded.") % {"n": p.number, "amount": p.amount},
-                    )
-                elif action == "milestone":
-                    f = forms.MilestoneForm(request.POST)
-                    if not f.is_valid():
-                        raise services.CarrierError(_("Give the decision and its date."))
-                    m = get_object_or_404(
-                        Milestone.objects.filter(contract__application__challenge=ch),
-                        pk=f.cleaned_data["milestone"],
-                    )
-                    services.decide_milestone(
-                        m,
-                        f.cleaned_data["decision"] == "accept",
-                        request,
-                        evidence=f.cleaned_data["evidence"],
-                        on=f.cleaned_data["on"],
-                        score=f.cleaned_data["score"],
-                    )
-                    messages.success(request, _("The milestone decision was recorded."))
-                elif action == "terminate":
-                    c = get_object_or_404(
-                        Contract.objects.filter(application__challenge=ch),
-                        pk=request.POST.get("contract") or 0,
-                    )
-                    f = forms.TerminateForm(request.POST)
-                    if not f.is_valid():
-                        raise services.CarrierError(_("Give the date and the reason."))
-                    d = f.cleaned_data
-                    services.terminate(
-                        c,
-                        d["on"],
-                        d["reason"],
-                        request,
-                        verified_spend=d["verified_spend"] or Decimal(0),
-                        deduct=d["deduct"],
-                    )
-                    messages.success(
-                        request,
-                        _("The contract was terminated; clawback %(amount)s 万元.") % {"amount": c.clawback},
-                    )
-                elif action == "settle_race":
-                    winner = services.settle_race(ch, today, request)
-                    messages.success(
-                        request, _("Continues: %(name)s.") % {"name": winner.lead.name if winner else "—"}
-                    )
-                else:
-                    raise services.CarrierError(_("Unknown action."))
-    except services.CarrierError as exc:
-        messages.error(request, str(exc))
+                    partners.append(found)
+            services.apply(ch, user.enterprise, request, **{**d, "partners": partners})
+            messages.success(request, _("Your application was submitted."))
+        else:
+            if not (may(user, "carriers_manage") and can_write(user, ch)):
+                raise PermissionDenied
+            if action == "publish":
+                services.publish(ch, today, request)
+                messages.success(request, _("The challenge is published."))
+            elif action == "add_expert":
+                ex_user = get_object_or_404(_expert_candidates(ch), pk=request.POST.get("user") or 0)
+                services.add_expert(ch, ex_user, request, title=request.POST.get("title", ""))
+                messages.success(request, _("The expert was added."))
+            elif action == "assign_all":
+                n = services.assign_all(ch, request)
+                messages.success(request, _("%(n)s review assignments.") % {"n": n})
+            elif action == "start_review":
+                services.start_review(ch, request)
+                messages.success(request, _("The review has started."))
+            elif action == "select":
+                chosen = services.select(ch, request)
+                messages.success(
+                    request, _("Selected: %(names)s.") % {"names": "、".join(a.lead.name for a in chosen)}
+                )
+            elif action == "sign":
+                app = get_object_or_404(ch.applications, pk=request.POST.get("application") or 0)
+                services.sign_contract(app, request, **valid(forms.ContractForm(request.POST), "; "))
+                messages.success(request, _("The contract is signed."))
+            elif action == "pay":
+                c = get_object_or_404(
+                    Contract.objects.filter(application__challenge=ch),
+                    pk=request.POST.get("contract") or 0,
+                )
+                p = services.pay(c, today, request, request.POST.get("note", ""))
+                messages.success(
+                    request,
+                    _("Payment %(n)s of %(amount)s 万元 recorded.") % {"n": p.number, "amount": p.amount},
+                )
+            elif action == "milestone":
+                f = forms.MilestoneForm(request.POST)
+                if not f.is_valid():
+                    raise Refused(_("Give the decision and its date."))
+                m = get_object_or_404(
+                    Milestone.objects.filter(contract__application__challenge=ch),
+                    pk=f.cleaned_data["milestone"],
+                )
+                services.decide_milestone(
+                    m,
+                    f.cleaned_data["decision"] == "accept",
+                    request,
+                    evidence=f.cleaned_data["evidence"],
+                    on=f.cleaned_data["on"],
+                    score=f.cleaned_data["score"],
+                )
+                messages.success(request, _("The milestone decision was recorded."))
+            elif action == "terminate":
+                c = get_object_or_404(
+                    Contract.objects.filter(application__challenge=ch),
+                    pk=request.POST.get("contract") or 0,
+                )
+                f = forms.TerminateForm(request.POST)
+                if not f.is_valid():
+                    raise Refused(_("Give the date and the reason."))
+                d = f.cleaned_data
+                services.terminate(
+                    c,
+                    d["on"],
+                    d["reason"],
+                    request,
+                    verified_spend=d["verified_spend"] or Decimal(0),
+                    deduct=d["deduct"],
+                )
+                messages.success(
+                    request,
+                    _("The contract was terminated; clawback %(amount)s 万元.") % {"amount": c.clawback},
+                )
+            elif action == "settle_race":
+                winner = services.settle_race(ch, today, request)
+                messages.success(
+                    request, _("Continues: %(name)s.") % {"name": winner.lead.name if winner else "—"}
+                )
+            else:
+                raise services.CarrierError(_("Unknown action."))
     return redirect("carriers:challenge", pk=ch.pk)
 
 
@@ -746,23 +695,20 @@ def review(request, pk: int):
     if request.method == "POST":
         if not can_write(request.user, r):
             raise PermissionDenied
-        try:
-            with transaction.atomic():
-                if request.POST.get("action") == "conflict":
-                    if not conflict_form.is_valid():
-                        raise services.CarrierError(_("Say why you must abstain."))
-                    services.declare_conflict(r, conflict_form.cleaned_data["reason"], request)
-                    messages.success(
-                        request,
-                        _("Your conflict of interest was recorded; you will not score this application."),
-                    )
-                    return redirect("carriers:reviews")
-                if form.is_valid():
-                    services.submit_review(r, form.scores(), form.cleaned_data["comment"], request)
-                    messages.success(request, _("Your scores were submitted."))
-                    return redirect("carriers:reviews")
-        except services.CarrierError as exc:
-            messages.error(request, str(exc))
+        with attempt(request, services.CarrierError):
+            if request.POST.get("action") == "conflict":
+                if not conflict_form.is_valid():
+                    raise Refused(_("Say why you must abstain."))
+                services.declare_conflict(r, conflict_form.cleaned_data["reason"], request)
+                messages.success(
+                    request,
+                    _("Your conflict of interest was recorded; you will not score this application."),
+                )
+                return redirect("carriers:reviews")
+            if form.is_valid():
+                services.submit_review(r, form.scores(), form.cleaned_data["comment"], request)
+                messages.success(request, _("Your scores were submitted."))
+                return redirect("carriers:reviews")
     return render(
         request,
         "carriers/review.html",
@@ -820,7 +766,7 @@ def import_page(request):
         upload = request.FILES.get("file")
         if kind not in bulk_io.TITLES or upload is None:
             messages.error(request, _("Choose the table and the file to import."))
-            return redirect(reverse("carriers:import") + _q(zone, zones))
+            return redirect(reverse("carriers:import") + zone_query(zone, zones))
         if zone is None or not can_write(user, TableImport(zone=zone)):
             raise PermissionDenied
         with transaction.atomic():
@@ -870,9 +816,7 @@ def export(request, kind: str):
     _require(request.user)
     if kind not in bulk_io.EXPORTS:
         raise Http404
-    zone, _zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, _zones = zone_or_404(_zone(request))
     content, rows = bulk_io.export(kind, zone, request.user, _on(request))
     audit(request, "export", zone, what=f"carriers_{kind}", rows=rows)
     return download(content, f"{zone.code}-{bulk_io.EXPORTS[kind]}.xlsx")
@@ -884,9 +828,7 @@ def settings_page(request):
     import json
 
     _require(request.user, "carriers_manage")
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     s = services.settings_for(zone)
     if not can_write(request.user, s):
         raise PermissionDenied
@@ -909,7 +851,7 @@ def settings_page(request):
             with transaction.atomic():
                 services.save_settings(zone, request, **form.cleaned_data)
             messages.success(request, _("The settings were saved."))
-            return redirect(reverse("carriers:home") + _q(zone, zones))
+            return redirect(reverse("carriers:home") + zone_query(zone, zones))
         except services.CarrierError as exc:
             form.add_error(None, str(exc))
     return render(

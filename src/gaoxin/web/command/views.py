@@ -15,7 +15,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,6 +36,7 @@ from gaoxin.web.command.models import (
     level_rank,
 )
 from gaoxin.web.platform import bulk
+from gaoxin.web.platform.pages import zone_or_404, zone_query
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Zone
 
@@ -49,12 +49,8 @@ def _zone(request) -> tuple[Zone | None, list[Zone]]:
     return chosen_zone(request.user, request.GET.get("zone") or request.POST.get("zone"))
 
 
-def _zone_query(zone: Zone | None, zones) -> str:
-    return "?" + urlencode({"zone": zone.code}) if zone is not None and zones else ""
-
-
 def _ctx(request, zone, zones, **extra) -> dict:
-    return {"zone": zone, "zones": zones, "zq": _zone_query(zone, zones), **extra}
+    return {"zone": zone, "zones": zones, "zq": zone_query(zone, zones), **extra}
 
 
 # --- the command page --------------------------------------------------------------------------------
@@ -156,9 +152,7 @@ def target(request, pk: int):
 def target_edit(request, pk: int | None = None):
     """Add a target to the zone, or change one (zone administrator)."""
     if pk is None:
-        zone, zones = _zone(request)
-        if zone is None:
-            raise Http404
+        zone, zones = zone_or_404(_zone(request))
         instance = Target(zone=zone)
     else:
         require(request.user)
@@ -383,9 +377,7 @@ def tables_page(request):
 @require_GET
 def table_export(request, key: str):
     table = _table(key)
-    zone, _zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, _zones = zone_or_404(_zone(request))
     content = bulk_io.export_table(table, zone, visible(request.user, table.model))
     audit(request, "export", zone, what=f"command:{key}")
     return download(content, f"{table.title}-{zone.code}-{services.today():%Y%m%d}.xlsx")
@@ -426,9 +418,7 @@ def import_errors(request, pk: int):
 @login_required
 @require_GET
 def report(request):
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     try:
         month = services.report_month(request.GET.get("month"))
     except services.CommandError as exc:

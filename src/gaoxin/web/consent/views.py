@@ -23,6 +23,7 @@ from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.consent import bulk_io, services
 from gaoxin.web.consent.forms import GrantForm
 from gaoxin.web.consent.models import Channel, Consent
+from gaoxin.web.platform.actions import attempt
 from gaoxin.web.platform.views import CSV, download, paginate
 from gaoxin.web.registry.models import Enterprise
 from gaoxin.web.registry.panels import panels as profile_panels
@@ -38,6 +39,15 @@ def _enterprise_user(user) -> Enterprise:
 def _bank_user(user) -> None:
     if user.role != Role.BANK or user.bank_id is None:
         raise PermissionDenied
+
+
+def _consented(user, pk: int) -> Enterprise:
+    """The bank user's firm ``pk`` under a live authorisation to its bank (else 404)."""
+    _bank_user(user)
+    return get_object_or_404(
+        visible(user, Enterprise).filter(pk__in=services.consented_enterprises(user.bank_id).values("pk")),
+        pk=pk,
+    )
 
 
 @login_required
@@ -95,12 +105,8 @@ def revoke(request, pk: int):
     user = request.user
     _enterprise_user(user)
     consent = get_object_or_404(visible(user, Consent).select_related("bank"), pk=pk)
-    try:
-        with transaction.atomic():
-            services.revoke(user, consent, by=request)
-    except services.ConsentError as exc:
-        messages.error(request, str(exc))
-    else:
+    with attempt(request, services.ConsentError):
+        services.revoke(user, consent, by=request)
         messages.success(
             request,
             _("The authorisation of %(bank)s was revoked: it no longer sees your detailed profile.")
@@ -123,11 +129,7 @@ def bank_profiles(request):
 def bank_profile(request, pk: int):
     """One firm's detailed profile, under a live authorisation to the bank; every view is logged."""
     user = request.user
-    _bank_user(user)
-    ent = get_object_or_404(
-        visible(user, Enterprise).filter(pk__in=services.consented_enterprises(user.bank_id).values("pk")),
-        pk=pk,
-    )
+    ent = _consented(user, pk)
     consent = services.live_consent(user.bank_id, ent)
     services.log_access(request, ent, "profile", Channel.PAGE)
     return render(
@@ -146,11 +148,7 @@ def bank_profile(request, pk: int):
 def bank_profile_export(request, pk: int):
     """The consented profile as CSV (registry data, annual reports, qualifications); logged as an export."""
     user = request.user
-    _bank_user(user)
-    ent = get_object_or_404(
-        visible(user, Enterprise).filter(pk__in=services.consented_enterprises(user.bank_id).values("pk")),
-        pk=pk,
-    )
+    ent = _consented(user, pk)
     content = bulk_io.profile_csv(registry_pages.profile(user, ent))
     services.log_access(request, ent, "profile", Channel.EXPORT)
     return download(content, f"profile-{ent.uscc}.csv", CSV)

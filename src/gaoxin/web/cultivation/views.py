@@ -22,6 +22,7 @@ from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visi
 from gaoxin.web.cultivation import bulk_io, services
 from gaoxin.web.cultivation.forms import LadderSettingsForm, readable
 from gaoxin.web.cultivation.models import LadderEntry, LadderRun, LadderSettings
+from gaoxin.web.platform.pages import zone_or_404
 from gaoxin.web.platform.views import download, int_or_none, paginate, require
 from gaoxin.web.registry.models import AnnualReport, Qualification, Zone
 
@@ -123,16 +124,20 @@ def _tier_or_404(tier: str) -> str:
     return tier
 
 
+def _tier_choice(request, tier: str) -> tuple[str, Zone, list[Zone], LadderRun | None]:
+    """A candidates page's tier, zone (the user's choice) and run (chosen or the latest); 404 for an
+    unknown tier or without a zone."""
+    require(request.user, "view_zone")
+    tier = _tier_or_404(tier)
+    zone, zones = zone_or_404(_zone_choice(request))
+    return tier, zone, zones, _chosen_run(request.user, zone, request.GET.get("run"))
+
+
 @login_required
 @require_GET
 def tier(request, tier: str):
     user = request.user
-    require(user, "view_zone")
-    tier = _tier_or_404(tier)
-    zone, zones = _zone_choice(request)
-    if zone is None:
-        raise Http404
-    run = _chosen_run(user, zone, request.GET.get("run"))
+    tier, zone, zones, run = _tier_choice(request, tier)
     filters = _filters(request)
     size = int_or_none(request.GET.get("size"))
     size = size if size in PAGE_SIZES else 50
@@ -175,12 +180,7 @@ def tier(request, tier: str):
 @require_GET
 def tier_export(request, tier: str):
     user = request.user
-    require(user, "view_zone")
-    tier = _tier_or_404(tier)
-    zone, _zones = _zone_choice(request)
-    if zone is None:
-        raise Http404
-    run = _chosen_run(user, zone, request.GET.get("run"))
+    tier, _zone, _zones, run = _tier_choice(request, tier)
     if run is None:
         raise Http404
     filters = _filters(request)
@@ -269,9 +269,7 @@ def settings_page(request):
     user = request.user
     require(user, "view_zone")
     data = request.POST if request.method == "POST" else request.GET
-    zone, zones = _zone_choice(request, data)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone_choice(request, data))
     can_edit = may(user, "ladder_settings") and can_write(user, zone)
     stored = visible(user, LadderSettings).filter(zone=zone).select_related("updated_by").first()
     current = stored.config if stored else {}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from gaoxin.data.dictionary import QUALIFICATION_KINDS, TECH_FIELDS
 from gaoxin.finance.money import MoneyError, parse_money
 from gaoxin.web.finance.models import Product
+from gaoxin.web.platform.labels import choice, qualification
 
 
 def money_message(exc: MoneyError) -> str:
@@ -215,8 +216,11 @@ class ProductForm(forms.Form):
         self.fields["pool"].queryset = pools if pools is not None else Product.objects.none()
         if voc is not None:
             self.fields["min_grade"].choices = [("", "—")] + [(g, g) for g in voc.grades]
-            self.fields["stages"].choices = list(voc.stages)
-            self.fields["lists"].choices = list(voc.lists)
+            self.fields["stages"].choices = voc.stage_choices()
+            self.fields["lists"].choices = voc.list_choices()
+        # the stored values stay Chinese (the dictionary's); what the reader sees is in their language
+        self.fields["tech_fields"].choices = [(t, choice(t)) for t in TECH_FIELDS]
+        self.fields["qualifications"].choices = [(k, qualification(k)) for k in QUALIFICATION_KINDS]
 
     GROUPS = (
         ("", gettext_lazy("Product"), ("kind", "name", "description", "active", "zone", "pool")),

@@ -28,6 +28,7 @@ from gaoxin.web.credit.models import PublishedList
 from gaoxin.web.finance import forms as F
 from gaoxin.web.finance import services
 from gaoxin.web.finance.models import Application, LossClaim, Match, Product, Transition
+from gaoxin.web.platform.labels import choice, qualification
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Enterprise, Zone
 
@@ -233,14 +234,9 @@ def _conditions(rule, voc) -> list[str]:
     if e.industries:
         out.append(_("industry code starts with %(v)s") % {"v": "、".join(e.industries)})
     if e.tech_fields:
-        out.append(_("high-tech field: %(v)s") % {"v": "、".join(e.tech_fields)})
+        out.append(_("high-tech field: %(v)s") % {"v": "、".join(choice(t) for t in e.tech_fields)})
     if e.qualifications:
-        from gaoxin.data.dictionary import QUALIFICATION_KINDS
-
-        out.append(
-            _("holds one of: %(v)s")
-            % {"v": "、".join(QUALIFICATION_KINDS.get(q, q) for q in e.qualifications)}
-        )
+        out.append(_("holds one of: %(v)s") % {"v": "、".join(qualification(q) for q in e.qualifications)})
     return out or [_("no conditions: every firm of the zone")]
 
 

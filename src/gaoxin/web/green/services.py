@@ -26,6 +26,7 @@ from gaoxin.green.benchmarks import Benchmark as BenchmarkLevel
 from gaoxin.green.benchmarks import position as bench_position
 from gaoxin.green.certificates import Batch, SerialError, parse_serials
 from gaoxin.green.coefficients import (
+    BASES,
     CoefficientError,
     CoefficientSet,
     EmissionSet,
@@ -49,6 +50,7 @@ from gaoxin.web.green.models import (
     Recompute,
     SetChoice,
 )
+from gaoxin.web.platform.labels import label, unit
 from gaoxin.web.registry.models import Enterprise, Zone
 
 TOP = 10
@@ -403,14 +405,18 @@ def zone_indicators(z: zone_rules.ZoneFigures, previous: zone_rules.ZoneFigures 
     iv = levels["intensity_va"][0]
     out.append(
         Indicator(
-            iv.zh, _num(z.intensity), f"≤ {iv.max} {iv.unit}", zone_rules.meets(z.intensity, iv), iv.source
+            label(iv),
+            _num(z.intensity),
+            f"≤ {iv.max} {unit(iv.unit)}",
+            zone_rules.meets(z.intensity, iv),
+            iv.source,
         )
     )
     for key in ("non_fossil_share", "renewable_share"):
         lv = levels[key][0]
         out.append(
             Indicator(
-                lv.zh,
+                label(lv),
                 _pct(getattr(z, key)),
                 f"≥ {_pct(lv.min)}",
                 zone_rules.meets(getattr(z, key), lv),
@@ -423,7 +429,7 @@ def zone_indicators(z: zone_rules.ZoneFigures, previous: zone_rules.ZoneFigures 
         change = (z.co2_per_va - previous.co2_per_va) / previous.co2_per_va
     out.append(
         Indicator(
-            dec.zh,
+            label(dec),
             "" if change is None else _pct(-change),
             f"≥ {_pct(dec.min)}",
             None if change is None else -change >= dec.min,
@@ -434,7 +440,7 @@ def zone_indicators(z: zone_rules.ZoneFigures, previous: zone_rules.ZoneFigures 
     if core is not None:
         out.append(
             Indicator(
-                core.zh,
+                label(core),
                 _num(z.carbon_per_tce),
                 f"≤ {core.max} tCO₂/tce",
                 zone_rules.meets(z.carbon_per_tce, core),
@@ -445,7 +451,7 @@ def zone_indicators(z: zone_rules.ZoneFigures, previous: zone_rules.ZoneFigures 
         lv = levels["carbon_per_tce"][0]
         out.append(
             Indicator(
-                lv.zh,
+                label(lv),
                 _num(z.carbon_per_tce),
                 _("no level for a park using under 200,000 tce a year"),
                 None,
@@ -575,9 +581,10 @@ def coefficients_table(choice_file: CoefficientFile) -> dict:
     cset = parse_set(choice_file.text, choice_file.file_name or choice_file.set_id)
     return {
         "set": cset,
+        "basis": label(BASES[cset.basis]),
         "rows": [
             {
-                "carrier": c.zh,
+                "carrier": label(c),
                 "unit": c.unit,
                 "kgce": c.kgce,
                 "confirmed": c.confirmed,

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -32,6 +32,7 @@ from gaoxin.web.green.models import (
     GreenList,
     Recompute,
 )
+from gaoxin.web.platform.pages import zone_or_404, zone_query
 from gaoxin.web.registry.models import Enterprise, Zone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,10 +50,6 @@ def _zone(request, action: str = "green_view") -> tuple[Zone | None, list[Zone]]
     return chosen_zone(request.user, request.GET.get("zone") or request.POST.get("zone"))
 
 
-def _zq(zone, zones) -> str:
-    return "?" + urlencode({"zone": zone.code}) if zone is not None and zones else ""
-
-
 def _download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response.headers["Content-Disposition"] = content_disposition_header(True, filename)
@@ -60,7 +57,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 
 def _ctx(zone, zones, **extra) -> dict:
-    return {"zone": zone, "zones": zones, "zq": _zq(zone, zones), **extra}
+    return {"zone": zone, "zones": zones, "zq": zone_query(zone, zones), **extra}
 
 
 def _year(request) -> int | None:
@@ -86,9 +83,7 @@ def home(request):
 @login_required
 @require_GET
 def figures(request):
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     year = _year(request) or services.latest_year(zone)
     qs = services.annual_figures(zone, visible(request.user, Figure)).filter(year=year)
     order = request.GET.get("order", "intensity")
@@ -105,9 +100,7 @@ def figures(request):
 @login_required
 @require_GET
 def figures_export(request):
-    zone, _zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, _zones = zone_or_404(_zone(request))
     qs = visible(request.user, Figure).filter(enterprise__zone=zone)
     year = _year(request)
     if year:
@@ -206,9 +199,7 @@ def import_page(request):
 @login_required
 @require_GET
 def import_template(request):
-    zone, _zones = _zone(request, "green_import")
-    if zone is None:
-        raise Http404
+    zone, _zones = zone_or_404(_zone(request, "green_import"))
     cset, _e = services.parsed_sets(services.ensure_sets(zone))
     return _download(bulk_io.template_bytes(cset), "能耗数据-模板.xlsx")
 
@@ -231,9 +222,7 @@ def import_problems(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def sets(request):
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     choice = services.ensure_sets(zone)
     files = visible(request.user, CoefficientFile).filter(zone=zone)
     may_manage = may(request.user, "green_manage") and can_write(request.user, choice)
@@ -273,7 +262,7 @@ def sets(request):
         except services.GreenError as exc:
             error = str(exc)
         else:
-            return redirect(reverse("green:sets") + _zq(zone, zones))
+            return redirect(reverse("green:sets") + zone_query(zone, zones))
         choice = services.ensure_sets(zone)
     tables = [{"file": f, **services.coefficients_table(f)} for f in files.filter(kind="coefficients")]
     return render(
@@ -299,9 +288,7 @@ def sets(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def benchmarks(request):
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     qs = visible(request.user, Benchmark).filter(zone=zone)
     may_manage = may(request.user, "green_manage") and can_write(request.user, Benchmark(zone=zone))
     problems = []
@@ -327,7 +314,7 @@ def benchmarks(request):
                 messages.success(
                     request, _("Benchmark table imported: %(n)s products.") % {"n": out.counts["benchmarks"]}
                 )
-                return redirect(reverse("green:benchmarks") + _zq(zone, zones))
+                return redirect(reverse("green:benchmarks") + zone_query(zone, zones))
     if request.GET.get("export"):
         audit(request, "export", zone, what="green:benchmarks")
         return _download(bulk_io.benchmarks_xlsx(qs), f"能效标杆基准-{zone.code}.xlsx")
@@ -351,9 +338,7 @@ def lists(request):
             raise PermissionDenied
         published = visible(user, GreenList).select_related("zone")
         return render(request, "green/lists.html", {"published": published, "bank_view": True})
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     may_publish = may(user, "publish") and can_write(user, GreenList(zone=zone))
     year = _year(request) or services.latest_year(zone)
     data = request.POST if request.method == "POST" else request.GET

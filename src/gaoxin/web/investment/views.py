@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +24,8 @@ from gaoxin.web.investment import bulk_io, services
 from gaoxin.web.investment.forms import ImportForm, NodeFirmForm, ProjectActionForm, SettingsForm
 from gaoxin.web.investment.models import STAGE_CHOICES, Chain, ChainNode, NodeFirm, Project, TableImport
 from gaoxin.web.platform import bulk
+from gaoxin.web.platform.actions import attempt
+from gaoxin.web.platform.pages import zone_or_404, zone_query
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Zone
 
@@ -34,10 +35,6 @@ KINDS = dict(TableImport.Kind.choices)
 
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
     return chosen_zone(request.user, request.GET.get("zone"))
-
-
-def _with_zone(url: str, zone: Zone | None, zones) -> str:
-    return f"{url}?{urlencode({'zone': zone.code})}" if zones and zone is not None else url
 
 
 # --- home --------------------------------------------------------------------------------------------
@@ -104,9 +101,7 @@ def _project_filters(request, zone: Zone) -> tuple[dict, object]:
 @require_GET
 def project_list(request):
     require(request.user)
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     filters, qs = _project_filters(request, zone)
     page = paginate(request, qs)
     stalled = set(services.stalled_ids(zone, user=request.user))
@@ -184,17 +179,16 @@ def project_action(request, pk: int):
     form.is_valid()  # every field is optional text; ``on`` that does not read as a date is no date
     data = form.cleaned_data
     action = data["action"]
-    try:
-        with transaction.atomic():
-            linked = services.project_step(
-                request,
-                project,
-                action,
-                stage=data["stage"],
-                on=data["on"],
-                note=data["note"],
-                enterprise=data["enterprise"],
-            )
+    with attempt(request, services.InvestmentError):
+        linked = services.project_step(
+            request,
+            project,
+            action,
+            stage=data["stage"],
+            on=data["on"],
+            note=data["note"],
+            enterprise=data["enterprise"],
+        )
         done = {
             "advance": _("The project moved to %(stage)s.") % {"stage": services.STAGE_NAMES[project.stage]},
             "drop": _("The project was marked dropped."),
@@ -203,8 +197,6 @@ def project_action(request, pk: int):
             "unlink": _("The link to the enterprise was removed."),
         }
         messages.success(request, done[action])
-    except services.InvestmentError as exc:
-        messages.error(request, str(exc))
     return redirect("investment:project", pk=project.pk)
 
 
@@ -261,20 +253,17 @@ def node_firms(request, pk: int):
     if not can_write(request.user, NodeFirm(node=node)):
         raise PermissionDenied
     form = NodeFirmForm(request.POST)
-    try:
-        with transaction.atomic():
-            if form.removing:
-                mapping = get_object_or_404(visible(request.user, NodeFirm), pk=form.mapping_pk(), node=node)
-                services.unmap_firm(mapping, by=request)
-                messages.success(
-                    request, _("%(name)s was removed from the node.") % {"name": mapping.enterprise.name}
-                )
-            else:
-                ent = services.find_enterprise(request.user, node.chain.zone, form.data.get("enterprise", ""))
-                services.map_firm(node, ent, by=request)
-                messages.success(request, _("%(name)s was added to the node.") % {"name": ent.name})
-    except services.InvestmentError as exc:
-        messages.error(request, str(exc))
+    with attempt(request, services.InvestmentError):
+        if form.removing:
+            mapping = get_object_or_404(visible(request.user, NodeFirm), pk=form.mapping_pk(), node=node)
+            services.unmap_firm(mapping, by=request)
+            messages.success(
+                request, _("%(name)s was removed from the node.") % {"name": mapping.enterprise.name}
+            )
+        else:
+            ent = services.find_enterprise(request.user, node.chain.zone, form.data.get("enterprise", ""))
+            services.map_firm(node, ent, by=request)
+            messages.success(request, _("%(name)s was added to the node.") % {"name": ent.name})
     return redirect("investment:node", pk=node.pk)
 
 
@@ -291,7 +280,7 @@ def import_page(request):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, _("Choose the table and the file to import."))
-            return redirect(_with_zone(reverse("investment:import"), zone, zones))
+            return redirect(reverse("investment:import") + zone_query(zone, zones))
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
         if zone is None or not can_write(user, TableImport(zone=zone)):
             raise PermissionDenied
@@ -354,9 +343,7 @@ def export(request, kind: str):
     require(request.user)
     if kind not in KINDS:
         raise Http404
-    zone, _zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, _zones = zone_or_404(_zone(request))
     user = request.user
     if kind == "projects":
         _filters, qs = _project_filters(request, zone)
@@ -376,9 +363,7 @@ def export(request, kind: str):
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     require(request.user, "investment_settings")
-    zone, zones = _zone(request)
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(_zone(request))
     current = services.settings_for(zone)
     if not can_write(request.user, current):
         raise PermissionDenied
@@ -390,7 +375,7 @@ def settings_page(request):
             with transaction.atomic():
                 services.save_settings(zone, request.user, by=request, **form.values())
             messages.success(request, _("The settings were saved."))
-            return redirect(_with_zone(reverse("investment:home"), zone, zones))
+            return redirect(reverse("investment:home") + zone_query(zone, zones))
         current = services.InvestmentSettings(zone=zone, **{k: form.data.get(k, "") for k in form.fields})
     return render(
         request,

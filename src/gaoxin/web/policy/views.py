@@ -12,16 +12,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gaoxin.data.dictionary import BY_ID
 from gaoxin.policy.model import POLICIES_DIR, PolicyError
 from gaoxin.policy.model import shipped as shipped_policies
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
 from gaoxin.web.platform.actions import Refused, attempt, valid
+from gaoxin.web.platform.labels import label
+from gaoxin.web.platform.pages import zone_or_404
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.policy import bulk_io, forms, services
 from gaoxin.web.policy.models import Award, Fact, LedgerEntry, MatchRun, Objection, PaymentBatch, Policy
@@ -72,9 +74,7 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def policy_new(request, pk: int | None = None):
     require(request.user, "manage_policies")
-    zone, zones = chosen_zone(request.user, request.GET.get("zone"))
-    if zone is None:
-        raise Http404
+    zone, zones = zone_or_404(chosen_zone(request.user, request.GET.get("zone")))
     base = get_object_or_404(visible(request.user, Policy), pk=pk) if pk else None
     if base is not None:
         zone = base.zone
@@ -192,7 +192,12 @@ def policy_facts(request, pk: int):
         .annotate(n=Count("id"))
     }
     years = sorted({y for _n, y in stored}, reverse=True)[:5]
-    rows = [{"input": i, "counts": [stored.get((i.id, y), 0) for y in years]} for i in inputs]
+    rows = [
+        # a department fact that is a dictionary field has its English name there; a policy's own input
+        # has only the Chinese its file gives
+        {"input": i, "name": label(BY_ID.get(i.id, i)), "counts": [stored.get((i.id, y), 0) for y in years]}
+        for i in inputs
+    ]
     refused = outcome is not None and not outcome.ok
     return render(
         request,
