@@ -266,3 +266,11 @@ def test_the_page_shows_what_drives_the_ranking(bench):
     assert b.drivers[0]["width"] == 100.0 and all(0 <= d["width"] <= 100 for d in b.drivers)
     body = p.client("zone_admin").get(f"/benchmark/?table={bench.table.pk}").content.decode()
     assert 'id="drivers"' in body and b.drivers[0]["name"] in body
+
+
+@pytest.mark.parametrize("year", ["-1", "0", "99999", "1e999", "abc"])
+def test_a_year_out_of_range_is_no_year_not_a_server_error(bench, year):
+    """Found by bench/probe.py: ``?year=-1`` reached ``datetime.date`` (500)."""
+    client = bench.platform.client("zone_admin")
+    for page in ("/benchmark/contributions/?indicator=rd_intensity&year=", "/benchmark/?year="):
+        assert client.get(page + year).status_code == 200, page

@@ -30,7 +30,7 @@ from gaoxin.web.benchmark.models import FactsImport, PeerTable, ZoneFacts
 from gaoxin.web.platform.bulk import error_report, file_bytes
 from gaoxin.web.platform.labels import label
 from gaoxin.web.platform.pages import zone_or_404, zone_query
-from gaoxin.web.platform.views import download, int_or_none, require
+from gaoxin.web.platform.views import download, int_or_none, require, year_or_none
 from gaoxin.web.registry.models import Zone
 
 DEFAULT_YEAR = 2025
@@ -46,7 +46,7 @@ def visible_facts_years(zone) -> list[int]:
 
 
 def _year(request, zone) -> int:
-    year = int_or_none(request.GET.get("year") or request.POST.get("year"))
+    year = year_or_none(request.GET.get("year") or request.POST.get("year"))
     if year is not None:
         return year
     years = visible_facts_years(zone) if zone is not None else []

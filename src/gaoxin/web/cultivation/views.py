@@ -23,7 +23,7 @@ from gaoxin.web.cultivation import bulk_io, services
 from gaoxin.web.cultivation.forms import LadderSettingsForm, readable
 from gaoxin.web.cultivation.models import LadderEntry, LadderRun, LadderSettings
 from gaoxin.web.platform.pages import zone_or_404
-from gaoxin.web.platform.views import download, int_or_none, paginate, require
+from gaoxin.web.platform.views import download, int_or_none, paginate, require, year_or_none
 from gaoxin.web.registry.models import AnnualReport, Qualification, Zone
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -205,7 +205,7 @@ def runs(request):
         if zone is None or not can_write(user, zone):
             raise PermissionDenied
         query = f"?{_zone_query(zone, zones)}" if zones else ""
-        year = int_or_none(request.POST.get("year"))
+        year = year_or_none(request.POST.get("year"))
         if year is None or year not in _years(user, zone):
             messages.error(request, _("Choose a year the zone has annual reports for."))
             return redirect(reverse("cultivation:home") + query)

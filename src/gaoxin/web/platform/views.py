@@ -48,3 +48,13 @@ def int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+YEARS = range(1900, 2101)  # the data years a page may be asked for; others are no year at all
+
+
+def year_or_none(value) -> int | None:
+    """``value`` as a data year (1900–2100), or None when it is missing, not a number or out of range
+    (``?year=-1`` must not reach ``datetime.date``)."""
+    year = int_or_none(value)
+    return year if year in YEARS else None
