@@ -88,9 +88,10 @@ class Sheet:
 # reason) and the count of all problems are three outputs of one plan, collected together
 # (``pl.collect_all`` computes their common part once). Parsing is the costly part, so the rows are
 # split in two branches by a cheap test on the raw cells: a row whose every cell is already in canonical
-# form (``12.5``, ``2024-03-01``, ``true``, an enum's own value, or empty) takes the fast branch, where
-# such a column is typed directly (``cast``) and the normalisation that would change nothing (trimming,
-# full-width digits, spaces, thousands separators, currency signs) is skipped; every other row takes the
+# form (``12.5``, ``2024-03-01``, ``true``, an enum's own value, a trimmed text without control
+# characters, an upper-case code, or empty) takes the fast branch, where such a column is typed directly
+# (``cast``) and the normalisation that would change nothing (trimming, lower-casing, full-width digits,
+# spaces, thousands separators, currency signs) is skipped; every other row takes the
 # full ``cells`` parsers. The branches are merged back in row order (``merge_sorted``). Each fast
 # expression gives exactly what the full parser gives on the cells it accepts (tests/io/
 # test_validate_differential.py holds the two equal against the legacy implementation).
@@ -98,26 +99,26 @@ class Sheet:
 _USCC_LUT = np.full(256, 255, dtype=np.uint8)  # byte → value in the USCC alphabet; 255 = not allowed
 for _i, _c in enumerate(uscc.ALPHABET):
     _USCC_LUT[ord(_c)] = _i
-_USCC_WEIGHTS = np.array(uscc.WEIGHTS, dtype=np.int64)
-_NOT_A_CODE = "I" * 18  # stands in for a cell that is not 18 bytes long: I is not in the alphabet
 
 
 def _checksum(codes: pl.Series) -> pl.Series:
-    """Per 18-byte code (an Array[UInt8, 18] series): every byte in the alphabet and the check digit right."""
-    if codes.len() == 0:
-        return pl.Series(codes.name, [], dtype=pl.Boolean)
-    v = _USCC_LUT[codes.to_numpy()]
-    total = v[:, :17].astype(np.int64) @ _USCC_WEIGHTS
-    ok = (v < 31).all(axis=1) & (((31 - total % 31) % 31) == v[:, 17])
-    return pl.Series(codes.name, ok, dtype=pl.Boolean)
+    """Per code (a String series): 18 bytes, every byte in the alphabet and the check digit right."""
+    out = np.zeros(codes.len(), dtype=bool)
+    eighteen = (codes.str.len_bytes() == 18).fill_null(False)
+    if eighteen.any():
+        fixed = codes.filter(eighteen).cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, 18))
+        v = np.ascontiguousarray(np.take(_USCC_LUT, fixed.to_numpy()).T)  # one row per position
+        total = np.zeros(v.shape[1], dtype=np.int32)
+        for position, weight in enumerate(uscc.WEIGHTS):  # 17 passes over contiguous bytes
+            total += v[position].astype(np.int32) * weight
+        out[eighteen.to_numpy()] = (v.max(axis=0) < 31) & (((31 - total % 31) % 31) == v[17])
+    return pl.Series(codes.name, out, dtype=pl.Boolean)
 
 
 def uscc_ok(code: pl.Expr) -> pl.Expr:
     """GB 32100-2015 validity of an upper-cased code, vectorised (cf. ``uscc.problem``): 18 characters of
     the alphabet (all ASCII, so 18 bytes) whose check character is right; false for null."""
-    fixed = pl.when(code.str.len_bytes() == 18).then(code).otherwise(pl.lit(_NOT_A_CODE))
-    as_bytes = fixed.cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, 18))
-    return as_bytes.map_batches(_checksum, return_dtype=pl.Boolean)
+    return code.map_batches(_checksum, return_dtype=pl.Boolean)
 
 
 def _fmt(v: object) -> str:
@@ -233,7 +234,28 @@ def _fast(h: Header, r: pl.Expr) -> _Fast | None:
             r.is_null() | r.is_in(_fixed_points(choices)),
             r.replace_strict(choices, default=None, return_dtype=pl.Utf8),
         )
+    if f.type == "text":
+        # A cell that trimming, the missing markers, the formula guard and ``cells.text`` leave as it is:
+        # no white space at either end (so no formula is exposed), no control character, not too long.
+        # For industry and uscc also already upper-case and of the code's shape (no marker has it).
+        if f.id == "industry":
+            canonical = r.str.contains(_INDUSTRY)
+        elif f.id == "uscc":
+            canonical = r.str.contains(_UPPER_CODE)
+        else:
+            longest = cells.TEXT_MAX.get(f.id, cells.TEXT_MAX_DEFAULT)
+            canonical = (
+                ~r.str.contains(_UNTRIMMED_OR_CONTROL)
+                & (r.str.len_chars() <= longest)
+                & ~r.is_in(_MISSING_SPELLINGS)
+            )
+        return _Fast(r.is_null() | canonical, r)
     return None
+
+
+_INDUSTRY = r"^([A-T]?\d{2,4}|[A-T])$"  # as cells.text checks it (\d: any Unicode digit, as there)
+_UPPER_CODE = r"^[0-9A-Z]{18}$"
+_UNTRIMMED_OR_CONTROL = r"^\s|\s$|[\x00-\x1f\x7f]"
 
 
 def _failed(src: pl.Expr, out: pl.Expr, reason: str) -> pl.Expr:
