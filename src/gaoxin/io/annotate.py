@@ -170,9 +170,9 @@ def _marks(sheets: list[tuple[str, Grid]], problems: list[Problem], single: bool
 
 
 def _write(path: Path, sheets: list[tuple[str, Grid]], marks: dict) -> None:
-    import xlsxwriter
+    from gaoxin.io import safe
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    wb = safe.workbook(str(path), {"constant_memory": True})  # every writer goes through gaoxin.io.safe
     bad = wb.add_format({"bg_color": FILL, "font_color": FONT})
     bad_date = wb.add_format({"bg_color": FILL, "font_color": FONT, "num_format": "yyyy-mm-dd"})
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
