@@ -7,6 +7,13 @@
 2. **Pages**: one score run of the zone on ``national-2024``, then the ranking page (several filters and
    pages) and the enterprise profile page (random firms), each requested N times with Django's test
    Client as a zone administrator: server time (median, p95) and SQL queries per page.
+   **Every page of every role** (``page_list``): the apps' own data are made by the steps of ``gaoxin
+   demo`` (``platform.demo.DEMO_STEPS``: ladder, consents, loans, projects and chains, targets,
+   policies, carriers, green, benchmark, supervision) for the largest zone, then each page type —
+   dashboard, lists, ranking, profile, runs, compare, imports, audit, cultivation, finance, consent,
+   investment, command, report, the API's list endpoints — is requested by a signed-in user of its role
+   (zone administrator, clerk, platform/security/audit administrator, supervisor, bank, enterprise):
+   p50/p95 server time and SQL queries. A page that fails or is refused is reported, not timed.
 3. **Load** (PostgreSQL only): the app under gunicorn (2 and 3 sync workers) on 127.0.0.1, an open-loop
    load of signed-in readers (half ranking pages, half profiles) at rising request rates, each rate
    held for a fixed time; latency is counted from the moment a request was due, so a server that falls
@@ -70,7 +77,9 @@ def _pct(values: list[float], q: float) -> float:
 # --- one database phase, in its own process ----------------------------------------------------------
 
 
-def phase(firms: int, zones: int, requests: int, sessions: int) -> dict:
+def phase(
+    firms: int, zones: int, requests: int, sessions: int, every: bool = True, every_requests: int = 20
+) -> dict:
     """Import, score, time the pages (Django must be configured by the environment)."""
     import django
 
@@ -209,6 +218,16 @@ def phase(firms: int, zones: int, requests: int, sessions: int) -> dict:
         _log(f"{connection.vendor}: {name}: median {pages[name]['median_ms']:.1f} ms, {max(queries)} queries")
     out["pages"] = pages
 
+    if every:
+        t = time.perf_counter()
+        users = populate_apps(data, all_zones, zone, run, admin, zone_admin)
+        out["populate_s"] = time.perf_counter() - t
+        _log(f"{connection.vendor}: every app's demo data in {out['populate_s']:.1f}s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        out["every"] = time_every_page(users, zone, run, every_requests, rng)
+
     # Sessions and URLs for the load generator (PostgreSQL phase).
     cookies = []
     for _ in range(sessions):
@@ -222,6 +241,266 @@ def phase(firms: int, zones: int, requests: int, sessions: int) -> dict:
         "profile": [variants["profile"]() for _ in range(300)],
     }
     return out
+
+
+# --- every page of every role ------------------------------------------------------------------------
+
+
+def populate_apps(data, all_zones: dict, zone, run, admin, zone_admin) -> dict:
+    """The apps' own data, made by the same steps as ``gaoxin demo`` (``platform.demo.DEMO_STEPS``):
+    the ladder, consents, loans, projects and chains, targets, policies, … of the timed zone (the
+    largest), and the accounts of every role. Returns the users by role."""
+    import importlib
+
+    from gaoxin.scoring import load_model
+    from gaoxin.web.accounts.models import Bank, Role, User
+    from gaoxin.web.credit.models import ScoreRun
+    from gaoxin.web.credit.services import run_scores
+    from gaoxin.web.platform import demo
+
+    # A second run of the zone, so that the comparison page has two runs to compare.
+    run_scores(zone, YEAR, load_model(MODEL), zone_admin)
+    bank = Bank.objects.create(code=demo.BANK[0], name=demo.BANK[1])
+    make = User.objects.create_user
+    clerk = make("clerk", password="bench-password-1", role=Role.CLERK, zone=zone)
+    bank_user = make("bank", password="bench-password-1", role=Role.BANK, bank=bank)
+    published = demo.publish_demo_list(run, bank, zone_admin)
+    entries = list(published.entries.select_related("enterprise").order_by("position"))
+    firm = entries[len(entries) // 2].enterprise
+    firm_user = make("firm", password="bench-password-1", role=Role.ENTERPRISE, enterprise=firm)
+    zones = [zone] + [z for z in all_zones.values() if z != zone]
+    runs = [ScoreRun.objects.filter(zone=z).latest("pk") for z in zones]
+    ctx = demo.DemoContext(
+        data_dir=WORK,
+        year=YEAR,
+        data=data,
+        zones=zones,
+        bank=bank,
+        users={
+            "admin": admin,
+            "zone_admin": zone_admin,
+            "clerk": clerk,
+            "bank": bank_user,
+            "firm": firm_user,
+        },
+        runs=runs,
+        published=published,
+        firm=firm,
+        say=lambda _msg: None,
+    )
+    for step in demo.DEMO_STEPS:
+        t = time.perf_counter()
+        importlib.import_module(step).populate(ctx)
+        _log(f"  {step}: {time.perf_counter() - t:.1f}s")
+    return {
+        "platform_admin": admin,
+        "zone_admin": zone_admin,
+        "clerk": clerk,
+        "bank": bank_user,
+        "enterprise": firm_user,
+        "supervisor": ctx.users["province"],
+        "audit_admin": ctx.users["auditor"],
+        "security_admin": ctx.users["security"],
+    }
+
+
+def page_list(zone, run, users: dict, rng: random.Random) -> list[tuple[str, str, object]]:
+    """(role, page, url or a function giving one) for every page type a role opens, in the timed zone.
+
+    An object a detail page needs is the first (or a random) one of the zone; a page whose object the
+    demo steps did not make is left out (and said so in the output)."""
+    from django.urls import reverse
+
+    from gaoxin.web.command.models import Target
+    from gaoxin.web.consent.models import Consent, live_q
+    from gaoxin.web.credit.models import PublishedList, ScoreRun
+    from gaoxin.web.cultivation.models import LadderRun
+    from gaoxin.web.finance.models import Application, Product
+    from gaoxin.web.investment.models import ChainNode, Project
+    from gaoxin.web.policy.models import MatchRun, Policy
+    from gaoxin.web.registry.models import Enterprise, ImportBatch
+
+    def first(qs):
+        obj = qs.order_by("pk").first()
+        return None if obj is None else obj.pk
+
+    pks = list(Enterprise.objects.filter(zone=zone).values_list("pk", flat=True))
+    firm = users["enterprise"].enterprise_id
+    runs = list(ScoreRun.objects.filter(zone=zone).order_by("pk").values_list("pk", flat=True))
+    ids = {
+        "import": first(ImportBatch.objects.filter(zone=zone)),
+        "list": first(PublishedList.objects.filter(run__zone=zone)),
+        "ladder_run": first(LadderRun.objects.filter(zone=zone)),
+        "product": first(Product.objects.filter(zone=zone)),
+        "application": first(Application.objects.filter(product__zone=zone)),
+        "project": first(Project.objects.filter(zone=zone)),
+        "node": first(ChainNode.objects.filter(chain__zone=zone)),
+        "target": first(Target.objects.filter(zone=zone)),
+        "policy": first(Policy.objects.filter(zone=zone)),
+        "policy_run": first(MatchRun.objects.filter(zone=zone)),
+    }
+    consented = (
+        Consent.objects.filter(live_q(), bank_id=users["bank"].bank_id)
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", flat=True)
+        .first()
+    )
+
+    def r(name, *args):
+        return reverse(name, args=args)
+
+    def profile():
+        return r("registry:enterprise", rng.choice(pks))
+
+    za, pa, bank, ent = "zone_admin", "platform_admin", "bank", "enterprise"
+    pages: list[tuple[str, str, object]] = [
+        # the registry
+        (za, "registry dashboard", r("registry:dashboard")),
+        (pa, "registry dashboard (all zones)", r("registry:dashboard")),
+        ("clerk", "registry dashboard", r("registry:dashboard")),
+        (za, "enterprise list", r("registry:enterprises")),
+        (za, "enterprise list, filtered", r("registry:enterprises") + "?stage=growth&q=科技"),
+        (pa, "enterprise list (all zones)", r("registry:enterprises")),
+        (za, "enterprise profile", profile),
+        (za, "imports", r("registry:imports")),
+        (za, "import detail", ids["import"] and r("registry:import_detail", ids["import"])),
+        (za, "corrections", r("registry:corrections")),
+        (pa, "departments", r("registry:departments")),
+        (ent, "my enterprise", r("registry:my_enterprise")),
+        # credit
+        (za, "ranking", r("credit:ranking")),
+        (za, "runs", r("credit:runs")),
+        (za, "run detail", r("credit:run", run.pk)),
+        (za, "compare runs", r("credit:compare") + f"?a={runs[0]}&b={runs[-1]}"),
+        (za, "models", r("credit:models")),
+        (za, "lists", r("credit:lists")),
+        (za, "list detail", ids["list"] and r("credit:list", ids["list"])),
+        (bank, "bank lists", r("credit:bank_lists")),
+        (bank, "bank list detail", ids["list"] and r("credit:bank_list", ids["list"])),
+        # cultivation
+        (za, "cultivation home", r("cultivation:home")),
+        (za, "cultivation tier", r("cultivation:tier", "hightech")),
+        (za, "cultivation runs", r("cultivation:runs")),
+        (za, "cultivation run", ids["ladder_run"] and r("cultivation:run", ids["ladder_run"])),
+        (za, "cultivation settings", r("cultivation:settings")),
+        # consent
+        (ent, "my consents", r("consent:mine")),
+        (bank, "consented profiles", r("consent:bank_profiles")),
+        (bank, "consented profile", consented and r("consent:bank_profile", consented)),
+        # finance
+        (za, "finance overview", r("finance:overview")),
+        (za, "finance products", r("finance:products")),
+        (za, "finance product", ids["product"] and r("finance:product", ids["product"])),
+        (bank, "finance workspace", r("finance:workspace")),
+        (bank, "finance application", ids["application"] and r("finance:application", ids["application"])),
+        (ent, "my financing", r("finance:my_financing")),
+        # investment
+        (za, "investment home", r("investment:home")),
+        (za, "investment projects", r("investment:projects")),
+        (za, "investment project", ids["project"] and r("investment:project", ids["project"])),
+        (za, "investment chains", r("investment:chains")),
+        (za, "investment chain node", ids["node"] and r("investment:node", ids["node"])),
+        (za, "investment imports", r("investment:import")),
+        # command
+        (za, "command centre", r("command:home")),
+        (za, "command targets", r("command:targets")),
+        (za, "command target", ids["target"] and r("command:target", ids["target"])),
+        (za, "command talents", r("command:talents")),
+        (za, "command platforms", r("command:platforms")),
+        (za, "command plans", r("command:plans")),
+        (za, "command tables", r("command:tables")),
+        (za, "command monthly report", r("command:report")),
+        # policy, carriers, green, benchmark, supervision
+        (za, "policies", r("policy:home")),
+        (za, "policy", ids["policy"] and r("policy:policy", ids["policy"])),
+        (za, "policy run", ids["policy_run"] and r("policy:run", ids["policy_run"])),
+        (za, "policy ledger", r("policy:ledger")),
+        (ent, "my awards", r("policy:mine")),
+        (za, "carriers", r("carriers:home")),
+        (za, "green", r("green:home")),
+        (za, "benchmark", r("benchmark:home")),
+        ("supervisor", "supervision", r("supervision:home")),
+        # accounts
+        ("audit_admin", "audit log", r("accounts:audit")),
+        ("security_admin", "users", r("accounts:users")),
+        (pa, "zones", r("accounts:zones")),
+        # the API's list endpoints
+        (za, "API enterprises", "/api/enterprises"),
+        (za, "API runs", "/api/runs"),
+        (za, "API run scores", f"/api/runs/{run.pk}/scores"),
+        (za, "API cultivation runs", "/api/cultivation/runs"),
+        (za, "API cultivation tier counts", "/api/cultivation/tier-counts"),
+        (za, "API finance products", "/api/finance/products"),
+        (za, "API finance applications", "/api/finance/applications"),
+        (za, "API finance statistics", "/api/finance/statistics"),
+        (za, "API investment projects", "/api/investment/projects"),
+        (za, "API investment funnel", "/api/investment/funnel"),
+        (za, "API command targets", "/api/command/targets"),
+        (za, "API command tasks", "/api/command/tasks"),
+        (za, "API policy awards", "/api/policy/awards"),
+        (bank, "API lists", "/api/lists"),
+        (bank, "API consent profiles", "/api/consent/profiles"),
+        (ent, "API my enterprise's scores", f"/api/enterprises/{firm}/scores"),
+    ]
+    return pages
+
+
+def time_every_page(users: dict, zone, run, requests: int, rng: random.Random) -> dict:
+    """Server time and SQL queries of every page of ``page_list``, each requested ``requests`` times by
+    a signed-in user of its role (Django test Client, as the ranking pages above)."""
+    import logging
+
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    # a failing page is recorded in the results; its traceback would only fill the output
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+    clients = {}
+    for role, user in users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    results = {}
+    for role, name, url in page_list(zone, run, users, rng):
+        key = f"{role}: {name}"
+        if not url:
+            results[key] = {"skipped": "no such object in the demo data"}
+            continue
+        get = url if callable(url) else (lambda u=url: u)
+        client = clients[role]
+        try:  # other work on the checkout may break a page for a while: say so, time the rest
+            status = client.get(get()).status_code
+        except Exception as exc:
+            results[key] = {"skipped": f"error {type(exc).__name__}", "url": get()}
+            _log(f"{connection.vendor}: {key}: {type(exc).__name__}: {exc}")
+            continue
+        if status != 200:
+            results[key] = {"skipped": f"HTTP {status}", "url": get()}
+            _log(f"{connection.vendor}: {key}: HTTP {status} ({get()})")
+            continue
+        client.get(get())
+        times, queries = [], []
+        for _ in range(requests):
+            target = get()
+            reset_queries()
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                client.get(target)
+                times.append((time.perf_counter() - t) * 1000)
+            queries.append(len(ctx.captured_queries))
+        results[key] = {
+            "url": get() if not callable(url) else "(random firm)",
+            "n": requests,
+            "median_ms": statistics.median(times),
+            "p95_ms": _pct(times, 0.95),
+            "queries": max(queries),
+            "queries_min": min(queries),
+        }
+        _log(
+            f"{connection.vendor}: {key}: median {results[key]['median_ms']:.0f} p95 "
+            f"{results[key]['p95_ms']:.0f} ms, {max(queries)} queries"
+        )
+    return results
 
 
 # --- load: gunicorn and an open-loop generator on 127.0.0.1 ------------------------------------------
@@ -389,7 +668,9 @@ def _run_phase(env: dict, args, sessions: int) -> dict:
         str(args.requests),
         "--sessions",
         str(sessions),
-    ]
+        "--every-requests",
+        str(args.every_requests),
+    ] + (["--no-every"] if args.no_every else [])
     subprocess.run(cmd, env=env, cwd=ROOT, check=True)
     return json.loads(out.read_text())
 
@@ -423,12 +704,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=15.0, help="how long each load rate is held")
     p.add_argument("--workers", default="2,3", help="gunicorn worker counts to measure")
     p.add_argument("--no-write", action="store_true", help="print the section, leave results.md alone")
+    p.add_argument("--every-requests", type=int, default=20, help="timed requests per page of every role")
+    p.add_argument("--no-every", action="store_true", help="only the ranking and profile pages")
+    p.add_argument("--no-load", action="store_true", help="skip gunicorn and the concurrent readers")
+    p.add_argument("--no-sqlite", action="store_true", help="skip the SQLite phase")
     p.add_argument("--phase", help=argparse.SUPPRESS)
     p.add_argument("--sessions", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
 
     if args.phase:  # the child: one database
-        result = phase(args.firms, args.zones, args.requests, args.sessions)
+        result = phase(
+            args.firms, args.zones, args.requests, args.sessions, not args.no_every, args.every_requests
+        )
         Path(args.phase).write_text(json.dumps(result))
         return 0
 
@@ -445,10 +732,11 @@ def main(argv: list[str] | None = None) -> int:
     sqlite = WORK / "bench.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
-    _log(f"SQLite phase: {args.firms} firms")
-    results["sqlite"] = _run_phase(
-        base | {"DATABASE_URL": f"sqlite:///{sqlite}", "GAOXIN_BENCH_DB": "sqlite"}, args, 0
-    )
+    if not args.no_sqlite:
+        _log(f"SQLite phase: {args.firms} firms")
+        results["sqlite"] = _run_phase(
+            base | {"DATABASE_URL": f"sqlite:///{sqlite}", "GAOXIN_BENCH_DB": "sqlite"}, args, 0
+        )
 
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
@@ -468,12 +756,13 @@ def main(argv: list[str] | None = None) -> int:
             "ranking pages": results["postgres"]["load_urls"]["ranking"],
             "profile pages": results["postgres"]["load_urls"]["profile"],
         }
-        results["load"] = [
-            load_test(pg_env, int(w), mix, sessions, urls, args.seconds)
-            for w in args.workers.split(",")
-            if w
-            for mix, urls in mixes.items()
-        ]
+        if not args.no_load:
+            results["load"] = [
+                load_test(pg_env, int(w), mix, sessions, urls, args.seconds)
+                for w in args.workers.split(",")
+                if w
+                for mix, urls in mixes.items()
+            ]
         _pg_admin(url, f'DROP DATABASE IF EXISTS "{bench_db}"')
     else:
         _log("no DATABASE_URL=postgres://…: the PostgreSQL and gunicorn parts are skipped")
@@ -550,6 +839,8 @@ def render(args, facts: dict, results: dict) -> str:
         )
         q = sorted({results[d]["pages"][name]["queries"] for d in dbs})
         lines.append(f"| {name} | {cells} | {' / '.join(map(str, q))} |")
+    if any("every" in results[d] for d in dbs):
+        lines += render_every(args, results, dbs, label)
     if "load" in results:
         lines += [
             "",
@@ -578,6 +869,47 @@ def render(args, facts: dict, results: dict) -> str:
             + "."
         )
     return "\n".join(lines) + "\n"
+
+
+LIMIT_MS = 200.0
+STRETCH_MS = 100.0
+
+
+def render_every(args, results: dict, dbs: list[str], label: dict) -> list[str]:
+    """The table of every page of every role: p50/p95 per database, queries, against 200 ms."""
+    every = {d: results[d].get("every", {}) for d in dbs}
+    first = results[dbs[0]]
+    names = list(dict.fromkeys(k for d in dbs for k in every[d]))
+    lines = [
+        "",
+        f"#### Every page of every role: server time over {args.every_requests} requests each "
+        f"(Django test Client; {first['zone_firms']:,} firms in the timed zone, {first['firms']:,} in all)",
+        "",
+        "The apps' data are made by the steps of `gaoxin demo` (`platform.demo.DEMO_STEPS`) for the largest "
+        "zone; a platform administrator and a supervisor see all zones. ✓ = p95 < 200 ms on every "
+        "database measured, ✓✓ = < 100 ms (the stretch goal), ✗ = not.",
+        "",
+        "| role: page | "
+        + " | ".join(f"{label[d]} p50 ms | {label[d]} p95 ms" for d in dbs)
+        + " | queries | < 200 ms |",
+        "|---|" + "---:|---:|" * len(dbs) + "---:|:---:|",
+    ]
+    slow = []
+    for name in names:
+        rows = [every[d].get(name, {}) for d in dbs]
+        if any("skipped" in r or not r for r in rows):
+            why = next((r.get("skipped", "not measured") for r in rows if "skipped" in r or not r), "")
+            lines.append(f"| {name} | " + " | ".join("–" for _ in range(2 * len(dbs))) + f" | – | ({why}) |")
+            continue
+        cells = " | ".join(f"{r['median_ms']:.0f} | {r['p95_ms']:.0f}" for r in rows)
+        q = sorted({r["queries"] for r in rows})
+        worst = max(r["p95_ms"] for r in rows)
+        mark = "✓✓" if worst < STRETCH_MS else "✓" if worst < LIMIT_MS else "✗"
+        if worst >= LIMIT_MS:
+            slow.append(name)
+        lines.append(f"| {name} | {cells} | {' / '.join(map(str, q))} | {mark} |")
+    lines += ["", f"**Over 200 ms (p95) on some database:** {', '.join(slow) if slow else 'none'}."]
+    return lines
 
 
 def write_results(text: str) -> None:

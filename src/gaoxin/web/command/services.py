@@ -483,10 +483,12 @@ def investment_summary(
     except ImportError:
         return None
     on = on or today()
-    f = inv.funnel(zone, on=on, user=user)
-    stalled = inv.stalled_projects(zone, on=on, user=user)
-    maps = inv.chain_maps(zone, user=user)
-    gaps = inv.chain_gaps(zone, user=user)
+    cfg = inv.settings_for(zone)
+    # the projects read once for the funnel now and (with a month) at its two ends
+    dates = [on] if month is None else [on, previous_month(month).end, month.end]
+    f, *ends = inv.funnels(zone, dates, user=user)
+    stalled = inv.stalled_projects(zone, on=on, user=user, cfg=cfg)
+    maps, gaps = inv.chain_overview(zone, user=user, cfg=cfg)
     names = inv.STAGE_NAMES
     stages = [
         {
@@ -512,9 +514,7 @@ def investment_summary(
         "gap_count": len(gaps),
     }
     if month is not None:
-        end = month.end
-        before = inv.funnel(zone, on=previous_month(month).end, user=user).reached
-        now = inv.funnel(zone, on=end, user=user).reached
+        before, now = ends[0].reached, ends[1].reached
         out["month"] = {
             "signed": max(now.get("signed", 0) - before.get("signed", 0), 0),
             "started": max(now.get("started", 0) - before.get("started", 0), 0),

@@ -294,11 +294,15 @@ def bank_choices(user) -> list[Bank]:
 
 
 def bank_consents(user):
-    """The consents live now to the bank user's bank, with their firms (for the bank's list)."""
+    """The consents live now to the bank user's bank, with their firms (for the bank's list).
+
+    A firm with a consent live now to the bank is one the bank sees (this app's grant of
+    ``registry.Enterprise`` in ``scopes.py``), so the list is not intersected again with every firm the
+    bank sees: that subquery reads the whole register (listed, consented, green- and region-listed
+    firms) on every page and grew with the nation's firms; ``visible(user, Consent)`` keeps the scope."""
     return (
         visible(user, Consent)
         .filter(live_q(), bank_id=user.bank_id)
-        .filter(enterprise__in=visible(user, Enterprise))
         .select_related("enterprise", "enterprise__zone")
         .order_by("enterprise__name", "enterprise_id", "-expires_at")
     )

@@ -2,6 +2,16 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def run_done(job) -> str | None:
+    """Asked by ``platform.jobs.fail_abandoned`` of a "ladder_run" job a dead worker left: had the
+    assessment been computed and committed all the same?"""
+    from gaoxin.web.cultivation.models import LadderRun
+
+    if not LadderRun.objects.filter(job=job.pk, status=LadderRun.Status.DONE).exists():
+        return None
+    return "工作进程中断，但评估已完成 / the worker stopped, but the ladder run had finished"
+
+
 class CultivationConfig(AppConfig):
     name = "gaoxin.web.cultivation"
     label = "cultivation"
@@ -9,3 +19,6 @@ class CultivationConfig(AppConfig):
 
     def ready(self):
         from gaoxin.web.cultivation import scopes  # noqa: F401  (registers this app's scoping rules)
+        from gaoxin.web.platform import jobs
+
+        jobs.settled_by("ladder_run", "gaoxin.web.cultivation.apps:run_done")

@@ -91,4 +91,6 @@ class LadderEntry(models.Model):
         indexes = [
             models.Index(fields=["run", "tier", "status_order", "distance"]),
             models.Index(fields=["enterprise", "run"]),
+            # the counts per tier and status of a run (status_counts) read this index alone
+            models.Index(fields=["run", "tier", "status"], name="ladder_entry_counts"),
         ]

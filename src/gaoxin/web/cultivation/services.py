@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import yaml
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.command import targets
 from gaoxin.data import safe_yaml
@@ -34,6 +35,7 @@ from gaoxin.io.runinfo import code_version
 from gaoxin.web.accounts.scoping import audit
 from gaoxin.web.cultivation.models import STATUS_ORDER, LadderEntry, LadderRun, LadderSettings
 from gaoxin.web.platform import jobs
+from gaoxin.web.platform.labels import english, qualification
 from gaoxin.web.platform.models import Job
 from gaoxin.web.registry.models import Enterprise, Qualification, Zone
 
@@ -43,16 +45,6 @@ YEARS_READ = 5  # report years before the assessed year the rules may read (3-ye
 TREND_YEARS = 6
 
 TIERS: tuple[str, ...] = tuple(QUALIFICATION_KINDS)  # ladder order (= gaoxin.cultivation.TIERS)
-TIER_NAMES_EN = {
-    "tech_sme": gettext_lazy("Tech-based SME"),
-    "hightech": gettext_lazy("High-tech enterprise"),
-    "innovative_sme": gettext_lazy("Innovative SME"),
-    "specialized_sme": gettext_lazy("Specialised and innovative SME"),
-    "little_giant": gettext_lazy("Little giant"),
-    "gazelle": gettext_lazy("Gazelle enterprise"),
-    "unicorn": gettext_lazy("Unicorn enterprise"),
-    "leading": gettext_lazy("Leading tech enterprise"),
-}
 STATUS_LABELS = {
     "holds": gettext_lazy("holds"),
     "qualifies": gettext_lazy("qualifies"),
@@ -82,15 +74,9 @@ NUMBER_LABELS = {
 RATIO_NUMBERS = {"rd_ratio_3y", "rd_threshold"}
 
 
-def english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def tier_name(tier: str) -> str:
-    """A tier in the reader's language (Chinese names from the data dictionary)."""
-    if english() and tier in TIER_NAMES_EN:
-        return str(TIER_NAMES_EN[tier])
-    return QUALIFICATION_KINDS.get(tier, tier)
+    """A tier in the reader's language (both names from the data dictionary)."""
+    return qualification(tier)
 
 
 def status_label(status: str) -> str:
@@ -126,15 +112,17 @@ def tier_counts(
     if not years:
         return {}
     qs = Qualification.objects.all() if qualifications is None else qualifications
-    qs = qs.filter(enterprise__zone=zone).order_by()
+    # Grouped by kind, one count per year (not one per year × tier over every row): each row is
+    # counted in its own kind's group only, and rows valid at none of the year-ends are left out.
+    first, last = dt.date(years[0], 12, 31), dt.date(years[-1], 12, 31)
+    qs = qs.filter(enterprise__zone=zone, kind__in=TIERS, valid_from__lte=last, valid_to__gte=first)
     aggregates = {}
     for y in years:
         end = dt.date(y, 12, 31)
         held = Q(valid_from__lte=end, valid_to__gte=end)
-        for tier in TIERS:
-            aggregates[f"n_{y}_{tier}"] = Count("enterprise", distinct=True, filter=held & Q(kind=tier))
-    found = qs.aggregate(**aggregates)
-    return {y: {tier: found[f"n_{y}_{tier}"] or 0 for tier in TIERS} for y in years}
+        aggregates[f"n_{y}"] = Count("enterprise", distinct=True, filter=held)
+    found = {row["kind"]: row for row in qs.order_by().values("kind").annotate(**aggregates)}
+    return {y: {tier: found.get(tier, {}).get(f"n_{y}") or 0 for tier in TIERS} for y in years}
 
 
 def last_complete_year() -> int:
@@ -443,12 +431,35 @@ def latest_run(runs: QuerySet, zone: Zone) -> LadderRun | None:
 
 
 def status_counts(entries: QuerySet, run: LadderRun) -> dict[str, dict[str, int]]:
-    """tier → status → firms in ``run`` (one query)."""
-    out = {tier: dict.fromkeys(STATUS_ORDER, 0) for tier in TIERS}
+    """tier → status → firms in ``run`` (one query; none again for a finished run).
+
+    A finished run's entries never change (written once, before the run is marked done), so its
+    counts are kept per run and per scope: the key holds the run's identity (pk, finish time,
+    snapshot) and the SQL of the scoped queryset, so another scope or another run never shares them.
+    """
     rows = entries.filter(run=run).order_by().values_list("tier", "status").annotate(n=Count("id"))
-    for tier, status, n in rows:
+    try:
+        sql = str(rows.query)
+    except EmptyResultSet:  # a scope that sees nothing: no SQL to key on (and no query is made)
+        sql = None
+    if sql is not None and run.status == LadderRun.Status.DONE and run.finished is not None:
+        key = (run.pk, run.finished.isoformat(), run.snapshot_sha256, sql)
+        found = _DONE_COUNTS.get(key)
+        if found is None:
+            found = _DONE_COUNTS[key] = tuple(rows)
+            while len(_DONE_COUNTS) > DONE_COUNTS_KEPT:
+                _DONE_COUNTS.pop(next(iter(_DONE_COUNTS)))
+    else:
+        found = tuple(rows)
+    out = {tier: dict.fromkeys(STATUS_ORDER, 0) for tier in TIERS}
+    for tier, status, n in found:
         out.setdefault(tier, dict.fromkeys(STATUS_ORDER, 0))[status] = n
     return out
+
+
+# (run pk, finished, snapshot, SQL) → the rows of a finished run's counts, oldest first (bounded).
+_DONE_COUNTS: dict[tuple, tuple] = {}
+DONE_COUNTS_KEPT = 256
 
 
 def counts_table(counts: dict[int, dict[str, int]]) -> dict:

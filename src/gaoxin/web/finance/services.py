@@ -46,10 +46,12 @@ from gaoxin.finance.pools import PoolRefusal, PoolState, check_new_loan, compens
 from gaoxin.finance.products import Product as CoreProduct
 from gaoxin.finance.products import ProductError, load_product
 from gaoxin.io.display import pct  # the one display rule (half up), also for the pools' texts
+from gaoxin.scoring.model import Label
 from gaoxin.web.accounts.models import Role
 from gaoxin.web.accounts.scoping import audit, can_write, may, sees
 from gaoxin.web.credit.models import ListEntry, PublishedList, Score, ScoreRun
 from gaoxin.web.finance.models import Application, LossClaim, Match, Product, Transition
+from gaoxin.web.platform.labels import label
 from gaoxin.web.registry.models import Enterprise, Qualification, Zone
 
 BATCH = 2000
@@ -78,9 +80,9 @@ def latest_run(zone_id: int) -> ScoreRun | None:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    stages: tuple[tuple[str, str], ...]  # id, name
+    stages: tuple[tuple[str, Label], ...]  # id, name (both languages)
     grades: tuple[str, ...]  # best first
-    lists: tuple[tuple[str, str], ...]  # id, name, smallest first
+    lists: tuple[tuple[str, Label], ...]  # id, name, smallest first
 
     @property
     def stage_ids(self):
@@ -90,11 +92,20 @@ class Vocabulary:
     def list_ids(self):
         return tuple(x for x, _ in self.lists)
 
-    def stage_name(self, sid: str) -> str:
-        return dict(self.stages).get(sid, sid)
+    def stage_name(self, sid: str, chinese: bool = False) -> str:
+        """The stage's name in the reader's language (``chinese``: always Chinese, for the workbooks)."""
+        name = dict(self.stages).get(sid)
+        return sid if name is None else name.zh if chinese else label(name)
 
     def list_name(self, lid: str) -> str:
-        return dict(self.lists).get(lid, lid)
+        name = dict(self.lists).get(lid)
+        return lid if name is None else label(name)
+
+    def stage_choices(self) -> list[tuple[str, str]]:
+        return [(s, label(n)) for s, n in self.stages]
+
+    def list_choices(self) -> list[tuple[str, str]]:
+        return [(x, label(n)) for x, n in self.lists]
 
 
 @lru_cache(maxsize=32)
@@ -103,9 +114,9 @@ def _vocabulary(model_sha: str, run_pk: int | None) -> Vocabulary:
 
     model = run_model(ScoreRun.objects.get(pk=run_pk)) if run_pk else shipped_model("national-2024")
     return Vocabulary(
-        stages=tuple((s.id, s.name.zh) for s in model.stages),
+        stages=tuple((s.id, s.name) for s in model.stages),
         grades=tuple(g.grade for g in model.grades),
-        lists=tuple((x.id, x.name.zh) for x in model.lists),
+        lists=tuple((x.id, x.name) for x in model.lists),
     )
 
 
@@ -982,7 +993,7 @@ def eligible_xlsx(product: Product, matches: QuerySet, voc: Vocabulary) -> bytes
                 n,
                 m.enterprise.uscc,
                 m.enterprise.name,
-                voc.stage_name(m.stage),
+                voc.stage_name(m.stage, chinese=True),
                 round(m.total, 2),
                 m.grade,
                 m.rank,

@@ -128,6 +128,12 @@ def funnel(zone: Zone, on: dt.date | None = None, *, user=None) -> core.Funnel:
     return core.funnel(_paths(zone, user), on=on)
 
 
+def funnels(zone: Zone, dates: list[dt.date | None], *, user=None) -> list[core.Funnel]:
+    """The funnel as of each of ``dates``, the projects read once (``funnel`` for each date)."""
+    paths = _paths(zone, user)
+    return [core.funnel(paths, on=on) for on in dates]
+
+
 @dataclass
 class StalledProject:
     project: Project
@@ -489,7 +495,11 @@ def chain_maps(
     """Per chain of the zone, its node tree with each node's strength and gap flag (``chain``: that
     chain only; ``cfg``: the zone's settings if the caller has them)."""
     cfg = cfg or settings_for(zone)
-    chains, nodes, mapping, figures, project_counts = _chain_data(zone, user, chain)
+    return _maps(_chain_data(zone, user, chain), cfg)
+
+
+def _maps(data, cfg: InvestmentSettings) -> list[ChainMap]:
+    chains, nodes, mapping, figures, project_counts = data
     strengths = _strengths(nodes, mapping, figures, cfg)
     min_firms = cfg.weak_min_firms or 1
     out = []
@@ -517,8 +527,21 @@ def chain_maps(
 def chain_gaps(zone: Zone, *, user=None, cfg: InvestmentSettings | None = None) -> list[GapNode]:
     """The zone's gap nodes (no or weak local firms: the 补链 targets), chain by chain in tree order,
     each with the projects linked to it."""
-    chains, nodes, mapping, figures, _counts = _chain_data(zone, user)
-    strengths = _strengths(nodes, mapping, figures, cfg or settings_for(zone))
+    return _gaps(zone, user, _chain_data(zone, user), cfg or settings_for(zone))
+
+
+def chain_overview(
+    zone: Zone, *, user=None, cfg: InvestmentSettings | None = None
+) -> tuple[list[ChainMap], list[GapNode]]:
+    """``chain_maps`` and ``chain_gaps`` of the zone together, its chains and firms' figures read once."""
+    cfg = cfg or settings_for(zone)
+    data = _chain_data(zone, user)
+    return _maps(data, cfg), _gaps(zone, user, data, cfg)
+
+
+def _gaps(zone: Zone, user, data, cfg: InvestmentSettings) -> list[GapNode]:
+    chains, nodes, mapping, figures, _counts = data
+    strengths = _strengths(nodes, mapping, figures, cfg)
     linked: dict[int, list[Project]] = defaultdict(list)
     gap_ids = [k for k, s in strengths.items() if s.gap]
     for p in projects(zone, user=user).filter(node__in=gap_ids).order_by("stage", "name"):
