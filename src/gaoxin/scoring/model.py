@@ -7,6 +7,7 @@ faults too: a typo must never silently change a score.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -264,9 +265,18 @@ def shipped(unit: str | None = "enterprise") -> list[str]:
     """Ids of the models that ship with gaoxin that score ``unit`` (default enterprises; None: all).
 
     The default keeps every caller that scores enterprises (the platform's score runs, the baselines)
-    to the enterprise models; a zone model (``zone-eval-2021``) is asked for by ``unit="zone"``."""
+    to the enterprise models; a zone model (``zone-eval-2021``) is asked for by ``unit="zone"``.
+
+    Pages ask on every request: the files are read once per process and again only when one changes
+    (the key is every file's name and modification time)."""
+    files = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(MODELS_DIR.glob("*.yaml")))
+    return list(_shipped(unit, files))
+
+
+@functools.lru_cache(maxsize=16)
+def _shipped(unit: str | None, files: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
     out = []
-    for p in sorted(MODELS_DIR.glob("*.yaml")):
+    for p in (MODELS_DIR / name for name, _mtime in files):
         if unit is not None:
             try:
                 doc = yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -275,7 +285,7 @@ def shipped(unit: str | None = "enterprise") -> list[str]:
             if (doc.get("unit", "enterprise") if isinstance(doc, Mapping) else "enterprise") != unit:
                 continue
         out.append(p.stem)
-    return out
+    return tuple(out)
 
 
 def resolve(model: str | Path) -> Path:

@@ -39,7 +39,8 @@ from gaoxin.scoring import compare as compare_core
 from gaoxin.scoring import uncertainty as mc
 from gaoxin.scoring.engine import evaluate, output_columns, prepare, score
 from gaoxin.scoring.explain import Explanation, explain_values
-from gaoxin.scoring.model import Fault, Model, ModelError, load_model, loads, shipped
+from gaoxin.scoring.model import Fault, Model, ModelError, loads, shipped
+from gaoxin.scoring.model import resolve as resolve_model
 from gaoxin.scoring.readable import in_words
 from gaoxin.web.accounts.scoping import audit
 from gaoxin.web.credit.models import ListEntry, ModelFile, PublishedList, Score, ScoreRun
@@ -378,7 +379,8 @@ def shipped_model(model_id: str) -> Model:
     """A model that ships with gaoxin, by id (KeyError if there is none)."""
     if model_id not in shipped():
         raise KeyError(model_id)
-    return load_model(model_id)
+    path = resolve_model(model_id)
+    return parsed_model(path.read_text(encoding="utf-8"), str(path))  # parsed once per process
 
 
 def shipped_models() -> list[Model]:
