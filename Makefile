@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PORT ?= 8000
 
-.PHONY: setup msgfmt demo test test-sqlite test-pg lint format bench bench-web bench-qualify bench-assets assets clean
+.PHONY: setup msgfmt demo test test-sqlite test-pg lint format bench bench-web bench-qualify bench-province bench-assets probe assets clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -66,17 +66,33 @@ format: setup
 	$(UV) run ruff format src tests bench
 	$(UV) run ruff check --fix src tests bench
 
+# bench.e2e: `gaoxin score` on two CSV files against hand-written Polars, DuckDB and pandas, as whole
+# processes (BENCH_E2E_SIZES=500000,2000000 and BENCH_E2E_REPEAT=5 choose the sizes and runs).
 bench: setup
 	$(UV) run python -m bench.run
+	$(UV) run python -m bench.e2e
 
 # The cultivation ladder (gaoxin.cultivation.qualify) on 20,000 and 200,000 synthetic firms.
 bench-qualify: setup
 	$(UV) run python -m bench.qualify
 
-# The web platform with 100,000 firms: import throughput, page server times and queries, and
-# PostgreSQL + gunicorn under concurrent readers (needs DATABASE_URL=postgres://… for that part).
+# The web platform with 100,000 firms: import throughput, server time and queries of every page of
+# every role, and PostgreSQL + gunicorn under concurrent readers (needs DATABASE_URL=postgres://… for
+# that part). A smaller run: make bench-web BENCH_WEB_ARGS="--firms 20000 --no-load".
 bench-web: setup
-	$(UV) run python -m bench.web_bench
+	$(UV) run python -m bench.web_bench $(BENCH_WEB_ARGS)
+
+# A province through the task worker: PROVINCE_FIRMS firms in PROVINCE_ZONES zones on PostgreSQL (needs
+# DATABASE_URL=postgres://…, a role with CREATEDB); score and ladder runs by real worker processes.
+PROVINCE_FIRMS ?= 500000
+PROVINCE_ZONES ?= 50
+bench-province: setup
+	$(UV) run python -m bench.province --firms $(PROVINCE_FIRMS) --zones $(PROVINCE_ZONES)
+
+# A bounded attack probe (every role crawls, reads across tenants, posts out of scope, hostile files,
+# fuzz, export scan) on a throw-away demo; figures into bench/results.md. PROBE_ARGS="--firms 30 --no-write".
+probe: setup
+	$(UV) run python -m bench.probe $(PROBE_ARGS)
 
 # What the chart pages make the browser download and wait for, before/after (chromium, gunicorn).
 bench-assets: setup

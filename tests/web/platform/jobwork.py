@@ -26,3 +26,12 @@ def locked(progress) -> dict:
 def echo(value, progress, *, twice: bool = False) -> dict:
     progress(0.5)
     return {"value": value * 2 if twice else value}
+
+
+def audited(user_id: int, progress) -> dict:
+    """Work that writes an audit entry with a user (as a service does), not a request."""
+    from gaoxin.web.accounts.models import User
+    from gaoxin.web.accounts.scoping import audit
+
+    event = audit(User.objects.get(pk=user_id), "test_job_work")
+    return {"event": event.pk}

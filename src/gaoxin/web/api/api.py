@@ -1,4 +1,4 @@
-"""The JSON API (django-ninja): same scoping as the pages; OpenAPI docs at /api/docs.
+"""The JSON API (django-ninja): same scoping as the pages; OpenAPI docs at /api/docs (signed in).
 
 Every endpoint reads through ``accounts.scoping.visible`` (via ``api.common.scoped``): a row outside the
 caller's scope does not exist for them (404, never 403). Callers authenticate with a bearer token
@@ -25,7 +25,7 @@ from ninja.renderers import JSONRenderer
 
 from gaoxin.web.api import enterprises, lists, me, scores
 from gaoxin.web.api.auth import AUTH
-from gaoxin.web.api.docs import LocalSwagger
+from gaoxin.web.api.docs import LocalSwagger, signed_in
 from gaoxin.web.benchmark.api import router as benchmark_router
 from gaoxin.web.carriers.api import router as carriers_router
 from gaoxin.web.command.api import router as command_router
@@ -64,6 +64,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=AUTH,
     docs=LocalSwagger(),
+    docs_decorator=signed_in,  # the docs page and the schema only for a signed-in user or a token
     renderer=Utf8JSON(),
 )
 

@@ -12,7 +12,9 @@ handlers call ``refusal``): a query string with a control character is refused b
 and the exceptions above, raised while handling a request, become a 400 naming the problem (413 for a
 body over the limit). Anything else still is a 500 with a logged traceback. A signed-in user's pages,
 every download and every API answer are also marked ``Cache-Control: no-store`` (unless the view set
-its own), so no proxy or shared browser keeps a firm's profile or an export.
+its own), so no proxy or shared browser keeps a firm's profile or an export. While the request is
+handled, its client IP is the current one (``platform.origin``): a job it enqueues and an audit entry
+written with a user rather than the request carry it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from gaoxin.io.limits import LimitError
+from gaoxin.web.platform.origin import acting_for
 
 log = logging.getLogger("gaoxin.boundary")
 
@@ -65,7 +68,8 @@ class BoundaryMiddleware:
         why = bad_query(request)
         if why:
             return _answer(request, 400, why)
-        response = self.get_response(request)
+        with acting_for(request.META.get("REMOTE_ADDR")):
+            response = self.get_response(request)
         private = getattr(getattr(request, "user", None), "is_authenticated", False)
         download = "attachment" in response.get("Content-Disposition", "")
         if (private or download or request.path.startswith("/api/")) and not response.has_header(

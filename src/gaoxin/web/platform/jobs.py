@@ -21,7 +21,13 @@ A failure of any kind — an ``Exception``, a ``BaseException`` such as a pyo3 p
 stopped — marks the job failed with a short reason (the log keeps the traceback). A transient database
 error (locked, connection lost) in a job whose work is retry-safe queues it again, a little later, up
 to ``GAOXIN_JOB_RETRIES`` times. When a worker starts, ``fail_abandoned`` marks the jobs that a dead
-worker left queued or running as failed, with a reason, so nobody waits for them forever.
+worker left queued or running as failed, with a reason, so nobody waits for them forever — unless the
+job's work had in fact been committed before the worker died (an import applied, a run done): the app
+that owns the kind says so through the hook it registers with ``settled_by`` (``AppConfig.ready``),
+and such a job is marked done with a note saying what happened (issue 18, item 10).
+
+A job records the client IP of the request that enqueued it (``Job.ip``, from ``platform.origin``); the
+worker runs its work with that IP as the current one, so the audit entries the work writes carry it.
 """
 
 from __future__ import annotations
@@ -38,11 +44,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from gaoxin.web.platform.models import Job
+from gaoxin.web.platform.origin import client_ip
 from gaoxin.web.platform.tasks import Progress, resolve, run_job, worker_id
 
 log = logging.getLogger("gaoxin.jobs")
 Work = Callable[[Progress], dict | None]
-__all__ = ["ABANDONED", "fail_abandoned", "reference", "submit", "worker_id"]
+__all__ = ["ABANDONED", "fail_abandoned", "reference", "settled_by", "submit", "worker_id"]
 
 ABANDONED = (
     "后台进程中断，任务未完成，请重新提交 / the worker stopped before the job finished; submit it again"
@@ -78,7 +85,7 @@ def submit(kind: str, work: Work, *, zone=None, user=None, message: str = "") ->
     when jobs are immediate)."""
     target, args, kwargs = reference(work)
     with transaction.atomic():  # the job and its task row commit together: a worker never sees one alone
-        job = Job.objects.create(kind=kind, zone=zone, created_by=user, message=message)
+        job = Job.objects.create(kind=kind, zone=zone, created_by=user, message=message, ip=client_ip())
         result = run_job.using(backend=_backend()).enqueue(job.pk, target, args, kwargs)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
@@ -86,6 +93,34 @@ def submit(kind: str, work: Work, *, zone=None, user=None, message: str = "") ->
 
 
 # --- recovering from a dead worker --------------------------------------------------------------------
+
+# kind → "module:function": asked, of a job a dead worker left, whether its work had been committed.
+_SETTLED: dict[str, str] = {}
+
+
+def settled_by(kind: str, check: str) -> None:
+    """Register ``check`` ("module:function", of the app that owns ``kind``) for jobs of ``kind``.
+
+    ``check(job)`` is called for a job of that kind that a dead worker left queued or running; it
+    answers the note to show (e.g. "工作进程中断，但导入已完成 / …") when the job's work was in fact
+    committed — the job is then marked done with that note — or None: the work did not happen and the
+    job is marked failed. The platform never imports the owning app; the app registers in its
+    ``AppConfig.ready``, which every process (worker included) runs at start.
+    """
+    _SETTLED[kind] = check
+
+
+def _settled(job: Job) -> str | None:
+    """The owning app's note when the job's work had been committed, else None (never raises)."""
+    target = _SETTLED.get(job.kind)
+    if target is None:
+        return None
+    try:
+        note = resolve(target)(job)
+    except Exception:
+        log.exception("job %s (%s): could not ask %s whether its work was done", job.pk, job.kind, target)
+        return None
+    return str(note)[:500] if note else None
 
 
 def _alive(worker: str) -> bool | None:
@@ -110,7 +145,9 @@ def fail_abandoned() -> int:
     Called when a worker starts. A job is abandoned when the process named as running it is gone (on
     this host; another host's workers answer for their own jobs), when it runs with no process named
     (the threads of old), or when it waits for a task that no longer waits to be run. The task rows a
-    dead worker held are marked failed too. Returns the number of jobs marked.
+    dead worker held are marked failed too. An abandoned job whose work had been committed (its kind's
+    ``settled_by`` check answers a note) is marked done with that note instead. Returns the number of
+    jobs marked (failed or done).
     """
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
@@ -128,22 +165,22 @@ def fail_abandoned() -> int:
             exception_class_path="gaoxin.web.platform.jobs.WorkerDied",
             traceback=ABANDONED,
         )
+    # The jobs first, then their tasks: a job submitted meanwhile (a page, while this worker starts) is
+    # not among them, and each update below applies only if the job is still as it was seen (a job a
+    # live worker claimed or finished meanwhile is left alone).
+    candidates = list(
+        Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).only(
+            "kind", "status", "worker", "task_id"
+        )
+    )
+    waiting = [_uuid(j.task_id) for j in candidates if j.status == Job.Status.QUEUED and _uuid(j.task_id)]
     tasks = {
         str(pk): status
-        for pk, status in DBTaskResult.objects.filter(
-            pk__in=[
-                j
-                for j in Job.objects.filter(status=Job.Status.QUEUED)
-                .exclude(task_id="")
-                .values_list("task_id", flat=True)
-                if _uuid(j)
-            ]
-        ).values_list("pk", "status")
+        for pk, status in DBTaskResult.objects.filter(pk__in=waiting).values_list("pk", "status")
     }
-    abandoned = []
-    for job in Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).only(
-        "status", "worker", "task_id"
-    ):
+    abandoned: dict[str, list[int]] = {Job.Status.QUEUED: [], Job.Status.RUNNING: []}
+    settled = 0
+    for job in candidates:
         if job.status == Job.Status.RUNNING:
             gone = not job.worker or _alive(job.worker) is False
         else:
@@ -152,13 +189,24 @@ def fail_abandoned() -> int:
                 TaskResultStatus.READY,
                 TaskResultStatus.RUNNING,
             )
-        if gone:
-            abandoned.append(job.pk)
-    if abandoned:
-        log.warning("marking %s abandoned job(s) failed: %s", len(abandoned), abandoned)
-    return Job.objects.filter(pk__in=abandoned).update(
-        status=Job.Status.FAILED, message=ABANDONED, finished=now
-    )
+        if not gone:
+            continue
+        note = _settled(job)
+        if note is None:
+            abandoned[job.status].append(job.pk)
+            continue
+        log.warning("job %s (%s): its worker died, but its work was done: %s", job.pk, job.kind, note)
+        settled += Job.objects.filter(pk=job.pk, status=job.status, worker=job.worker).update(
+            status=Job.Status.DONE, progress=1.0, message=note, finished=now
+        )
+    failed = 0
+    for status, pks in abandoned.items():
+        if pks:
+            log.warning("marking %s abandoned %s job(s) failed: %s", len(pks), status, pks)
+            failed += Job.objects.filter(pk__in=pks, status=status).update(
+                status=Job.Status.FAILED, message=ABANDONED, finished=now
+            )
+    return settled + failed
 
 
 def _uuid(text: str) -> str | None:

@@ -4,7 +4,8 @@ A job (an import, a score run, a ladder run) runs as a django-tasks task in a wo
 (``gaoxin.web.platform.jobs``); this row is what the page polls: status, progress, the failure's
 reason, who started it and when. ``task_id`` links it to the task queue's row, ``worker`` names the
 process that ran it (``host:pid``), so a worker that starts after a crash can tell its dead
-predecessor's jobs from a live peer's.
+predecessor's jobs from a live peer's. ``ip`` is the client IP of the request that enqueued it: the
+audit entries its work writes carry it (``platform.origin``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Job(models.Model):
     task_id = models.CharField(max_length=64, blank=True)  # the task queue's result id
     worker = models.CharField(max_length=100, blank=True)  # host:pid of the process running it
     attempts = models.PositiveSmallIntegerField(default=0)
+    ip = models.GenericIPAddressField(null=True, blank=True)  # of the request that enqueued it
 
     class Meta:
         indexes = [models.Index(fields=["status"], name="platform_job_status")]

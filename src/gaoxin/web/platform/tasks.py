@@ -5,6 +5,8 @@
 task's path, and ``execute`` calls the function with ``progress`` and records the outcome on the job:
 done with its result, failed with a short reason (for any ``BaseException``: a pyo3 panic, the worker
 told to stop now), or queued again after a transient database error when the kind is retry-safe.
+The work runs with the job's ``ip`` (the request that enqueued it) as the current client IP
+(``platform.origin``), so the audit entries it writes carry it.
 See ``gaoxin.web.platform.jobs`` for how progress is made visible while the work runs.
 """
 
@@ -34,6 +36,7 @@ from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from gaoxin.web.platform.models import Job
+from gaoxin.web.platform.origin import acting_for
 
 log = logging.getLogger("gaoxin.jobs")
 Progress = Callable[[float], None]
@@ -82,7 +85,8 @@ def execute(job_id: int, target: str, args: list, kwargs: dict, *, backend: str)
     )
     progress = _Progress(job_id, beside=out_of_process)
     try:
-        result = resolve(target)(*args, progress, **kwargs) or {}
+        with acting_for(job.ip):
+            result = resolve(target)(*args, progress, **kwargs) or {}
     except BaseException as exc:
         progress.close()
         if (
