@@ -266,3 +266,37 @@ def test_the_services_audit_what_the_pages_do(platform, monkeypatch):
     exports = list(AuditEvent.objects.filter(action="export").order_by("id")[before:])
     assert [e.detail.get("what") for e in exports] == ["run", "ranking"]
     assert exports[1].detail["filters"] == {"stage": "growth"}
+
+
+def test_the_api_gives_a_bank_the_intervals_and_refuses_an_unfinished_run(platform, mc_run):
+    from django.test import Client
+
+    from gaoxin.web.accounts.services import new_token
+
+    c = Client(headers={"Authorization": f"Bearer {new_token(platform.users['zone_admin'], 'test')}"})
+    run = c.get(f"/api/runs/{mc_run.pk}").json()
+    assert run["uncertainty"] is True and run["uncertainty_samples"] == 200
+    assert run["uncertainty_seed"] == services.UNCERTAINTY_SEED
+    items = c.get(f"/api/runs/{mc_run.pk}/scores", {"limit": 500}).json()["items"]
+    stored = {row[0]: row[1:] for row in _rows(mc_run)}
+    assert items and all(
+        stored[i["enterprise"]["id"]]
+        == (
+            i["rank"],
+            i["rank_median"],
+            i["rank_p05"],
+            i["rank_p95"],
+            i["total_p05"],
+            i["total_p95"],
+            i["list_share"],
+        )
+        for i in items
+    )
+    plain = c.get(f"/api/runs/{_run(platform).pk}/scores").json()["items"]
+    assert plain and all(i["rank_p05"] is None and i["list_share"] is None for i in plain)
+
+    ScoreRun.objects.filter(pk=mc_run.pk).update(status=ScoreRun.Status.RUNNING)
+    refused = c.get(f"/api/runs/{mc_run.pk}/scores")
+    assert refused.status_code == 409 and "not finished" in refused.json()["detail"]
+    on_profile = c.get(f"/api/enterprises/{items[0]['enterprise']['id']}/scores").json()
+    assert mc_run.pk not in {s["run"] for s in on_profile}

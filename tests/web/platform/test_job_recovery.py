@@ -126,3 +126,29 @@ def test_a_job_submitted_while_a_worker_starts_is_not_failed(db, settings):
     (job,) = submitted
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED and job.message == ""  # still waits for a worker
+
+
+def test_runs_a_dead_worker_left_running_are_failed_and_their_partial_rows_gone(platform, dead_worker):
+    from gaoxin.web.credit.models import Score
+    from gaoxin.web.cultivation.models import LadderRun
+
+    admin = platform.users["platform_admin"]
+    run = credit.submit_run(platform.zone_a, YEAR, load_model("national-2024"), admin)
+    ladder = cultivation.submit_assessment(platform.zone_a, YEAR, admin)
+    assert Score.objects.filter(run=run).exists()
+    # died mid-run: the score run had written some batches, the ladder run nothing yet
+    type(run).objects.filter(pk=run.pk).update(status="running", finished=None)
+    LadderRun.objects.filter(pk=ladder.pk).update(status="running", finished=None)
+    ladder.entries.all().delete()
+    for job in (run.job, ladder.job):
+        killed_after_commit(job, dead_worker)
+
+    assert jobs.fail_abandoned() == 2
+    run.refresh_from_db()
+    ladder.refresh_from_db()
+    assert run.status == "failed" and run.finished is not None
+    assert not Score.objects.filter(run=run).exists()  # no part of a ranking left to read
+    assert ladder.status == "failed" and ladder.finished is not None
+    assert set(Job.objects.filter(pk__in=[run.job_id, ladder.job_id]).values_list("status", flat=True)) == {
+        "failed"
+    }

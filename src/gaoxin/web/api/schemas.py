@@ -165,6 +165,10 @@ class RunOut(Schema):
     scored: int
     created: dt.datetime
     finished: dt.datetime | None = None
+    uncertainty: bool = Field(description="whether the run sampled the weights (Monte Carlo)")
+    uncertainty_samples: int = Field(description="weightings sampled; 0 without the analysis")
+    uncertainty_noise: float = Field(description="relative noise on each weight (±, uniform)")
+    uncertainty_seed: int = Field(description="the seed: the same seed gives the same intervals")
 
 
 class RunDetailOut(RunOut):
@@ -190,6 +194,14 @@ class ScoreOut(Schema):
     val: dict[str, MaybeFloat]
     missing: list[str]
     grade: Text = None
+    # Only in a run with the uncertainty analysis (null otherwise): the rank's median and 5–95 %
+    # interval over the sampled weightings, the total's 5–95 % interval, the share on the same list.
+    rank_median: int | None = None
+    rank_p05: int | None = None
+    rank_p95: int | None = None
+    total_p05: float | None = None
+    total_p95: float | None = None
+    list_share: float | None = Field(None, description="share of weightings on the same list, 0–1")
     list: Text = None  # last: a field named "list" shadows the builtin in the class body
 
     @staticmethod

@@ -8,6 +8,7 @@ from typing import Literal
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja.errors import HttpError
 
 from gaoxin.scoring.explain import UnknownEnterprise
 from gaoxin.web.api.common import (
@@ -20,7 +21,7 @@ from gaoxin.web.api.common import (
     page,
     scoped,
 )
-from gaoxin.web.api.schemas import ExplanationOut, Page, RunDetailOut, RunOut, ScoreOut
+from gaoxin.web.api.schemas import Error, ExplanationOut, Page, RunDetailOut, RunOut, ScoreOut
 from gaoxin.web.api.services import explain_enterprise
 from gaoxin.web.credit.models import Score, ScoreRun
 
@@ -68,8 +69,8 @@ def run(request, run_id: int):
 
 @router.get(
     "/runs/{run_id}/scores",
-    response={200: Page[ScoreOut], **ERRORS},
-    summary="The scores of a run, filtered (full-precision floats)",
+    response={200: Page[ScoreOut], **ERRORS, 409: Error},
+    summary="The scores of a finished run, filtered (full-precision floats); 409 while it runs",
 )
 def run_scores(
     request,
@@ -82,6 +83,12 @@ def run_scores(
     offset: int = Query(0, ge=0),
 ):
     found = _run(request, run_id)
+    if found.status != ScoreRun.Status.DONE:
+        # A running run's rows are written in batches and a failed run's are discarded: a machine
+        # must not take a part of a ranking for the whole of it.
+        raise HttpError(
+            409, _("This run is not finished (status: %(status)s).") % {"status": found.get_status_display()}
+        )
     qs = scoped(request, Score).filter(run=found).select_related("enterprise")
     if stage:
         qs = qs.filter(stage=stage)
@@ -97,11 +104,12 @@ def run_scores(
 @router.get(
     "/enterprises/{enterprise_id}/scores",
     response={200: list[ScoreOut], **ERRORS},
-    summary="An enterprise's scores across the runs the caller may see",
+    summary="An enterprise's scores across the finished runs the caller may see",
 )
 def enterprise_scores(request, enterprise_id: int):
     found = enterprise_or_404(request, enterprise_id)
-    qs = scoped(request, Score).filter(enterprise=found).select_related("enterprise")
+    qs = scoped(request, Score).filter(enterprise=found, run__status=ScoreRun.Status.DONE)
+    qs = qs.select_related("enterprise")
     audit_read(request, "view_enterprise", found, "scores")
     return list(qs.order_by("-run__created", "-run_id"))
 

@@ -157,13 +157,13 @@ def execute_run(run: ScoreRun, progress: Progress | None = None) -> ScoreRun:
             run.finished = timezone.now()
             run.save()
     except BaseException:
-        _discard(run)
+        discard_run(run)
         raise
     progress(1.0)
     return run
 
 
-def _discard(run: ScoreRun) -> None:
+def discard_run(run: ScoreRun) -> None:
     """A run that failed part-way: its rows and values file gone, the run marked failed."""
     Score.objects.filter(run_id=run.pk).delete()
     _values_path(run).unlink(missing_ok=True)

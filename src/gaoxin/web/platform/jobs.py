@@ -104,7 +104,8 @@ def settled_by(kind: str, check: str) -> None:
     ``check(job)`` is called for a job of that kind that a dead worker left queued or running; it
     answers the note to show (e.g. "工作进程中断，但导入已完成 / …") when the job's work was in fact
     committed — the job is then marked done with that note — or None: the work did not happen and the
-    job is marked failed. The platform never imports the owning app; the app registers in its
+    job is marked failed; the check then settles its own records too (a run left "running" is marked
+    failed, rows it had written are discarded), so nothing the job owned still says "running". The platform never imports the owning app; the app registers in its
     ``AppConfig.ready``, which every process (worker included) runs at start.
     """
     _SETTLED[kind] = check
