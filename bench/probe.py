@@ -7,7 +7,8 @@ through Django's test client (every request in process, nothing leaves the machi
 1. **crawls** the site as every role (links of the pages, bounded per route), counting server errors;
 2. **cross-tenant reads**: every URL any role reached is asked by every other role; a response that
    shows the credit code or the name of a firm the scoping helper (``accounts.scoping.visible``) does
-   not give that role is a *leak* (pages, CSV/JSON and xlsx exports alike);
+   not give that role — neither among the firms it sees nor named by a row it sees (an expert's
+   assigned applications, a bank's listed firms) — is a *leak* (pages, CSV/JSON and xlsx exports);
 3. **out-of-scope writes**: every form found by the system administrator is posted back (its own default
    values) by the roles that are not its owners; a post after which the database differs (a hash of
    every table but sessions, login attempts and the audit log) is a *write out of scope*. Every form is
@@ -179,11 +180,32 @@ def _db_hash() -> dict[str, str]:
     return out
 
 
+def _granted_firms(user) -> set[str]:
+    """The credit codes the scoping helper lets ``user`` read: the firms it sees, and the firms named by
+    any row it sees (an expert's assigned applications, a bank's listed firms, a policy's awardees …).
+    A page that shows any other firm shows what the scoping helper did not grant: a leak."""
+    from django.apps import apps
+
+    from gaoxin.web.accounts.scoping import ScopeError, visible
+    from gaoxin.web.registry.models import Enterprise
+
+    granted = set(visible(user, Enterprise).values_list("uscc", flat=True))
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if getattr(field, "many_to_one", False) and field.related_model is Enterprise and field.concrete:
+                try:
+                    rows = visible(user, model)
+                except ScopeError:
+                    continue
+                granted |= set(rows.values_list(f"{field.name}__uscc", flat=True))
+    granted.discard(None)
+    return granted
+
+
 class Probe:
     def __init__(self, users: dict) -> None:
         from django.test import Client
 
-        from gaoxin.web.accounts.scoping import visible
         from gaoxin.web.registry.models import Enterprise
 
         self.users = users
@@ -195,7 +217,7 @@ class Probe:
         everyone = dict(Enterprise.objects.values_list("uscc", "name"))
         self.forbidden: dict[str, tuple[set[bytes], re.Pattern | None]] = {}
         for name, user in users.items():
-            mine = set(visible(user, Enterprise).values_list("uscc", flat=True))
+            mine = _granted_firms(user)
             codes = {u.encode() for u in everyone if u not in mine}
             names = sorted({everyone[u] for u in everyone if u not in mine and len(everyone[u]) >= 6})
             pattern = re.compile("|".join(map(re.escape, names)).encode()) if names else None

@@ -101,9 +101,15 @@ def test_lock_unlock_disable_reset_and_revoke_are_done_and_audited(admins, platf
         anyone.post(reverse("accounts:login"), {"username": "clerk", "password": PASSWORD}).status_code == 302
     )
 
+    signed_in = client_for(target)
+    assert signed_in.get(reverse("registry:dashboard")).status_code == 200
+    old_token = new_token(target, "before-disable")
     c.post(url, {"action": "disable"})
     target.refresh_from_db()
     assert not target.is_active and last("user_disable").object_id == str(target.pk)
+    # two sessions: the sign-in after the unlock above, and signed_in's
+    assert last("user_disable").detail == {"sessions_ended": 2, "tokens_revoked": 1}
+    assert anyone.get(reverse("registry:dashboard")).status_code == 302
     assert (
         Client().post(reverse("accounts:login"), {"username": "clerk", "password": PASSWORD}).status_code
         == 200
@@ -111,6 +117,11 @@ def test_lock_unlock_disable_reset_and_revoke_are_done_and_audited(admins, platf
     c.post(url, {"action": "enable"})
     target.refresh_from_db()
     assert target.is_active
+    # enabled again, the session and the token of before are dead: nobody holding them gets back in
+    assert signed_in.get(reverse("registry:dashboard")).status_code == 302
+    bearer = Client(headers={"Authorization": f"Bearer {old_token}"})
+    assert bearer.get("/api/me").status_code == 401
+    ApiToken.objects.filter(user=target).delete()
 
     c.post(url, {"action": "reset", "password": NEW_PASSWORD, "password2": NEW_PASSWORD})
     target.refresh_from_db()

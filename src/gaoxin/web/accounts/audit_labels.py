@@ -191,6 +191,8 @@ DETAILS = {
     "fields": _("fields"),
     "order": _("order"),
     "active": _("active"),
+    "sessions_ended": _("sessions ended"),
+    "tokens_revoked": _("tokens revoked"),
 }
 
 

@@ -400,14 +400,35 @@ def update_account(
 
 @transaction.atomic
 def set_active(request, user: User, active: bool) -> None:
-    """Disable (nobody signs in, their tokens stop working, their records stay) or enable an account."""
+    """Disable (nobody signs in, its sessions end, its tokens are revoked, its records stay) or enable."""
     from django.utils.translation import gettext as _
 
     if user.pk == request.user.pk and not active:
         raise AdminError(_("You cannot disable your own account."))
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit(request, "user_enable" if active else "user_disable", user)
+    if active:
+        audit(request, "user_enable", user)
+        return
+    # Disabling ends what the account had open: enabling it again must not revive a session or a token
+    # someone may have taken meanwhile (the account signs in afresh and makes new tokens).
+    sessions = end_sessions(user)
+    tokens = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+    audit(request, "user_disable", user, sessions_ended=sessions, tokens_revoked=tokens)
+
+
+def end_sessions(user: User) -> int:
+    """Delete the user's sessions (the database session store keeps no user index: each is decoded)."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(s.get_decoded().get(SESSION_KEY)) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
 
 
 @transaction.atomic
