@@ -122,5 +122,6 @@ def histogram(changes: list[float], max_bins: int = 20) -> list[tuple[float, flo
     # each edge is one product (k × width), never a running sum: 0.42 + 24 × 0.02 would fall short of 0.9
     k0 = round(start / width)
     edges = [(k0 + i) * width for i in range(n + 1)]
-    edges[-1] = max(edges[-1], hi)  # the last bin includes its high, whatever the last bit says
+    edges[0] = min(edges[0], lo)  # the first bin holds its low, whatever the last bit of k × width says
+    edges[-1] = max(edges[-1], hi)  # the last bin includes its high, likewise
     return [(edges[i], edges[i + 1], counts[i]) for i in range(n)]
