@@ -531,7 +531,7 @@ def _users() -> dict:
         Zone.objects.filter(pk=Zone.objects.order_by("pk")[2].pk).update(region=other)
     first = Zone.objects.order_by("pk")[0]
     for i, e in enumerate(Enterprise.objects.filter(zone=first).order_by("pk")[:40]):
-        e.name = f"{FORMULAS[i % len(FORMULAS)]}{i}"
+        e.name = f"{FORMULAS[i % len(FORMULAS)]}{i:02d}号"  # no name a substring of another
         e.save(update_fields=["name"])
     return users
 

@@ -142,3 +142,16 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request that switched to English leaves the thread's
+    active language behind (LocaleMiddleware activates, nothing deactivates), and a later test that
+    renders or formats outside a request would otherwise run in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

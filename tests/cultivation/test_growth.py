@@ -25,7 +25,7 @@ def test_gazelle_cagr_gap_gives_the_revenue_to_reach():
     r = judge(revenues(1000.0, 1100.0, 1400.0, 1700.0), "gazelle")
     assert conditions(r) == ["gazelle.cagr"]
     assert texts(r) == [
-        f"{YEAR - 3}–{YEAR} 年营业收入复合增长率 19.3% < 20%：{YEAR} 年营业收入须达到 1728 万元（再增加 28 万元）"
+        f"{YEAR - 3}–{YEAR} 年营业收入复合增长率 19.3% < 20%：{YEAR} 年营业收入须达到 1,728 万元（再增加 28 万元）"
     ]
     assert r["status"] == "near"
 

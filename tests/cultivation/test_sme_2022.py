@@ -97,7 +97,7 @@ def test_innovative_group_minimum_fails_with_a_high_total():
     r = judge(d, "innovative_sme", C22)
     assert row(d, C22)["innovative_sme_score"] == 65
     assert conditions(r) == ["innovative_sme.innovation"]
-    assert r["gaps"][0]["text_zh"] == "创新能力得分 5分 < 20分"
+    assert r["gaps"][0]["text_zh"] == "创新能力得分 5 分 < 20 分"
 
 
 LOW = {"rd_expense": 0.0, "main_revenue": 100.0}

@@ -158,7 +158,7 @@ def test_little_giant_2026_cagr_gap_names_the_revenue_to_reach():
     r = judge(giant(prev2={"revenue": 4600.0}), "little_giant")
     g = next(x for x in r["gaps"] if x["condition"] == "little_giant.cagr")
     # 4600 × 1.05² = 5071.5
-    assert g["text_zh"].endswith(f"{YEAR} 年营业收入须达到 5071.5 万元")
+    assert g["text_zh"].endswith(f"{YEAR} 年营业收入须达到 5,071.5 万元")
 
 
 def test_overrides_correct_a_single_sourced_threshold():

@@ -119,10 +119,23 @@ def lit(text: str) -> pl.Expr:
 
 
 def num(expr: pl.Expr, digits: int = 2) -> pl.Expr:
-    """A number as text: rounded, without trailing zeros (3.60 → 3.6, 72.00 → 72)."""
+    """A number as text: rounded, without trailing zeros, thousands separated (3.60 → 3.6,
+    72.00 → 72, 707874.12 → 707,874.12), as the pages print numbers."""
     # the float's shortest text after rounding has no trailing zeros but ".0" (Polars' cast)
     rounded = expr.cast(pl.Float64).round(digits)
-    return pl.when(rounded == 0).then(pl.lit("0")).otherwise(rounded.cast(pl.Utf8).str.strip_suffix(".0"))
+    text = rounded.cast(pl.Utf8).str.strip_suffix(".0")
+    body = text.str.strip_prefix("-")
+    # the integer part grouped by threes from the right: reversed, cut into runs of 1–3 digits, joined
+    whole = body.str.extract(r"^(\d+)").str.reverse().str.extract_all(r"\d{1,3}").list.join(",").str.reverse()
+    grouped = pl.concat_str(
+        [
+            pl.when(text.str.starts_with("-")).then(pl.lit("-")).otherwise(pl.lit("")),
+            whole,
+            body.str.extract(r"(\.\d+)$").fill_null(""),
+        ]
+    )
+    plain = pl.when(body.str.contains(r"^\d+(\.\d+)?$")).then(grouped).otherwise(text)  # 1e20 stays
+    return pl.when(rounded == 0).then(pl.lit("0")).otherwise(plain)
 
 
 def pct(expr: pl.Expr, digits: int = 1) -> pl.Expr:
@@ -189,7 +202,8 @@ def at_least(
     ``<label> <actual> < <required>：<fix>``; ``percent``: the values are ratios shown in %."""
     req = required if isinstance(required, pl.Expr) else pl.lit(float(required))
     met = actual > req + EPS if strict else actual >= req - EPS
-    shown = (lambda e: pct(e)) if percent else (lambda e: num(e, digits) + lit(unit))
+    spaced = f" {unit}" if unit and unit != "%" else unit  # "72 万元", as the fixes write it; "3.6%"
+    shown = (lambda e: pct(e)) if percent else (lambda e: num(e, digits) + lit(spaced))
     low = toward(actual * 100.0, 1, True) / 100.0 if percent else toward(actual, digits, True)
     op = " ≤ " if strict else " < "
     zh_parts: list[str | pl.Expr] = [zh, " ", shown(low), op, shown(req)]
@@ -231,7 +245,8 @@ def at_most(
 ) -> Condition:
     """``actual ≤ limit``: ``<label> <actual> > <limit>``."""
     lim = limit if isinstance(limit, pl.Expr) else pl.lit(float(limit))
-    shown = (lambda e: pct(e)) if percent else (lambda e: num(e) + lit(unit))
+    spaced = f" {unit}" if unit and unit != "%" else unit
+    shown = (lambda e: pct(e)) if percent else (lambda e: num(e) + lit(spaced))
     high = toward(actual * 100.0, 1, False) / 100.0 if percent else toward(actual, 2, False)
     zh_parts: list[str | pl.Expr] = [zh, " ", shown(high), " > ", shown(lim)]
     en_parts: list[str | pl.Expr] = [en, " ", shown(high), " > ", shown(lim)]

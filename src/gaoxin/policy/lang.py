@@ -445,6 +445,11 @@ class PExpr:
     def polars(self) -> pl.Expr:
         return _compile(self.tree, self.ns)
 
+    @property
+    def zh(self) -> str:
+        """The expression in Chinese labels (研发费用 × 0.1), as the pages show it."""
+        return zh(self.tree, self.ns)
+
     def number(self) -> pl.Expr:
         return self.polars().cast(pl.Float64)
 

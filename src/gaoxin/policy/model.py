@@ -150,6 +150,13 @@ class Clause:
             return self.tiers[0].amount.text
         return "；".join(f"{t.when.text if t.when else '其他'} → {t.amount.text}" for t in self.tiers)
 
+    @property
+    def amount_zh(self) -> str:
+        """``amount_text`` in Chinese labels (field names from the data dictionary)."""
+        if len(self.tiers) == 1 and self.tiers[0].when is None:
+            return self.tiers[0].amount.zh
+        return "；".join(f"{t.when.zh if t.when else '其他'} → {t.amount.zh}" for t in self.tiers)
+
     def expressions(self) -> list[PExpr]:
         out = [c.expr for c in (*self.when, *self.unless, *self.item_when)]
         for t in self.tiers:

@@ -46,9 +46,9 @@ def test_amounts_in_details_read_as_numbers():
 
 
 def test_details_read_as_fields_not_a_dict():
-    fields = detail_fields({"year": 2025, "filters": {"top": 10, "grade": "A"}, "banks": ["甲", "乙"]})
+    fields = detail_fields({"year": 2025, "filters": {"top": 10, "grade": "A"}, "odd_key": ["甲", "乙"]})
     assert [text for _, text in fields] == ["2025", "top=10; grade=A", "甲, 乙"]
-    assert fields[2][0] == "banks" and all("{" not in text for _, text in fields)
+    assert fields[2][0] == "odd key" and all("{" not in text for _, text in fields)
 
 
 def test_the_log_filters_by_user_action_object_and_date(platform):

@@ -3,6 +3,8 @@ atomic), the benchmark page and API (rank interval, peer sets, gaps), contributi
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -274,3 +276,39 @@ def test_a_year_out_of_range_is_no_year_not_a_server_error(bench, year):
     client = bench.platform.client("zone_admin")
     for page in ("/benchmark/contributions/?indicator=rd_intensity&year=", "/benchmark/?year="):
         assert client.get(page + year).status_code == 200, page
+
+
+def test_a_supervisor_sees_contributions_by_name_only_where_the_zone_opens_firms_details(bench):
+    """The contributions page reads the register directly; a supervisor of a zone whose rule keeps
+    firms' details inside the zone sees each contribution, not whose it is (found by bench/probe.py)."""
+    from django.test import Client
+
+    from gaoxin.web.accounts.models import Role
+    from gaoxin.web.registry.models import Region, Zone
+    from tests.web.conftest import make_user
+
+    p = bench.platform
+    nation = Region.objects.create(code="cn", name="全国", level=Region.Level.NATION)
+    Zone.objects.filter(pk__in=[p.zone_a.pk, p.zone_b.pk]).update(region=nation, details_to_supervisors=False)
+    c = Client()
+    c.force_login(make_user("nation", Role.SUPERVISOR, region=nation))
+    url = f"/benchmark/contributions/?indicator=rd_intensity&zone={p.zone_a.code}"
+    names = set(firm_parts(zone_dataset([p.zone_a], [YEAR]), YEAR)["name"].to_list())
+    closed = c.get(url).content.decode()
+    assert "details not open to you" in closed or "不向您开放" in closed
+    assert not [n for n in names if n in closed] and not re.search(r"/registry/enterprises/\d+/", closed)
+    Zone.objects.filter(pk=p.zone_a.pk).update(details_to_supervisors=True)
+    opened = c.get(url).content.decode()
+    assert [n for n in names if n in opened]
+
+
+def test_the_facts_page_prints_numbers_with_thousands_separators(bench):
+    p = bench.platform
+    facts = ZoneFacts.objects.get(zone=p.zone_a, year=YEAR)
+    revenue = facts.values["revenue"]
+    assert revenue >= 1000
+    body = p.client("zone_admin").get(f"/benchmark/facts/?year={YEAR}").content.decode()
+    from gaoxin.io import display
+
+    assert display.num(revenue) in body and "," in display.num(revenue)
+    assert f">{revenue}<" not in body

@@ -13,20 +13,7 @@ from django.test import Client
 from gaoxin.web.benchmark import services
 from gaoxin.web.benchmark.models import FactsImport, PeerTable, ZoneFacts
 from tests.web.benchmark.conftest import YEAR, workbook
-
-ALLOWED = {200}
-DENIED = {302, 401, 403, 404}
-ROLES = [
-    "anonymous",
-    "platform_admin",
-    "zone_admin",
-    "clerk",
-    "enterprise",
-    "bank",
-    "zone_admin_b",
-    "enterprise_b",
-    "bank_b",
-]
+from tests.web.matrix import ALLOWED, DENIED, ROLES, assert_reads_exactly_its_own, client_for
 
 
 @pytest.fixture
@@ -69,22 +56,9 @@ def targets(s) -> dict[str, set[str]]:
     }
 
 
-def client_for(p, role: str) -> Client:
-    return Client() if role == "anonymous" else p.client(role)
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_reads_exactly_its_own(s, role):
-    client = client_for(s.platform, role)
-    leaks, refusals = [], []
-    for url, readers in targets(s).items():
-        status = client.get(url).status_code
-        if role in readers and status not in ALLOWED:
-            refusals.append((url, status))
-        if role not in readers and status not in DENIED | {400}:
-            leaks.append((url, status))
-    assert not leaks, f"{role} reads what is not theirs: {leaks}"
-    assert not refusals, f"{role} is refused what is theirs: {refusals}"
+    assert_reads_exactly_its_own(s.platform, role, targets(s), denied=DENIED | {400})
 
 
 @pytest.mark.parametrize("role", ["zone_admin", "clerk", "zone_admin_b"])

@@ -14,8 +14,8 @@ from django.test import Client
 from gaoxin.web.accounts.models import User
 from gaoxin.web.carriers import demo, services
 from gaoxin.web.carriers.models import Challenge, Incubator, ReserveFirm
-from gaoxin.web.platform.demo import DemoContext
 from gaoxin.web.registry.models import Enterprise
+from tests.web.demo_steps import demo_context
 
 
 @dataclass
@@ -38,18 +38,8 @@ class Carriers:
 @pytest.fixture
 def carriers(platform, tmp_path) -> Carriers:
     p = platform
-    ctx = DemoContext(
-        data_dir=tmp_path,
-        year=2024,
-        data=None,
-        zones=[p.zone_a, p.zone_b],
-        bank=p.bank_a,
-        users={"zone_admin": p.users["zone_admin"], "admin": p.users["platform_admin"]},
-        runs=[p.run_a, p.run_b],
-        published=p.published,
-        firm=p.unlisted,
-        say=lambda *a, **k: None,
-    )
+    users = {"zone_admin": p.users["zone_admin"], "admin": p.users["platform_admin"]}
+    ctx = demo_context(p, users, p.unlisted, year=2024, data_dir=tmp_path)
     demo.populate(ctx)
     admin_b = p.users["zone_admin_b"]
     inc_b = Incubator.objects.create(zone=p.zone_b, code="B-001", name="乙孵化器", area_total=Decimal(5000))

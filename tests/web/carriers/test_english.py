@@ -4,12 +4,17 @@ no English)."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils import translation
 
 from gaoxin.carriers import challenges as core_ch
 from gaoxin.carriers import evaluation as core_eval
+from gaoxin.carriers import incubators as core_inc
 from gaoxin.web.carriers import services
 from gaoxin.web.carriers.forms import ReviewForm
+
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _section(page: str, section_id: str) -> str:
@@ -40,3 +45,39 @@ def test_the_incubator_page_and_the_review_form_name_their_indicators_in_english
         assert ReviewForm(rubric=rubric).fields[f"c_{first.code}"].label.startswith(first.en)
     with translation.override("zh-hans"):
         assert ReviewForm(rubric=rubric).fields[f"c_{first.code}"].label.startswith(first.zh)
+
+
+def test_the_conditions_of_an_incubator_and_a_listing_are_named_in_english(carriers):
+    """The core names each condition in Chinese (``Check.label``); the pages name it in the reader's
+    language, with its unit, and the reserve's nearest gap too."""
+    client = carriers.client("zone_admin")
+    url = f"/carriers/incubators/{carriers.incubator.pk}/"
+    checks = services.incubator_views(carriers.platform.zone_a, services.today())[0].checks
+    firms = next(c for c in checks if c.code == "firms")
+    assert firms.label == "在孵企业数" and services.CHECK_NAMES_EN[firms.label] == "Incubated firms"
+    zh = _section(client.get(url).content.decode(), "conditions")
+    assert '<th scope="row">在孵企业数</th>' in zh and " 家</td>" in zh
+    reserve_zh = _section(client.get("/carriers/reserve/").content.decode(), "reserve")
+
+    client.post("/i18n/setlang/", {"language": "en", "next": url})
+    en = _section(client.get(url).content.decode(), "conditions")
+    assert '<th scope="row">Incubated firms</th>' in en and " firms</td>" in en
+    assert '<th scope="row">在孵企业数</th>' not in en and " 家</td>" not in en
+    assert all(services.CHECK_NAMES_EN.get(c) for c in core_inc.CRITERIA.values())  # graduation too
+    names = re.findall(r'<th scope="row">(.*?)</th>', en)
+    assert names and all(not CJK.search(n) for n in names), names  # every national condition
+    reserve_en = _section(client.get("/carriers/reserve/").content.decode(), "reserve")
+    assert ("差 " in reserve_zh or "缺数据" in reserve_zh) and "差 " not in reserve_en
+    assert "缺数据" not in reserve_en and ("short by" in reserve_en or "no data" in reserve_en)
+    rf = client.get(f"/carriers/reserve/{carriers.reserve.pk}/").content.decode()
+    assert "最近一年营业收入" not in rf.split("<main", 1)[-1] and "Revenue of the last year" in rf
+
+
+def test_the_challenge_page_names_experts_by_their_display_names(carriers):
+    """Found by the walk-through: the experts and reviews showed account names (expert1, clerk)."""
+    body = (
+        carriers.client("zone_admin").get(f"/carriers/challenges/{carriers.challenge.pk}/").content.decode()
+    )
+    named = [u for u in carriers.experts.values() if u.display_name]
+    assert named and all(u.display_name in body for u in named)
+    assert not any(f"<li>{u.username}" in body or f"<td>{u.username}</td>" in body for u in named)

@@ -201,50 +201,28 @@ def test_clerk_imports_facts_but_not_targets_or_new_plans(command):
 
 def test_zone_admin_imports_targets(command):
     c = command.client("zone_admin")
-    content = xlsx(
-        tables.TARGET_COLUMNS,
-        [
-            {
-                "name": "新指标",
-                "unit": "家",
-                "metric": "platforms:national:lab",
-                "baseline_value": 1,
-                "baseline_year": 2022,
-                "target_value": 5,
-                "target_year": 2027,
-            },
-            {
-                "name": "坏指标",
-                "metric": "gdp",
-                "baseline_value": 1,
-                "baseline_year": 2027,
-                "target_value": 5,
-                "target_year": 2022,
-            },
-        ],
-    )
-    r = upload(c, "targets", content)
+    good = {
+        "name": "新指标",
+        "unit": "家",
+        "metric": "platforms:national:lab",
+        "baseline_value": 1,
+        "baseline_year": 2022,
+        "target_value": 5,
+        "target_year": 2027,
+    }
+    bad = {
+        "name": "坏指标",
+        "metric": "gdp",
+        "baseline_value": 1,
+        "baseline_year": 2027,
+        "target_value": 5,
+        "target_year": 2022,
+    }
+    r = upload(c, "targets", xlsx(tables.TARGET_COLUMNS, [good, bad]))
     assert r.status_code == 400
     assert tables.R_METRIC in r.content.decode() and tables.R_YEARS in r.content.decode()
     assert not Target.objects.filter(name="新指标").exists()
-    r = upload(
-        c,
-        "targets",
-        xlsx(
-            tables.TARGET_COLUMNS,
-            [
-                {
-                    "name": "新指标",
-                    "unit": "家",
-                    "metric": "platforms:national:lab",
-                    "baseline_value": 1,
-                    "baseline_year": 2022,
-                    "target_value": 5,
-                    "target_year": 2027,
-                }
-            ],
-        ),
-    )
+    r = upload(c, "targets", xlsx(tables.TARGET_COLUMNS, [good]))
     assert r.status_code == 200
     assert Target.objects.get(zone=command.platform.zone_a, name="新指标").metric == "platforms:national:lab"
 

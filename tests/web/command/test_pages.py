@@ -269,3 +269,31 @@ def test_every_change_from_a_page_is_audited_once_by_the_service(command):
         (e.action, e.object_id) for e in AuditEvent.objects.filter(action__in=("add_target", "edit_target"))
     ]
     assert sorted(events) == [("add_target", str(made.pk)), ("edit_target", str(made.pk))]
+
+
+def test_a_refused_write_is_one_message_and_changes_nothing(command):
+    """Entering an actual, updating a task and choosing a report month refuse the same way (the
+    platform's ``attempt``): the reason once among the page's messages, nothing written."""
+    t = Target.objects.get(zone=command.platform.zone_a, name="非化石能源消费占比")
+    c = command.client("clerk")
+    entered = list(TargetActual.objects.filter(target=t).values_list("year", "month", "value"))
+    r = c.post(f"/command/targets/{t.pk}/", {"period": "2024-02", "value": "abc", "source": "x"})
+    body = r.content.decode()
+    assert r.status_code == 400 and body.count("“abc”") == 1 and '<ul class="messages">' in body
+    assert list(TargetActual.objects.filter(target=t).values_list("year", "month", "value")) == entered
+
+    computed = Target.objects.get(zone=command.platform.zone_a, metric="tier_count:hightech")
+    admin = command.client("zone_admin")
+    r = admin.post(f"/command/targets/{computed.pk}/", {"period": "2024", "value": "1", "source": "x"})
+    assert r.status_code == 400 and '<li class="error">' in r.content.decode()  # the reason, not silence
+
+    task = services.overdue(Task.objects.filter(plan__zone=command.platform.zone_a)).first()
+    before = (task.status, task.evidence_link)
+    r = c.post(f"/command/tasks/{task.pk}/", {"status": "done", "evidence_link": "not a url"}, follow=True)
+    task.refresh_from_db()
+    assert (task.status, task.evidence_link) == before  # the status is not saved without the link either
+    r = c.post(f"/command/tasks/{task.pk}/", {"status": "finished"}, follow=True)
+    assert "任务未更新：" in r.content.decode() and "“finished”" in r.content.decode()
+
+    r = admin.get("/command/report/", {"month": "someday"})
+    assert r.status_code == 200 and "“someday”" in r.content.decode()

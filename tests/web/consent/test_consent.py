@@ -164,7 +164,11 @@ def test_illegal_grants_on_the_page_are_refused_with_a_clear_error(p, form, need
 def test_firm_revokes_on_its_page(p):
     made = consent(p, p.unlisted, p.bank_a)
     c = p.client("enterprise")
-    r = c.post(reverse("consent:revoke", args=[made.pk]))
+    # without the page's confirmation tick nothing is revoked (the server checks it, not only the form)
+    r = c.post(reverse("consent:revoke", args=[made.pk]), follow=True)
+    made.refresh_from_db()
+    assert made.revoked_at is None and "请先勾选“确认撤销”" in r.content.decode()
+    r = c.post(reverse("consent:revoke", args=[made.pk]), {"confirm": "1"})
     assert r.status_code == 302
     made.refresh_from_db()
     assert made.revoked_at is not None
@@ -189,7 +193,7 @@ def test_posts_need_the_csrf_token(p):
     # with the token from the page, the same post goes through
     c.get(reverse("consent:mine"))
     token = c.cookies["csrftoken"].value
-    r = c.post(reverse("consent:revoke", args=[made.pk]), {"csrfmiddlewaretoken": token})
+    r = c.post(reverse("consent:revoke", args=[made.pk]), {"csrfmiddlewaretoken": token, "confirm": "1"})
     assert r.status_code == 302
 
 
@@ -423,7 +427,7 @@ def test_each_grant_and_revocation_is_audited_once_by_the_service(p):
             "until": str(made.last_day),
         }
     )
-    c.post(reverse("consent:revoke", args=[made.pk]))
+    c.post(reverse("consent:revoke", args=[made.pk]), {"confirm": "1"})
     (revoke,) = AuditEvent.objects.filter(action="consent_revoke")
     assert revoke.detail == {"bank": p.bank_a.code} and revoke.ip
     api = token_client(p.users["enterprise"])

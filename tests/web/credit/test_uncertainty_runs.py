@@ -297,6 +297,6 @@ def test_the_api_gives_a_bank_the_intervals_and_refuses_an_unfinished_run(platfo
 
     ScoreRun.objects.filter(pk=mc_run.pk).update(status=ScoreRun.Status.RUNNING)
     refused = c.get(f"/api/runs/{mc_run.pk}/scores")
-    assert refused.status_code == 409 and "not finished" in refused.json()["detail"]
+    assert refused.status_code == 409 and "尚未完成" in refused.json()["detail"]
     on_profile = c.get(f"/api/enterprises/{items[0]['enterprise']['id']}/scores").json()
     assert mc_run.pk not in {s["run"] for s in on_profile}

@@ -5,14 +5,12 @@ used; the change of coefficient set and back is recorded with why; a green list 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.urls import reverse
 
 from gaoxin.web.green import demo, services
 from gaoxin.web.green.models import EnergyBatch, Figure, GreenList, Recompute
-from gaoxin.web.platform.demo import DemoContext
 from gaoxin.web.registry.models import Enterprise
+from tests.web.demo_steps import demo_context
 
 
 def test_demo_step_shows_the_zone_and_the_firm(platform):
@@ -22,17 +20,10 @@ def test_demo_step_shows_the_zone_and_the_firm(platform):
         .order_by("uscc")
         .first()
     )
-    ctx = DemoContext(
-        data_dir=Path("."),
-        year=2025,
-        data=None,
-        zones=[p.zone_a, p.zone_b],
-        bank=p.bank_a,
-        users={"zone_admin": p.users["zone_admin"], "clerk": p.users["clerk"], "firm": p.users["enterprise"]},
-        runs=[p.run_a, p.run_b],
-        published=p.published,
-        firm=firm,
-        say=lambda s: None,
+    ctx = demo_context(
+        p,
+        {"zone_admin": p.users["zone_admin"], "clerk": p.users["clerk"], "firm": p.users["enterprise"]},
+        firm,
     )
     demo.populate(ctx)
     assert ctx.report and "绿色低碳" in ctx.report[0]

@@ -36,3 +36,49 @@ def test_the_zone_page_and_the_sets_name_indicators_and_carriers_in_english(gree
     en_sets = client.get("/green/sets/").content.decode()
     assert "<tr><td>electricity</td>" in en_sets and "<tr><td>电力</td>" not in en_sets
     assert f'<p class="muted">{BASES["equivalent"][1]} · ' in en_sets
+
+
+def test_the_coefficient_sets_are_named_in_english(green):
+    """A stored set keeps only its Chinese name; the pages name it from its file (``name_en``)."""
+    from gaoxin.green.coefficients import parse_emissions, parse_set
+    from gaoxin.web.green import services
+
+    choice = services.ensure_sets(green.platform.zone_a)
+    c, e = parse_set(choice.coefficients.text), parse_emissions(choice.emissions.text)
+    assert c.name_en and e.name_en and c.name != c.name_en
+    client = green.platform.client("zone_admin")
+    zh_sets = client.get("/green/sets/").content.decode()
+    assert f"<strong>{c.name}</strong>" in zh_sets and f"<strong>{e.name}</strong>" in zh_sets
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/green/"})
+    en_sets = client.get("/green/sets/").content.decode()
+    assert f"<strong>{c.name_en}</strong>" in en_sets and f"<strong>{e.name_en}</strong>" in en_sets
+    assert (
+        f"<h2>{c.name_en} <code>" in en_sets
+        and f">{c.name_en}（{choice.coefficients.ref}）</option>" in en_sets
+    )
+    for zh_name in (c.name, e.name):  # (a set's source note is free text: it may quote the Chinese)
+        assert f"<strong>{zh_name}</strong>" not in en_sets and f"<h2>{zh_name} <code>" not in en_sets
+        assert f">{zh_name}（" not in en_sets
+    used = _section_p(client.get("/green/").content.decode(), "sets-used")
+    assert c.name_en in used and e.name_en in used and c.name not in used
+
+
+def _section_p(page: str, p_id: str) -> str:
+    start = page.index(f'id="{p_id}"')
+    return page[start : page.index("</p>", start)]
+
+
+def test_a_figures_benchmark_position_is_named_in_english(green):
+    """The core names the positions as a ``(zh, en)`` pair; the figures' rows pick by the language."""
+    from django.utils import translation
+
+    from gaoxin.green.benchmarks import POSITIONS
+    from gaoxin.web.green import services
+    from gaoxin.web.green.models import Figure
+
+    figure = Figure(position="below")
+    with translation.override("zh-hans"):
+        assert services.figure_rows([figure])[0]["position"] == POSITIONS["below"][0] == "未达基准水平"
+    with translation.override("en"):
+        assert services.figure_rows([figure])[0]["position"] == POSITIONS["below"][1]

@@ -79,7 +79,9 @@ def test_the_register_holds_the_figures_with_the_sets_as_source(green):
     zone = p.zone_a
     choice = services.ensure_sets(zone)
     batch = ImportBatch.objects.filter(zone=zone, department=services.REGISTER_DEPARTMENT).latest("pk")
-    assert services.sets_label(choice) in batch.file_name and batch.status == ImportBatch.Status.APPLIED
+    assert batch.file_name == services.sets_title(choice) and batch.status == ImportBatch.Status.APPLIED
+    # the register's record names the sets in words, not by their references and digests
+    assert choice.coefficients.name in batch.file_name and choice.coefficients.digest not in batch.file_name
     firm = green.firms_a[0]
     f = Figure.objects.get(enterprise=firm, year=YEAR, month=0)
     r = AnnualReport.objects.get(enterprise=firm, year=YEAR)
@@ -116,7 +118,7 @@ def test_a_change_of_set_changes_the_register_and_records_each_change(green):
     f = Figure.objects.get(enterprise=firm, year=YEAR, month=0)
     assert r.energy_consumption == f.total_tce > before  # 等价值 counts grid power higher
     batch = ImportBatch.objects.get(pk=r.sources["energy_consumption"])
-    assert alt.ref in batch.file_name and batch.user == p.users["zone_admin"]
+    assert alt.name in batch.file_name and batch.user == p.users["zone_admin"]
     change = ChangeRecord.objects.get(enterprise=firm, year=YEAR, field="energy_consumption", batch=batch)
     assert D(change.old) == before and D(change.new) == r.energy_consumption
     assert change.user == p.users["zone_admin"]

@@ -8,25 +8,11 @@ lists published to it (and never a firm's energy data). "Denied" is any of 302, 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.green import services
 from gaoxin.web.green.models import EnergyRecord, Figure, GreenList, GreenListEntry
-
-ALLOWED = {200}
-DENIED = {302, 401, 403, 404}
-ROLES = [
-    "anonymous",
-    "platform_admin",
-    "zone_admin",
-    "clerk",
-    "enterprise",
-    "bank",
-    "zone_admin_b",
-    "enterprise_b",
-    "bank_b",
-]
+from tests.web.matrix import DENIED, ROLES, assert_reads_exactly_its_own, client_for
 
 
 @pytest.fixture
@@ -81,22 +67,9 @@ def targets(g) -> dict[str, set[str]]:
     }
 
 
-def client_for(p, role: str) -> Client:
-    return Client() if role == "anonymous" else p.client(role)
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_reads_exactly_its_own(g, role):
-    client = client_for(g.platform, role)
-    leaks, refusals = [], []
-    for url, readers in targets(g).items():
-        status = client.get(url).status_code
-        if role in readers and status not in ALLOWED:
-            refusals.append((url, status))
-        if role not in readers and status not in DENIED:
-            leaks.append((url, status))
-    assert not leaks, f"{role} reads what is not theirs: {leaks}"
-    assert not refusals, f"{role} is refused what is theirs: {refusals}"
+    assert_reads_exactly_its_own(g.platform, role, targets(g))
 
 
 @pytest.mark.parametrize("role", ["enterprise", "enterprise_b", "bank", "bank_b", "zone_admin_b"])

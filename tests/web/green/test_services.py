@@ -170,47 +170,19 @@ def test_csv_of_one_table(green):
 def test_certificates_are_never_counted_twice(green):
     p = green.platform
     a, b = green.firms_a[3], green.firms_a[4]
-    first = {
-        "certificates": [
-            {
-                "uscc": a.uscc,
-                "year": 2017,
-                "month": None,
-                "count": 10,
-                "origin": "standalone",
-                "serials": "QQQ0001-QQQ0010",
-            }
-        ]
-    }
+
+    def certificates(firm, count: int, serials: str) -> dict:
+        row = {"uscc": firm.uscc, "year": 2017, "month": None, "count": count, "origin": "standalone"}
+        return {"certificates": [{**row, "serials": serials}]}
+
+    first = certificates(a, 10, "QQQ0001-QQQ0010")
     assert _import(p.zone_a, p.users["clerk"], first).ok
     # another firm declaring some of the same serials is refused
-    second = {
-        "certificates": [
-            {
-                "uscc": b.uscc,
-                "year": 2017,
-                "month": None,
-                "count": 5,
-                "origin": "standalone",
-                "serials": "QQQ0008-QQQ0012",
-            }
-        ]
-    }
+    second = certificates(b, 5, "QQQ0008-QQQ0012")
     out = _import(p.zone_a, p.users["clerk"], second, "y.xlsx")
     assert [x.reason for x in out.problems if x.is_error] == [bulk_io.R_HELD]
     # the same firm re-declaring its own period replaces it: no double count with itself
-    again = {
-        "certificates": [
-            {
-                "uscc": a.uscc,
-                "year": 2017,
-                "month": None,
-                "count": 10,
-                "origin": "standalone",
-                "serials": "QQQ0001-QQQ0010",
-            }
-        ]
-    }
+    again = certificates(a, 10, "QQQ0001-QQQ0010")
     assert _import(p.zone_a, p.users["clerk"], again, "z.xlsx").ok
     # within one file, and a count that does not match the serials
     twice = {

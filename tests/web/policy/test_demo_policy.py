@@ -6,33 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
+import re
 
 import openpyxl
 
-from gaoxin.web.platform.demo import DemoContext
 from gaoxin.web.policy import demo, services
 from gaoxin.web.policy.models import Award, Fact, LedgerEntry, MatchRun, Policy
 from gaoxin.web.registry.models import AnnualReport, ImportBatch
+from tests.web.demo_steps import demo_context
 
 
 def test_demo_step_from_draft_to_payment(platform):
     p = platform
     admin = p.users["zone_admin"]
-    ctx = DemoContext(
-        data_dir=Path("."),
-        year=2025,
-        data=None,
-        zones=[p.zone_a, p.zone_b],
-        bank=p.bank_a,
-        users={"zone_admin": admin, "firm": p.users["enterprise"]},
-        runs=[p.run_a, p.run_b],
-        published=p.published,
-        firm=p.unlisted,
-        say=lambda s: None,
-    )
+    ctx = demo_context(p, {"zone_admin": admin, "firm": p.users["enterprise"]}, p.unlisted)
     demo.populate(ctx)
     assert ctx.report and "政策兑现" in ctx.report[0]
+    # the simulated total in 万元 with two decimals and separators (it printed 834.510091 万元)
+    assert re.search(r"（\d{1,3}(,\d{3})*\.\d{2} 万元）", ctx.report[0]), ctx.report[0]
     policies = Policy.objects.filter(zone=p.zone_a)
     assert policies.count() == 5 and all("示例" in x.title for x in policies)
     assert set(policies.values_list("status", flat=True)) == {"draft", "published"}

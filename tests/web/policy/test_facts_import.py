@@ -63,16 +63,17 @@ def test_template_import_and_source(platform):
         above_scale=None, local_contribution=None
     )
     other = platform.other  # a firm of zone B
+    first = {
+        "uscc": a.uscc,
+        "year": str(YEAR),
+        "above_scale": "是",
+        "local_contribution": "120",
+        "city_award": "3",
+    }
     bad = _file(
         core,
         [
-            {
-                "uscc": a.uscc,
-                "year": str(YEAR),
-                "above_scale": "是",
-                "local_contribution": "120",
-                "city_award": "3",
-            },
+            first,
             {"uscc": other.uscc, "year": str(YEAR), "above_scale": "是"},
             {"uscc": b.uscc, "year": str(YEAR), "above_scale": "也许", "local_contribution": "abc"},
         ],
@@ -90,13 +91,7 @@ def test_template_import_and_source(platform):
     good = _file(
         core,
         [
-            {
-                "uscc": a.uscc,
-                "year": str(YEAR),
-                "above_scale": "是",
-                "local_contribution": "120",
-                "city_award": "3",
-            },
+            first,
             {"uscc": b.uscc, "year": str(YEAR), "above_scale": "否", "local_contribution": "80"},
         ],
     )

@@ -7,6 +7,8 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.web.platform.labels import qualification
+
 ACTIONS = {
     "policy_draft": _("Saved a policy draft"),
     "policy_publish": _("Published a policy"),
@@ -75,6 +77,12 @@ ACTIONS = {
     "consent_grant": _("Granted a data authorisation"),
     "consent_revoke": _("Revoked a data authorisation"),
     "finance_apply": _("Applied for a loan"),
+    "finance_approve": _("Approved a loan application"),
+    "finance_reject": _("Rejected a loan application"),
+    "finance_disburse": _("Disbursed a loan"),
+    "finance_repay": _("Recorded a repayment"),
+    "finance_default": _("Recorded a loan default"),
+    "finance_product_created": _("Created a financial product"),
     "finance_product_saved": _("Saved a financial product"),
     "investment_settings": _("Changed the investment settings"),
     "chain_node_firms": _("Changed a chain node's firms"),
@@ -193,7 +201,75 @@ DETAILS = {
     "active": _("active"),
     "sessions_ended": _("sessions ended"),
     "tokens_revoked": _("tokens revoked"),
+    "format": _("format"),
+    "tier": _("ladder tier"),
+    "title": _("title"),
+    "until": _("valid until"),
+    "product": _("product"),
+    "term": _("term (months)"),
+    "after": _("after"),
+    "rate": _("annual rate (%)"),
+    "on": _("date"),
+    "first_loan": _("first loan"),
+    "firm": _("firm"),
+    "grade": _("grade"),
+    "score": _("score"),
+    "applicant": _("applicant"),
+    "policy": _("policy"),
+    "start": _("from"),
+    "end": _("to"),
+    "region": _("region"),
+    "zones": _("zones"),
+    "lists": _("lists"),
+    "banks": _("banks"),
+    "month": _("month"),
+    "expert": _("expert"),
+    "challenge": _("challenge"),
+    "funding": _("funding"),
+    "peers": _("peer zones"),
 }
+
+# What an export or a view was of (the detail's ``what``): the codes the apps write, in words.
+WHAT = {
+    "run": _("score run results"),
+    "ranking": _("ranking"),
+    "enterprises": _("enterprise list"),
+    "ladder_candidates": _("ladder candidates"),
+    "finance_eligible": _("firms eligible for a product"),
+    "supervision overview": _("supervision overview"),
+    "regional list": _("regional white-list"),
+    "policy_run": _("policy matching results"),
+    "policy_batch": _("payment batch"),
+    "policy_ledger": _("award ledger"),
+    "green": _("green figures"),
+    "green:figures": _("green figures"),
+    "green:benchmarks": _("green benchmarks"),
+    "green:list": _("green list"),
+    "command:targets": _("command centre targets"),
+    "command:actuals": _("command centre actuals"),
+    "command:talents": _("talents"),
+    "command:platforms": _("innovation platforms"),
+    "command:tasks": _("action tasks"),
+    "carriers_incubators": _("incubators"),
+    "carriers_graduates": _("graduated firms"),
+    "carriers_reserve": _("listing reserve firms"),
+    "carriers_rewards": _("listing stage rewards"),
+    "carriers_payments": _("challenge payments"),
+    "investment_projects": _("investment projects"),
+    "investment_nodes": _("chain nodes"),
+    "investment_firms": _("firms at chain nodes"),
+}
+
+# Status codes a detail's before / after / status carries (loan applications, corrections …).
+STATUSES = {
+    "pending": _("pending"),
+    "approved": _("approved"),
+    "rejected": _("rejected"),
+    "disbursed": _("disbursed"),
+    "repaid": _("repaid"),
+    "defaulted": _("defaulted"),
+}
+_STATUS_KEYS = {"before", "after", "status"}
 
 
 _DECIMAL = re.compile(r"-?\d+\.\d+")
@@ -203,19 +279,33 @@ def detail_fields(detail: dict) -> list[tuple[str, str]]:
     """An entry's detail as (label, text) pairs: lists joined, nested mappings as ``k=v``."""
 
     def text(value, key: str = "") -> str:
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        if key == "what" and isinstance(value, str):
+            return str(WHAT.get(value, value))
+        if key == "tier" and isinstance(value, str):
+            return qualification(value)
+        if key in _STATUS_KEYS and isinstance(value, str) and value in STATUSES:
+            return str(STATUSES[value])
         if isinstance(value, (int, float)) and not isinstance(value, bool) and "year" not in key:
             return f"{value:,}"  # counts and amounts; a year stays as it is written
         if isinstance(value, str) and _DECIMAL.fullmatch(value):  # amounts are stored as "58.455000"
-            whole, _, frac = value.partition(".")
+            whole, _dot, frac = value.partition(".")
             frac = frac.rstrip("0")
             return f"{int(whole):,}" + (f".{frac}" if frac else "") if whole.lstrip("-") else value
-        if isinstance(value, dict):
-            return "; ".join(f"{k}={text(v)}" for k, v in value.items())
+        if isinstance(value, dict):  # filters: only those that were set
+            return "; ".join(f"{k}={text(v, k)}" for k, v in value.items() if v not in ("", None, [], {}))
         if isinstance(value, (list, tuple)):
             return ", ".join(text(v) for v in value)
         return "" if value is None else str(value)
 
-    return [(str(DETAILS.get(k, k.replace("_", " "))), text(v, k)) for k, v in (detail or {}).items()]
+    detail = dict(detail or {})
+    pairs = []
+    if detail.get("before") in STATUSES and detail.get("after") in STATUSES:  # a status change: one line
+        before, after = detail.pop("before"), detail.pop("after")
+        pairs.append((str(DETAILS["status"]), f"{text(before, 'status')} → {text(after, 'status')}"))
+    pairs += [(str(DETAILS.get(k, k.replace("_", " "))), text(v, k)) for k, v in detail.items()]
+    return [(k, v) for k, v in pairs if v != ""]  # a detail that was not set says nothing
 
 
 def action_label(code: str) -> str:

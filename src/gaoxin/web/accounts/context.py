@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.web.accounts.scoping import may
 
-# (url name, label, action that must be allowed or a role test)
+# (url name, label, action that must be allowed or a role test): the action the page itself requires,
+# so that no role is offered a page that answers it 403
 NAV = [
     ("supervision:home", _("Supervision"), "supervise"),
     ("registry:dashboard", _("Dashboard"), "view_zone"),
@@ -21,10 +22,10 @@ NAV = [
     ("command:home", _("Command centre"), "view_zone"),
     ("investment:home", _("Investment and chains"), "view_zone"),
     ("cultivation:home", _("Cultivation"), "view_zone"),
-    ("finance:overview", _("Finance"), "view_zone"),
+    ("finance:overview", _("Finance"), "finance_overview"),
     ("policy:home", _("Policies and awards"), "view_zone"),
-    ("carriers:home", _("Innovation carriers"), "view_zone"),
-    ("green:home", _("Green and low-carbon"), "view_zone"),
+    ("carriers:home", _("Innovation carriers"), "carriers_view"),
+    ("green:home", _("Green and low-carbon"), "green_view"),
     ("benchmark:home", _("Zone benchmarking"), "view_zone"),
     ("accounts:audit", _("Audit log"), "read_audit"),
     ("supervision:zone_rule", _("Supervisors' access"), "set_zone_rule"),

@@ -145,7 +145,11 @@ def _anchor(data) -> dict:
 def users(request):
     """The security administrator's list of accounts (search by name, filter by role)."""
     require(request.user, "manage_users")
-    people = visible(request.user, User).select_related("zone", "bank", "enterprise").order_by("username")
+    people = (
+        visible(request.user, User)
+        .select_related("zone", "bank", "enterprise", "region")
+        .order_by("username")
+    )
     q = request.GET.get("q", "").strip()
     if q:
         people = people.filter(Q(username__icontains=q) | Q(display_name__icontains=q))

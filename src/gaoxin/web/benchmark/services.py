@@ -17,6 +17,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -36,6 +38,7 @@ from gaoxin.scoring import load_model
 from gaoxin.scoring import uncertainty as mc
 from gaoxin.scoring.engine import score
 from gaoxin.scoring.model import Model
+from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.benchmark.models import FactsImport, PeerTable, ZoneFacts
 from gaoxin.web.platform.bulk import new_record, sha256
 from gaoxin.web.platform.labels import label
@@ -134,6 +137,17 @@ def _problem(file: str, column: str, value: str | None, reason: str) -> Problem:
     return Problem(file, None, column, value, reason, None, ERROR, EN.get(reason, ""))
 
 
+def _read(data: bytes, file_name: str):
+    """(the zone model, the file read against its fields, the problems) — a file without a 年度
+    column is one more problem."""
+    model = zone_model()
+    read = read_units(file_name, model, data=data, name=file_name)
+    problems = list(read.problems)
+    if read.frame is not None and "year" not in read.frame.columns:
+        problems.append(_problem(file_name, "年度", None, R_NO_YEAR))
+    return model, read, problems
+
+
 def import_facts(
     data: bytes, file_name: str, user, allowed: dict[str, Zone], zone: Zone | None = None
 ) -> FactsImport:
@@ -142,12 +156,8 @@ def import_facts(
 
     Every bad cell is reported; with any error nothing changes. A non-empty cell sets its field (with
     the file as its source); an empty cell leaves the field as it was."""
-    model = zone_model()
-    read = read_units(file_name, model, data=data, name=file_name)
-    problems = list(read.problems)
+    model, read, problems = _read(data, file_name)
     frame = read.frame
-    if frame is not None and "year" not in frame.columns:
-        problems.append(_problem(file_name, "年度", None, R_NO_YEAR))
     if frame is not None and "year" in frame.columns:
         for code in frame["id"].unique(maintain_order=True).to_list():
             if code not in allowed:
@@ -155,16 +165,7 @@ def import_facts(
     if zone is None and frame is not None:
         named = {allowed[c].pk: allowed[c] for c in frame["id"].to_list() if c in allowed}
         zone = next(iter(named.values())) if len(named) == 1 else None
-    record = new_record(
-        FactsImport,
-        zone=zone,
-        kind=FactsImport.Kind.FACTS,
-        data=data,
-        file_name=file_name,
-        rows=read.rows,
-        problems=problems,
-        user=user,
-    )
+    record = _record(FactsImport.Kind.FACTS, zone, data, file_name, read.rows, problems, user)
     if record.applied and frame is not None:
         created = updated = 0
         source = f"导入：{file_name}（{_stamp(user)}）"
@@ -185,24 +186,25 @@ def import_facts(
     return record
 
 
-def import_peers(data: bytes, file_name: str, title: str, user) -> tuple[FactsImport, PeerTable | None]:
-    """A national peer table (every zone's facts, by year), kept as imported."""
-    model = zone_model()
-    read = read_units(file_name, model, data=data, name=file_name)
-    problems = list(read.problems)
-    frame = read.frame
-    if frame is not None and "year" not in frame.columns:
-        problems.append(_problem(file_name, "年度", None, R_NO_YEAR))
-    record = new_record(
+def _record(kind: str, zone, data: bytes, file_name: str, rows: int, problems: list, user) -> FactsImport:
+    """The import record of a file (``platform.bulk.new_record``: applied when it has no error)."""
+    return new_record(
         FactsImport,
-        zone=None,
-        kind=FactsImport.Kind.PEERS,
+        zone=zone,
+        kind=kind,
         data=data,
         file_name=file_name,
-        rows=read.rows,
+        rows=rows,
         problems=problems,
         user=user,
     )
+
+
+def import_peers(data: bytes, file_name: str, title: str, user) -> tuple[FactsImport, PeerTable | None]:
+    """A national peer table (every zone's facts, by year), kept as imported."""
+    _model, read, problems = _read(data, file_name)
+    frame = read.frame
+    record = _record(FactsImport.Kind.PEERS, None, data, file_name, read.rows, problems, user)
     table = None
     if record.applied and frame is not None:
         rows = [{k: v for k, v in r.items() if v is not None} for r in frame.iter_rows(named=True)]
@@ -225,18 +227,27 @@ def import_peers(data: bytes, file_name: str, title: str, user) -> tuple[FactsIm
 def unit_table(year: int, table: PeerTable | None = None) -> pl.DataFrame:
     """Every platform zone's facts for ``year`` and the year before, plus the peer table's rows for
     them (a peer whose code is a platform zone's is left out: the platform's own facts prevail)."""
-    model = zone_model()
+    return _unit_frame(_platform_rows(year), year, table)
+
+
+def _platform_rows(year: int) -> list[dict]:
+    """The platform zones' facts for ``year`` and the year before, as ``unit_table`` reads them."""
     rows = []
-    codes = set()
     for f in (
         ZoneFacts.objects.filter(year__in=[year - 1, year])
         .select_related("zone")
         .order_by("zone__code", "year")
     ):
-        codes.add(f.zone.code)
         rows.append(
             {"id": f.zone.code, "name": f.zone.name, "year": f.year, "source": "platform", **f.values}
         )
+    return rows
+
+
+def _unit_frame(platform_rows: list[dict], year: int, table: PeerTable | None) -> pl.DataFrame:
+    model = zone_model()
+    rows = list(platform_rows)
+    codes = {r["id"] for r in rows}
     if table is not None:
         for r in table.rows:
             if r.get("year") in (year - 1, year) and r.get("id") not in codes:
@@ -323,9 +334,49 @@ def benchmark(
     zones shown there by name — None: all; the others' names are withheld; peer-table zones, whose
     figures are published, are always named).
 
-    Raises ``NoFacts`` when the zone has no facts for the year, ``PeerError`` for a bad peer set."""
+    Raises ``NoFacts`` when the zone has no facts for the year, ``PeerError`` for a bad peer set.
+
+    The result is a function of its arguments, the platform's facts for the two years, the peer table
+    and the reader's language: it is kept in the cache under a digest of all of them (the facts read
+    as they are, one query), so a request after the first scores nothing and simulates nothing, and an
+    import of facts or of a peer table (a new table is a new id) makes a new key."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
     model = zone_model()
-    units = unit_table(year, table)
+    rows = _platform_rows(year)
+    names = None if named_zones is None else sorted(named_zones)
+    peers_of = (table.pk, table.sha256, table.created.isoformat()) if table is not None else None
+    args = [zone.pk, zone.code, year, kind, top, named, full, names, peers_of, get_language()]
+    raw = json.dumps(
+        [model.id, model.version, model.sha256, *args, rows],
+        sort_keys=True,
+        default=str,
+    )
+    key = f"benchmark:{hashlib.sha256(raw.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = _benchmark(model, rows, zone, year, kind, top, named, table, full, named_zones)
+        cache.set(key, found, BENCH_SECONDS)
+    return replace(found, zone=zone, table=table)  # the caller's instances, not the cached copies
+
+
+BENCH_SECONDS = 24 * 3600  # an upper bound only: other facts or another table are another key
+
+
+def _benchmark(
+    model: Model,
+    rows: list[dict],
+    zone: Zone,
+    year: int,
+    kind: str,
+    top: int,
+    named: str | None,
+    table: PeerTable | None,
+    full: bool,
+    named_zones: set[str] | frozenset[str] | None,
+) -> Bench:
+    units = _unit_frame(rows, year, table)
     current = units.filter(pl.col("year") == year)
     if zone.code not in current["id"].to_list():
         raise NoFacts(zone.code)
@@ -346,6 +397,7 @@ def benchmark(
     scored = with_attributes(result.frame, units, year)
     scored = scored.join(current.select("id", "source"), on="id", how="left")
     peers = peer_set(scored, zone.code, kind, top, named)
+    peers = replace(peers, label=peer_label(peers, scored, zone.code, top))
     unc = mc.analyse(model, result.values, SAMPLES, NOISE, SEED)
     loo = mc.leave_one_out(model, result.values).head(10)
     widest = max([r["mean_shift"] for r in loo.iter_rows(named=True)] + [1e-9])
@@ -468,8 +520,12 @@ def computable_indicators() -> list:
     return contrib.computable(zone_model())
 
 
-def contributions_for(zone: Zone, year: int, indicator_id: str, limit: int = 10) -> dict:
-    """The firms of ``zone`` that add most to (and take most from) an indicator the registry computes."""
+def contributions_for(zone: Zone, year: int, indicator_id: str, limit: int = 10, viewer=None) -> dict:
+    """The firms of ``zone`` that add most to (and take most from) an indicator the registry computes.
+
+    With ``viewer``, a firm it may not read one by one (a supervisor of a zone whose rule keeps firms'
+    details inside the zone: ``scoping.visible``) is shown without its name or link: the contribution
+    counts, the firm stays anonymous."""
     model = zone_model()
     ind = model.indicator(indicator_id)
     if ind not in computable_indicators():
@@ -478,10 +534,13 @@ def contributions_for(zone: Zone, year: int, indicator_id: str, limit: int = 10)
     parts = firm_parts(data, year).filter(pl.col("zone") == zone.code)
     prev = firm_parts(data, year - 1).filter(pl.col("zone") == zone.code)
     frame = contrib.contributions(model, indicator_id, parts, prev)
-    ids = dict(
-        Enterprise.objects.filter(zone=zone, uscc__in=frame["uscc"].to_list()).values_list("uscc", "pk")
-    )
-    rows = [{**r, "pk": ids.get(r["uscc"])} for r in frame.iter_rows(named=True)]
+    firms = Enterprise.objects if viewer is None else visible(viewer, Enterprise)
+    ids = dict(firms.filter(zone=zone, uscc__in=frame["uscc"].to_list()).values_list("uscc", "pk"))
+    hidden = {"name": _("A firm of the zone (details not open to you)"), "uscc": ""}
+    rows = [
+        {**r, "pk": ids[r["uscc"]]} if r["uscc"] in ids or viewer is None else {**r, **hidden, "pk": None}
+        for r in frame.iter_rows(named=True)
+    ]
     known = [r for r in rows if r["contribution"] is not None]
     return {
         "indicator": ind,
@@ -490,6 +549,19 @@ def contributions_for(zone: Zone, year: int, indicator_id: str, limit: int = 10)
         "best": known[:limit],
         "worst": [r for r in reversed(known[-limit:]) if r["contribution"] < 0],
     }
+
+
+def peer_label(peers: PeerSet, scored: pl.DataFrame, zone: str, top: int) -> str:
+    """The peer set named in the reader's language (the core names it in Chinese: 全部园区 …); a
+    province and a zone keep the names the data give them."""
+    if peers.kind == "province":
+        province = scored.filter(pl.col("id") == zone)["province"][0]
+        return _("Same province (%(province)s)") % {"province": province}
+    if peers.kind == "top":
+        return _("Top %(n)s by overall score") % {"n": top}
+    if peers.kind == "named":
+        return _("Benchmark: %(name)s") % {"name": scored.filter(pl.col("id") == peers.ids[0])["name"][0]}
+    return _("All zones")
 
 
 def label_of_kind(kind: str, top: int) -> str:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -27,8 +25,9 @@ from gaoxin.benchmark.peers import KINDS, PeerError
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
 from gaoxin.web.benchmark import services
 from gaoxin.web.benchmark.models import FactsImport, PeerTable, ZoneFacts
+from gaoxin.web.platform.actions import attempt, uploaded
 from gaoxin.web.platform.bulk import error_report, file_bytes
-from gaoxin.web.platform.labels import label
+from gaoxin.web.platform.labels import label, unit
 from gaoxin.web.platform.pages import zone_or_404, zone_query
 from gaoxin.web.platform.views import download, int_or_none, require, year_or_none
 from gaoxin.web.registry.models import Zone
@@ -141,15 +140,14 @@ def facts(request):
     zq = zone_query(zone, zones)
     if request.method == "POST":
         probe = ZoneFacts(zone=zone, year=year)
-        if not can_write(request.user, probe):
-            raise PermissionDenied
+        require(request.user, ok=can_write(request.user, probe))
         if request.POST.get("action") == "compute":
-            with transaction.atomic():
+            with attempt(request):
                 done = services.compute_from_registry(zone, year, request.user)
                 audit(request, "benchmark_compute", zone, year=year, years=[f.year for f in done])
-            messages.success(
-                request, _("Computed from the registry's firms: %(n)s year(s).") % {"n": len(done)}
-            )
+                messages.success(
+                    request, _("Computed from the registry's firms: %(n)s year(s).") % {"n": len(done)}
+                )
         return redirect(
             reverse("benchmark:facts") + (zq or "?") + ("&" if zq else "") + urlencode({"year": year})
         )
@@ -161,7 +159,7 @@ def facts(request):
             {
                 "id": f.id,
                 "name": label(f.name),
-                "unit": f.unit,
+                "unit": unit(f.unit),  # 万元, 家 … in the reader's language
                 "value": (row.values.get(f.id) if row else None),
                 "source": (row.sources.get(f.id, "") if row else ""),
             }
@@ -184,17 +182,15 @@ def facts(request):
 @require_POST
 def facts_import(request):
     zone, zones = _zone(request, "benchmark_facts")
-    if zone is None or not can_write(request.user, ZoneFacts(zone=zone, year=DEFAULT_YEAR)):
-        raise PermissionDenied
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose a file to import."))
-        return redirect(reverse("benchmark:facts") + zone_query(zone, zones))
+    require(
+        request.user, ok=zone is not None and can_write(request.user, ZoneFacts(zone=zone, year=DEFAULT_YEAR))
+    )
     if request.user.is_zone_staff:
         allowed = {zone.code: zone}
     else:
         allowed = {z.code: z for z in visible(request.user, Zone)}
-    with transaction.atomic():
+    with attempt(request) as tried:  # a refused file is recorded too: its record says why
+        upload = uploaded(request)
         record = services.import_facts(
             file_bytes(upload),
             upload.name,
@@ -203,6 +199,8 @@ def facts_import(request):
             zone=zone if request.user.is_zone_staff else None,
         )
         audit(request, "benchmark_import", zone, file=upload.name, status=record.status, rows=record.rows)
+    if tried.refused:
+        return redirect(reverse("benchmark:facts") + zone_query(zone, zones))
     if record.applied:
         messages.success(request, _("Imported %(n)s row(s).") % {"n": record.rows})
     else:
@@ -255,7 +253,7 @@ def contributions(request):
     computable = services.computable_indicators()
     wanted = request.GET.get("indicator") or (computable[0].id if computable else "")
     try:
-        result = services.contributions_for(zone, year, wanted)
+        result = services.contributions_for(zone, year, wanted, viewer=request.user)
     except KeyError:
         raise Http404 from None
     ctx = {
@@ -279,17 +277,15 @@ def peers(request):
     require(request.user, "benchmark_view")
     manage = may(request.user, "benchmark_peers")
     if request.method == "POST":
-        if not manage:
-            raise PermissionDenied
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choose a file to import."))
-            return redirect("benchmark:peers")
-        with transaction.atomic():
+        require(request.user, ok=manage)
+        with attempt(request) as tried:  # a refused file is recorded too: its record says why
+            upload = uploaded(request)
             record, table = services.import_peers(
                 file_bytes(upload), upload.name, request.POST.get("title", ""), request.user
             )
             audit(request, "benchmark_peers", table, file=upload.name, status=record.status, rows=record.rows)
+        if tried.refused:
+            return redirect("benchmark:peers")
         if table is None:
             messages.error(request, _("The file was refused; nothing changed."))
             return redirect(reverse("benchmark:import_record", args=[record.pk]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gaoxin.carriers import listing as core_listing
 
@@ -440,7 +441,7 @@ class ChallengeReview(models.Model):
 
 class Contract(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("contract", "Active")  # 履行中, not a project's 推进中
         COMPLETED = "completed", _("Completed")
         TERMINATED = "terminated", _("Terminated")
 

@@ -43,6 +43,7 @@ from gaoxin.web.carriers.models import (
     RewardPayment,
     StageEvent,
 )
+from gaoxin.web.platform.labels import english, label, unit
 from gaoxin.web.registry.models import AnnualReport, Enterprise, Qualification, Zone
 
 STAGE_NAMES = dict(STAGE_CHOICES)
@@ -270,46 +271,56 @@ def _figures(inc: Incubator, firms: list[IncubatedFirm], on: dt.date, records, r
     return counts, now
 
 
+# what the core's incubator and maker space read of the record as it is, and of the counted figures
+_INCUBATOR_FIELDS = [
+    "legal_entity",
+    "established",
+    "stat_years",
+    "area_total",
+    "area_incubation",
+    "fund",
+    "staff_total",
+    "pro_staff",
+    "mentors",
+    "investment_cases",
+    "specialised",
+    "tech_platform",
+    "hardship",
+]
+_INCUBATOR_COUNTS = [
+    "firms",
+    "invested_firms",
+    "patent_applied_firms",
+    "ip_held_firms",
+    "graduates",
+    "field_share",
+]
+_SPACE_FIELDS = [
+    "established",
+    "area_total",
+    "workstations",
+    "area_shared",
+    "teams_admitted",
+    "new_firms",
+    "financed",
+    "typical_cases",
+    "mentors",
+    "events",
+    "reports_torch",
+]
+
+
 def _core_incubator(inc: Incubator, counts: dict) -> core_inc.Incubator:
     return core_inc.Incubator(
         key=inc.pk,
-        legal_entity=inc.legal_entity,
-        established=inc.established,
-        stat_years=inc.stat_years,
-        area_total=inc.area_total,
-        area_incubation=inc.area_incubation,
-        fund=inc.fund,
-        staff_total=inc.staff_total,
-        pro_staff=inc.pro_staff,
-        mentors=inc.mentors,
-        firms=counts["firms"],
-        invested_firms=counts["invested_firms"],
-        investment_cases=inc.investment_cases,
-        patent_applied_firms=counts["patent_applied_firms"],
-        ip_held_firms=counts["ip_held_firms"],
-        graduates=counts["graduates"],
-        specialised=inc.specialised,
-        field_share=counts["field_share"],
-        tech_platform=inc.tech_platform,
-        hardship=inc.hardship,
+        **{f: getattr(inc, f) for f in _INCUBATOR_FIELDS},
+        **{f: counts[f] for f in _INCUBATOR_COUNTS},
     )
 
 
 def _core_space(inc: Incubator, on: dt.date) -> core_inc.MakerSpace:
     return core_inc.MakerSpace(
-        key=inc.pk,
-        established=inc.established,
-        area_total=inc.area_total,
-        workstations=inc.workstations,
-        area_shared=inc.area_shared,
-        teams_admitted=inc.teams_admitted,
-        new_firms=inc.new_firms,
-        financed=inc.financed,
-        typical_cases=inc.typical_cases,
-        fulltime_staff=inc.staff_total,
-        mentors=inc.mentors,
-        events=inc.events,
-        reports_torch=inc.reports_torch,
+        key=inc.pk, fulltime_staff=inc.staff_total, **{f: getattr(inc, f) for f in _SPACE_FIELDS}
     )
 
 
@@ -601,7 +612,7 @@ class ReserveView:
 
     @property
     def nearest_gap(self) -> str:
-        return gap_text(self.nearest)
+        return gap_shown(self.nearest)
 
 
 def _fmt_num(x) -> str:
@@ -625,6 +636,26 @@ def gap_text(standard) -> str:
         elif c.passed is None:
             parts.append(f"{c.label}缺数据")
     return "；".join(parts)
+
+
+def gap_shown(standard) -> str:
+    """``gap_text`` in the reader's language, for the page (the exported workbook keeps the Chinese)."""
+    if not english():
+        return gap_text(standard)
+    if standard is None:
+        return _("No financial data")
+    if standard.met:
+        return _("Every condition met")
+    parts = []
+    for c in standard.checks:
+        if c.passed is False and c.gap is not None:
+            gap = f"{_fmt_num(c.gap)} {check_unit(c.unit)}".strip()
+            parts.append(_("%(name)s short by %(gap)s") % {"name": check_name(c.note or c.label), "gap": gap})
+        elif c.passed is False:
+            parts.append(_("%(name)s not met") % {"name": check_name(c.label)})
+        elif c.passed is None:
+            parts.append(_("%(name)s: no data") % {"name": check_name(c.label)})
+    return "; ".join(parts)
 
 
 def financials(
@@ -1259,3 +1290,95 @@ def hand_rewards_to_policy(zone: Zone, on: dt.date, by, *, user=None) -> int:
             n += 1
     audit(by, "carriers_rewards_to_policy", zone, facts=n)
     return n
+
+
+# --- the conditions' English names (the English switch) --------------------------------------------------
+
+# The core names each condition (``gaoxin.carriers.checks.Check.label``) in Chinese, as the rules and the
+# exported workbooks do; a page in English shows these names instead (a condition without one keeps
+# its Chinese: a zone's own rule, say).
+CHECK_NAMES_EN = {
+    # national incubator (国科发区〔2018〕300号)
+    "独立法人": "Independent legal entity",
+    "运营年限": "Years in operation",
+    "连续报送火炬统计年数": "Consecutive years of Torch statistics reported",
+    "可自主支配场地面积": "Area owned or controlled",
+    "在孵企业使用面积占比（含公共服务场地）": "Share of the area used by incubated firms (public areas included)",
+    "孵化基金（种子资金）": "Incubation (seed) fund",
+    "获投融资在孵企业占比": "Share of incubated firms that raised investment",
+    "投融资案例数": "Investment cases",
+    "专业孵化服务人员占比": "Share of professional incubation staff",
+    "专业孵化服务人员（每10家在孵企业至少1名）": "Professional incubation staff (at least 1 per 10 incubated firms)",
+    "创业导师（每10家在孵企业至少1名）": "Start-up mentors (at least 1 per 10 incubated firms)",
+    "知识产权（申请专利企业≥50%或拥有有效知识产权企业≥30%）": (
+        "Intellectual property (≥ 50 % of firms applied for patents or ≥ 30 % hold valid IP)"
+    ),
+    "申请专利的在孵企业占比": "Share of incubated firms that applied for patents",
+    "拥有有效知识产权的在孵企业占比": "Share of incubated firms holding valid IP",
+    "在孵企业数": "Incubated firms",
+    "每千平方米在孵企业数": "Incubated firms per 1,000 m²",
+    "累计毕业企业数": "Graduated firms (cumulative)",
+    "同一领域在孵企业占比": "Share of incubated firms in one field",
+    "自有专业技术服务平台": "Own technical service platform",
+    # 众创空间 (maker space)
+    "运营时间": "Time in operation",
+    "场地面积≥500m²或工位≥30个": "Area ≥ 500 m² or ≥ 30 workstations",
+    "场地面积": "Area",
+    "工位数": "Workstations",
+    "工位和公共服务场地面积占比": "Share of workstations and public service area",
+    "年协议入驻团队和企业数": "Teams and firms admitted in the year",
+    "年新注册企业≥10家或获投融资团队≥5个": "≥ 10 new firms registered or ≥ 5 teams financed in the year",
+    "年新注册企业数": "New firms registered in the year",
+    "年获投融资团队和企业数": "Teams and firms financed in the year",
+    "典型孵化案例": "Typical incubation cases",
+    "专职工作人员": "Full-time staff",
+    "创业导师": "Start-up mentors",
+    "年举办创新创业活动": "Innovation and start-up events in the year",
+    "报送火炬统计": "Reports Torch statistics",
+    # graduation (``incubators.CRITERIA``)
+    "认定为高新技术企业": "Recognised as a high-tech enterprise",
+    "累计获得天使投资或风险投资超过500万元": "Angel or venture investment above 5 million yuan in total",
+    "连续2年营业收入累计超过1000万元": "Revenue above 10 million yuan over 2 consecutive years",
+    "被兼并收购或在资本市场挂牌上市": "Merged, acquired or listed on a capital market",
+    # entering an incubator
+    "入驻前一年营业收入": "Revenue in the year before entry",
+    "入驻时企业成立时间": "Age of the firm on entry",
+    # listing standards (上市标准)
+    "发行后股本总额": "Share capital after the offering",
+    "公开发行股份比例": "Share of the shares offered to the public",
+    "预计市值": "Expected market value",
+    "盈利条件（二选一）": "Profit condition (one of two)",
+    "最近两年净利润均为正且累计≥5000万元": "Net profit positive in each of the last two years, ≥ 50 million yuan in total",
+    "最近两年净利润（较低一年）": "Net profit of the last two years (the lower year)",
+    "最近两年累计净利润": "Net profit of the last two years in total",
+    "最近一年净利润为正且营业收入≥1亿元": "Net profit positive in the last year and revenue ≥ 100 million yuan",
+    "最近一年净利润": "Net profit of the last year",
+    "最近一年营业收入": "Revenue of the last year",
+    "最近三年累计研发投入占累计营业收入比例": "R&D spending of the last three years as a share of their revenue",
+    "最近三年经营活动现金流量净额累计": "Net operating cash flow of the last three years in total",
+    "主要业务或产品经国家有关部门批准、市场空间大、已取得阶段性成果": (
+        "Main business or products approved by the state, with a large market and results achieved"
+    ),
+    "最近三年营业收入复合增长率": "Compound revenue growth over the last three years",
+    "研发投入（占比≥5%或金额≥8000万元）": "R&D spending (≥ 5 % of revenue or ≥ 80 million yuan)",
+    "最近三年研发投入占营业收入比例": "R&D spending of the last three years as a share of revenue",
+    "最近三年累计研发投入": "R&D spending of the last three years in total",
+    "研发人员占当年员工总数比例": "R&D staff as a share of the year's employees",
+    "应用于主营业务并能产业化的发明专利": "Invention patents used in the main business and fit for production",
+    "营业收入（复合增长率≥25%或最近一年≥3亿元）": "Revenue (compound growth ≥ 25 % or ≥ 300 million yuan in the last year)",
+}
+
+
+# the units of the conditions the data dictionary does not list (``labels.unit`` has the others)
+CHECK_UNITS_EN = {"个月": "months", "场": "events", "家/千m²": "firms per 1,000 m²"}
+
+
+def check_unit(text: str) -> str:
+    """A condition's unit in the reader's language."""
+    return CHECK_UNITS_EN.get(text, text) if english() and text in CHECK_UNITS_EN else unit(text)
+
+
+def check_name(text: str) -> str:
+    """A condition's name (a check's ``label``, or the alternative its ``note`` names) in the reader's
+    language."""
+    return label((text, CHECK_NAMES_EN.get(text, "")))

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -131,8 +130,7 @@ def home(request):
 def incubator_new(request):
     _require(request.user)
     zone, zones = zone_or_404(_zone(request))
-    if not can_write(request.user, Incubator(zone=zone)):
-        raise PermissionDenied
+    require(request.user, ok=can_write(request.user, Incubator(zone=zone)))
     form = forms.IncubatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         inc = form.save(commit=False)
@@ -140,10 +138,10 @@ def incubator_new(request):
         if Incubator.objects.filter(zone=zone, code=inc.code).exists():
             form.add_error("code", _("An incubator with this code exists already."))
         else:
-            with transaction.atomic():
+            with attempt(request):
                 inc.save()
                 audit(request, "carriers_incubator_saved", inc, code=inc.code)
-            return redirect("carriers:incubator", pk=inc.pk)
+                return redirect("carriers:incubator", pk=inc.pk)
     return render(
         request,
         "carriers/incubator_form.html",
@@ -195,8 +193,7 @@ def incubator(request, pk: int):
 @require_POST
 def incubator_action(request, pk: int):
     inc = _incubator(request, pk)
-    if not can_write(request.user, inc):
-        raise PermissionDenied
+    require(request.user, ok=can_write(request.user, inc))
     action = request.POST.get("action", "")
     on = services.today()
     with attempt(request, services.CarrierError):
@@ -228,8 +225,7 @@ def incubator_action(request, pk: int):
                 request, _("%(n)s firms newly meet a graduation criterion.") % {"n": len(marked)}
             )
         elif action == "self_evaluation":
-            if not may(request.user, "carriers_manage"):
-                raise PermissionDenied
+            require(request.user, "carriers_manage")
             view = services.incubator_views(inc.zone, on, user=request.user, only=inc)[0]
             g = services.save_self_evaluation(view, on.year, request)
             messages.success(
@@ -250,8 +246,7 @@ def incubator_action(request, pk: int):
             services.record_official_grade(inc, d["year"], d["grade"], d["score"], request)
             messages.success(request, _("The official grade was recorded."))
         elif action == "decide_admission":
-            if not may(request.user, "carriers_manage"):
-                raise PermissionDenied
+            require(request.user, "carriers_manage")
             adm = get_object_or_404(
                 visible(request.user, Admission), pk=request.POST.get("admission") or 0, incubator=inc
             )
@@ -313,8 +308,7 @@ def reserve(request):
 def reserve_add(request):
     _require(request.user)
     zone, zones = zone_or_404(_zone(request))
-    if not can_write(request.user, ReserveFirm(zone=zone)):
-        raise PermissionDenied
+    require(request.user, ok=can_write(request.user, ReserveFirm(zone=zone)))
     f = forms.ReserveAddForm(request.POST)
     with attempt(request, services.CarrierError):
         if not f.is_valid():
@@ -332,18 +326,16 @@ def reserve_add(request):
 def rewards_to_policy(request):
     _require(request.user, "carriers_manage")
     zone, zones = _zone(request)
-    if zone is None or not can_write(request.user, ReserveFirm(zone=zone)):
-        raise PermissionDenied
-    with transaction.atomic():
+    require(request.user, ok=zone is not None and can_write(request.user, ReserveFirm(zone=zone)))
+    with attempt(request, services.CarrierError):
         n = services.hand_rewards_to_policy(zone, services.today(), request, user=request.user)
-    messages.success(request, _("%(n)s stage rewards handed to the policy engine.") % {"n": n})
+        messages.success(request, _("%(n)s stage rewards handed to the policy engine.") % {"n": n})
     return redirect(reverse("carriers:reserve") + zone_query(zone, zones))
 
 
 def _reserve(request, pk: int) -> ReserveFirm:
     user = request.user
-    if not (may(user, "carriers_view") or user.role == Role.ENTERPRISE):
-        raise PermissionDenied
+    require(user, ok=may(user, "carriers_view") or user.role == Role.ENTERPRISE)
     return get_object_or_404(visible(user, ReserveFirm).select_related("zone", "enterprise"), pk=pk)
 
 
@@ -354,14 +346,13 @@ def reserve_firm(request, pk: int):
     writable = can_write(request.user, r)
     edit = forms.ReserveEditForm(request.POST or None, instance=r)
     if request.method == "POST":
-        if not writable:
-            raise PermissionDenied
+        require(request.user, ok=writable)
         if edit.is_valid():
-            with transaction.atomic():
+            with attempt(request):
                 edit.save()
                 audit(request, "carriers_reserve_saved", r)
-            messages.success(request, _("Saved."))
-            return redirect("carriers:reserve_firm", pk=r.pk)
+                messages.success(request, _("Saved."))
+                return redirect("carriers:reserve_firm", pk=r.pk)
     on = services.today()
     view = services.reserve_views(r.zone, on, on.year - 1, user=request.user, only=r)[0]
     return render(
@@ -391,8 +382,7 @@ def reserve_firm(request, pk: int):
 @require_POST
 def reserve_action(request, pk: int):
     r = _reserve(request, pk)
-    if not can_write(request.user, r):
-        raise PermissionDenied
+    require(request.user, ok=can_write(request.user, r))
     action = request.POST.get("action", "")
     with attempt(request, services.CarrierError):
         if action == "advance":
@@ -406,8 +396,7 @@ def reserve_action(request, pk: int):
                 request, _("The firm moved to %(stage)s.") % {"stage": services.STAGE_NAMES[r.stage]}
             )
         elif action == "pay_reward":
-            if not may(request.user, "carriers_manage"):
-                raise PermissionDenied
+            require(request.user, "carriers_manage")
             p = services.pay_reward(
                 r,
                 request.POST.get("stage", ""),
@@ -435,8 +424,7 @@ def challenges(request):
     form = forms.ChallengeForm(request.POST or None)
     can_manage = may(user, "carriers_manage") and can_write(user, Challenge(zone=zone))
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
+        require(user, ok=can_manage)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "shares_text"}
             if form.cleaned_data.get("shares_text"):
@@ -445,12 +433,9 @@ def challenges(request):
             if need_id.isdigit():
                 data["need"] = get_object_or_404(visible(user, Need), pk=int(need_id), zone=zone)
                 data["requester"] = data["need"].enterprise
-            try:
-                with transaction.atomic():
-                    ch = services.create_challenge(zone, request, **data)
+            with attempt(request, services.CarrierError):
+                ch = services.create_challenge(zone, request, **data)
                 return redirect("carriers:challenge", pk=ch.pk)
-            except services.CarrierError as exc:
-                form.add_error(None, str(exc))
     return render(
         request,
         "carriers/challenges.html",
@@ -466,7 +451,7 @@ def challenges(request):
             form=form,
             can_manage=can_manage,
         ),
-        status=400 if form.errors else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -475,11 +460,10 @@ def challenges(request):
 def needs_from_chains(request):
     _require(request.user, "carriers_manage")
     zone, zones = _zone(request)
-    if zone is None or not can_write(request.user, Need(zone=zone)):
-        raise PermissionDenied
-    with transaction.atomic():
+    require(request.user, ok=zone is not None and can_write(request.user, Need(zone=zone)))
+    with attempt(request, services.CarrierError):
         made = services.propose_needs_from_chains(zone, request, user=request.user)
-    messages.success(request, _("%(n)s needs proposed from the chains' gaps.") % {"n": len(made)})
+        messages.success(request, _("%(n)s needs proposed from the chains' gaps.") % {"n": len(made)})
     return redirect(reverse("carriers:challenges") + zone_query(zone, zones))
 
 
@@ -585,8 +569,7 @@ def challenge_action(request, pk: int):
             services.apply(ch, user.enterprise, request, **{**d, "partners": partners})
             messages.success(request, _("Your application was submitted."))
         else:
-            if not (may(user, "carriers_manage") and can_write(user, ch)):
-                raise PermissionDenied
+            require(user, ok=may(user, "carriers_manage") and can_write(user, ch))
             if action == "publish":
                 services.publish(ch, today, request)
                 messages.success(request, _("The challenge is published."))
@@ -693,8 +676,7 @@ def review(request, pk: int):
     form = forms.ReviewForm(request.POST or None, rubric=rubric, initial=initial)
     conflict_form = forms.ConflictForm(request.POST or None)
     if request.method == "POST":
-        if not can_write(request.user, r):
-            raise PermissionDenied
+        require(request.user, ok=can_write(request.user, r))
         with attempt(request, services.CarrierError):
             if request.POST.get("action") == "conflict":
                 if not conflict_form.is_valid():
@@ -729,10 +711,10 @@ def mine(request):
     ent = user.enterprise
     form = forms.NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with attempt(request, services.CarrierError):
             services.submit_need(ent, form.cleaned_data["title"], form.cleaned_data["description"], request)
-        messages.success(request, _("Your need was sent to the zone."))
-        return redirect("carriers:mine")
+            messages.success(request, _("Your need was sent to the zone."))
+            return redirect("carriers:mine")
     return render(
         request,
         "carriers/mine.html",
@@ -762,17 +744,16 @@ def import_page(request):
     _require(user, "carriers_import")
     zone, zones = _zone(request)
     if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        upload = request.FILES.get("file")
-        if kind not in bulk_io.TITLES or upload is None:
-            messages.error(request, _("Choose the table and the file to import."))
-            return redirect(reverse("carriers:import") + zone_query(zone, zones))
-        if zone is None or not can_write(user, TableImport(zone=zone)):
-            raise PermissionDenied
-        with transaction.atomic():
+        with attempt(request):
+            kind = request.POST.get("kind", "")
+            upload = request.FILES.get("file")
+            if kind not in bulk_io.TITLES or upload is None:
+                raise Refused(_("Choose the table and the file to import."))
+            require(user, ok=zone is not None and can_write(user, TableImport(zone=zone)))
             record = bulk_io.import_table(kind, upload.read(), upload.name, zone, user)
             audit(request, "carriers_import", record, kind=kind, status=record.status, rows=record.rows)
-        return redirect("carriers:import_detail", pk=record.pk)
+            return redirect("carriers:import_detail", pk=record.pk)
+        return redirect(reverse("carriers:import") + zone_query(zone, zones))
     recent = visible(user, TableImport).filter(zone=zone)[:20] if zone else []
     return render(
         request,
@@ -830,8 +811,7 @@ def settings_page(request):
     _require(request.user, "carriers_manage")
     zone, zones = zone_or_404(_zone(request))
     s = services.settings_for(zone)
-    if not can_write(request.user, s):
-        raise PermissionDenied
+    require(request.user, ok=can_write(request.user, s))
     initial = {
         "stalled_days": s.stalled_days,
         "incubator_rules": json.dumps(s.incubator_rules, ensure_ascii=False) if s.incubator_rules else "",
@@ -847,18 +827,15 @@ def settings_page(request):
     }
     form = forms.SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.save_settings(zone, request, **form.cleaned_data)
+        with attempt(request, services.CarrierError):
+            services.save_settings(zone, request, **form.cleaned_data)
             messages.success(request, _("The settings were saved."))
             return redirect(reverse("carriers:home") + zone_query(zone, zones))
-        except services.CarrierError as exc:
-            form.add_error(None, str(exc))
     return render(
         request,
         "carriers/settings.html",
         _ctx(zone, zones, "settings", form=form),
-        status=400 if form.errors else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +47,7 @@ from gaoxin.web.command.models import (
     Task,
 )
 from gaoxin.web.platform.labels import english
-from gaoxin.web.registry.models import AnnualReport, Zone
+from gaoxin.web.registry.models import AnnualReport, ChangeRecord, ImportBatch, Qualification, Zone
 
 STATUS_LABELS = {
     Status.ACHIEVED: gettext_lazy("Achieved"),
@@ -125,24 +126,8 @@ def register_figures(zone: Zone, metrics: list[Metric], on: dt.date) -> Register
     kinds = {m.kind for m in metrics}
     last_complete = on.year if (on.month, on.day) == (12, 31) else on.year - 1
     out = RegisterFigures(zone, [])
-    if kinds & {"tier_count", "rd_total", "firms"}:
-        reports = AnnualReport.objects.filter(enterprise__zone=zone)
-        span = reports.aggregate(lo=Min("year"), hi=Max("year"))
-        if span["lo"] is not None:
-            out.years = list(range(span["lo"], min(span["hi"], last_complete) + 1))
-        if out.years and "tier_count" in kinds:
-            out.tiers = tier_counts(zone, out.years)
-        if out.years and kinds & {"rd_total", "firms"}:
-            rows = (
-                reports.filter(year__in=out.years)
-                .order_by()
-                .values("year")
-                .annotate(rd=Sum("rd_expense"), given=Count("rd_expense"), n=Count("id"))
-            )
-            for r in rows:
-                if r["given"]:
-                    out.rd_totals[r["year"]] = r["rd"]
-                out.firms[r["year"]] = r["n"]
+    if needed := kinds & {"tier_count", "rd_total", "firms"}:
+        out.years, out.tiers, out.rd_totals, out.firms = _register_aggregates(zone, needed, last_complete)
     for kind in kinds & set(METRIC_PROVIDERS):
         out.provided[kind] = METRIC_PROVIDERS[kind](zone, last_complete)
     if "talents" in kinds:
@@ -157,6 +142,64 @@ def register_figures(zone: Zone, metrics: list[Metric], on: dt.date) -> Register
         )
         out.platforms = [(r["level"], r["kind"], r["year"], r["n"]) for r in rows]
     return out
+
+
+def _register_aggregates(zone: Zone, kinds: set[str], last_complete: int) -> tuple:
+    """(years, tier counts, R&D totals, firms) of the register for ``register_figures``.
+
+    Summing every report's R&D and counting every certificate takes most of a command page at
+    100,000 firms, and the figures change only when the register does: they are kept in the cache
+    under the register's version (``_register_version``) and computed again after a change."""
+    from django.core.cache import cache
+
+    key = f"command:register:{zone.pk}:{last_complete}:{','.join(sorted(kinds))}:{_register_version(zone)}"
+    found = cache.get(key)
+    if found is None:
+        found = _read_aggregates(zone, kinds, last_complete)
+        cache.set(key, found, REGISTER_SECONDS)
+    return found
+
+
+REGISTER_SECONDS = 24 * 3600  # an upper bound only: a new register version is a new key
+
+
+def _register_version(zone: Zone) -> str:
+    """What changes whenever the zone's reports or qualifications do: its applied imports (every new
+    or changed row comes in through one), the last change recorded anywhere (a correction records
+    one), and the counts of its reports and qualifications with the last qualification's id (a
+    deletion, or a certificate added by hand, shows too). Four indexed aggregates."""
+    applied = ImportBatch.objects.filter(zone=zone, status=ImportBatch.Status.APPLIED).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    change = ChangeRecord.objects.aggregate(last=Max("pk"))["last"]
+    reports = AnnualReport.objects.filter(enterprise__zone=zone).count()
+    quals = Qualification.objects.filter(enterprise__zone=zone).aggregate(n=Count("pk"), last=Max("pk"))
+    return f"{applied['n']}.{applied['last']}.{change}.{reports}.{quals['n']}.{quals['last']}"
+
+
+def _read_aggregates(zone: Zone, kinds: set[str], last_complete: int) -> tuple:
+    years: list[int] = []
+    tiers: dict[int, dict[str, int]] = {}
+    rd_totals: dict[int, Decimal] = {}
+    firms: dict[int, int] = {}
+    reports = AnnualReport.objects.filter(enterprise__zone=zone)
+    span = reports.aggregate(lo=Min("year"), hi=Max("year"))
+    if span["lo"] is not None:
+        years = list(range(span["lo"], min(span["hi"], last_complete) + 1))
+    if years and "tier_count" in kinds:
+        tiers = tier_counts(zone, years)
+    if years and kinds & {"rd_total", "firms"}:
+        rows = (
+            reports.filter(year__in=years)
+            .order_by()
+            .values("year")
+            .annotate(rd=Sum("rd_expense"), given=Count("rd_expense"), n=Count("id"))
+        )
+        for r in rows:
+            if r["given"]:
+                rd_totals[r["year"]] = r["rd"]
+            firms[r["year"]] = r["n"]
+    return years, tiers, rd_totals, firms
 
 
 # --- targets ----------------------------------------------------------------------------------------
@@ -450,7 +493,7 @@ def update_task(
     task: Task, *, status: str, evidence: str, evidence_link: str, completed_on: dt.date | None, by=None
 ) -> Task:
     """Record a task's progress; a task marked done gets today as its completion date unless given.
-    Audited when ``by`` (the request or the user) is given."""
+    Audited when ``by`` (the request or the user) is given; what the model refuses is a ``CommandError``."""
     if status not in task_rules.STATUSES:
         raise CommandError(_("Unknown status “%(value)s”.") % {"value": status})
     if completed_on is not None and completed_on > today():
@@ -462,7 +505,10 @@ def update_task(
         task.completed_on = completed_on or task.completed_on or today()
     else:
         task.completed_on = None
-    task.full_clean(exclude=["plan", "name"])
+    try:
+        task.full_clean(exclude=["plan", "name"])
+    except ValidationError as exc:  # a refusal like the others (an evidence link that is not a URL …)
+        raise CommandError("; ".join(exc.messages)) from None
     task.save()
     if by is not None:
         audit(by, "update_task", task, status=task.status)
@@ -486,8 +532,9 @@ def investment_summary(
     cfg = inv.settings_for(zone)
     # the projects read once for the funnel now and (with a month) at its two ends
     dates = [on] if month is None else [on, previous_month(month).end, month.end]
-    f, *ends = inv.funnels(zone, dates, user=user)
-    stalled = inv.stalled_projects(zone, on=on, user=user, cfg=cfg)
+    paths = inv.project_paths(zone, user=user)
+    f, *ends = inv.funnels(zone, dates, user=user, paths=paths)
+    stalled = inv.stalled_projects(zone, on=on, user=user, cfg=cfg, paths=paths)
     maps, gaps = inv.chain_overview(zone, user=user, cfg=cfg)
     names = inv.STAGE_NAMES
     stages = [

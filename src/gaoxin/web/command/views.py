@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -36,6 +34,7 @@ from gaoxin.web.command.models import (
     level_rank,
 )
 from gaoxin.web.platform import bulk
+from gaoxin.web.platform.actions import Refused, attempt
 from gaoxin.web.platform.pages import zone_or_404, zone_query
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Zone
@@ -47,6 +46,13 @@ PROBLEMS_KEPT = 2000
 def _zone(request) -> tuple[Zone | None, list[Zone]]:
     require(request.user)
     return chosen_zone(request.user, request.GET.get("zone") or request.POST.get("zone"))
+
+
+def _valid(form) -> dict:
+    """The form's cleaned data, or a refusal with its first error (``attempt`` shows it)."""
+    if not form.is_valid():
+        raise Refused(form.first_error())
+    return form.cleaned_data
 
 
 def _ctx(request, zone, zones, **extra) -> dict:
@@ -99,28 +105,17 @@ def target(request, pk: int):
     )
     may_enter = can_write(request.user, TargetActual(target=found))
     form = ActualForm(request.POST if request.method == "POST" else None)
-    error = ""
+    refused = False  # a refused entry: the page again, its reason among the messages
     if request.method == "POST":
-        if not may_enter:
-            raise PermissionDenied
-        try:
-            if not form.is_valid():
-                raise services.CommandError(form.first_error())
-            period = form.cleaned_data["period"]
-            with transaction.atomic():
-                services.enter_actual(
-                    found,
-                    period,
-                    form.cleaned_data["value"],
-                    form.cleaned_data["source"],
-                    request.user,
-                    by=request,
-                )
-        except services.CommandError as exc:
-            error = str(exc)
-        else:
-            messages.success(request, _("The actual for %(period)s was recorded.") % {"period": period.label})
+        require(request.user, ok=may_enter)
+        with attempt(request, services.CommandError) as tried:
+            d = _valid(form)
+            services.enter_actual(found, d["period"], d["value"], d["source"], request.user, by=request)
+            messages.success(
+                request, _("The actual for %(period)s was recorded.") % {"period": d["period"].label}
+            )
             return redirect("command:target", pk=found.pk)
+        refused = tried.refused
     view = services.target_view(found)
     rows = [
         {
@@ -141,9 +136,8 @@ def target(request, pk: int):
             "may_enter": may_enter and not view.metric.computed,
             "may_edit": can_write(request.user, found),
             "form": form.values(),
-            "error": error,
         },
-        status=400 if error else 200,
+        status=400 if refused else 200,
     )
 
 
@@ -158,14 +152,13 @@ def target_edit(request, pk: int | None = None):
         require(request.user)
         instance = get_object_or_404(visible(request.user, Target).select_related("zone"), pk=pk)
         zone, zones = instance.zone, []
-    if not can_write(request.user, instance):
-        raise PermissionDenied
+    require(request.user, ok=can_write(request.user, instance))
     form = TargetForm(request.POST or None, instance=instance, zone=zone)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with attempt(request, services.CommandError):
             saved = services.save_target(form, by=request)
-        messages.success(request, _("Target “%(name)s” saved.") % {"name": saved.name})
-        return redirect("command:target", pk=saved.pk)
+            messages.success(request, _("Target “%(name)s” saved.") % {"name": saved.name})
+            return redirect("command:target", pk=saved.pk)
     return render(
         request,
         "command/target_form.html",
@@ -177,14 +170,18 @@ def target_edit(request, pk: int | None = None):
 # --- talents and platforms ---------------------------------------------------------------------------
 
 
+def _of_level(request, model, zone):
+    """The zone's talents or platforms the user may see, of the ``?level=`` asked for (all without one)."""
+    level = request.GET.get("level", "")
+    qs = visible(request.user, model).filter(zone=zone).select_related("enterprise")
+    return (qs.filter(level=level) if level in Level.values else qs), level
+
+
 @login_required
 @require_GET
 def talents(request):
     zone, zones = _zone(request)
-    level = request.GET.get("level", "")
-    qs = visible(request.user, Talent).filter(zone=zone).select_related("enterprise")
-    if level in Level.values:
-        qs = qs.filter(level=level)
+    qs, level = _of_level(request, Talent, zone)
     page = paginate(request, qs.order_by(level_rank(), "name", "id"))
     levels = services.levels_of(request.user, zone, "talents") if zone else None
     return render(
@@ -198,11 +195,8 @@ def talents(request):
 @require_GET
 def platforms(request):
     zone, zones = _zone(request)
-    level = request.GET.get("level", "")
+    qs, level = _of_level(request, Platform, zone)
     kind = request.GET.get("kind", "")
-    qs = visible(request.user, Platform).filter(zone=zone).select_related("enterprise")
-    if level in Level.values:
-        qs = qs.filter(level=level)
     if kind in PlatformKind.values:
         qs = qs.filter(kind=kind)
     page = paginate(request, qs.order_by(level_rank(), "kind", "name"))
@@ -271,26 +265,18 @@ def plans(request):
 def task(request, pk: int):
     require(request.user)
     found = get_object_or_404(visible(request.user, Task).select_related("plan", "plan__zone"), pk=pk)
-    if not can_write(request.user, found):
-        raise PermissionDenied
+    require(request.user, ok=can_write(request.user, found))
     form = TaskForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.CommandError(form.first_error())
-        data = form.cleaned_data
-        with transaction.atomic():
-            services.update_task(
-                found,
-                status=data["status"],
-                evidence=data["evidence"],
-                evidence_link=data["evidence_link"],
-                completed_on=data["completed_on"],
-                by=request,
-            )
-    except (services.CommandError, ValidationError) as exc:
-        text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, _("Task not updated: %(reason)s") % {"reason": text})
-    else:
+    with attempt(request, services.CommandError, message=_("Task not updated: %(reason)s")):
+        d = _valid(form)
+        services.update_task(
+            found,
+            status=d["status"],
+            evidence=d["evidence"],
+            evidence_link=d["evidence_link"],
+            completed_on=d["completed_on"],
+            by=request,
+        )
         messages.success(request, _("Task “%(name)s” updated.") % {"name": found.name})
     if form.back():
         return redirect(form.back())
@@ -331,12 +317,11 @@ def tables_page(request):
         form = TableUploadForm(request.POST, request.FILES)
         chosen = form.key()
         table = _table(chosen)
-        if zone is None or not can_write(user, _prototype(table, zone)):
-            raise PermissionDenied
-        upload = form.cleaned_data["file"] if form.is_valid() else None
-        if upload is None:
-            messages.error(request, _("Choose a file to import."))
-        else:
+        require(user, ok=zone is not None and can_write(user, _prototype(table, zone)))
+        with attempt(request):
+            upload = form.cleaned_data["file"] if form.is_valid() else None
+            if upload is None:
+                raise Refused(_("Choose a file to import."))
             outcome = services.import_table(request, table, zone, bulk.file_bytes(upload), upload.name)
             problems = bulk_io.problem_dicts(outcome.problems)
             request.session[PROBLEMS_KEY] = problems[:PROBLEMS_KEPT]
@@ -419,11 +404,9 @@ def import_errors(request, pk: int):
 @require_GET
 def report(request):
     zone, zones = zone_or_404(_zone(request))
-    try:
+    month = services.report_month(None)  # the default, also for a month the report refuses
+    with attempt(request, services.CommandError):
         month = services.report_month(request.GET.get("month"))
-    except services.CommandError as exc:
-        messages.error(request, str(exc))
-        month = services.report_month(None)
     data = services.monthly_report(request.user, zone, month)
     audit(request, "view_report", zone, month=month.label)
     months = _recent_months(12)

@@ -105,6 +105,9 @@ def revoke(request, pk: int):
     user = request.user
     _enterprise_user(user)
     consent = get_object_or_404(visible(user, Consent).select_related("bank"), pk=pk)
+    if request.POST.get("confirm") != "1":  # the page's tick, checked here too: a revoke is for good
+        messages.error(request, _("Tick “The bank loses access at once” to revoke the authorisation."))
+        return redirect("consent:mine")
     with attempt(request, services.ConsentError):
         services.revoke(user, consent, by=request)
         messages.success(

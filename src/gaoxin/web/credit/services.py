@@ -903,10 +903,50 @@ def compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet | None = Non
     left its cohort), by ``gaoxin.scoring.compare``.
 
     Both runs must be of the same zone. ``scores`` is the caller's scoped Score queryset.
+
+    The comparison of two finished runs never changes (their scores are final): it is kept in the
+    cache per pair of runs, scope (the scoped queryset's SQL), language and the register's last change
+    (the firms' names and USCCs are read live), and computed afresh while either run is unfinished.
     """
     if run_a.zone_id != run_b.zone_id:
         raise ValueError(_("Only runs of the same zone can be compared."))
     scores = Score.objects.all() if scores is None else scores
+    key = _compare_key(run_a, run_b, scores)
+    if key is None:
+        return _compare_runs(run_a, run_b, scores)
+    from django.core.cache import cache
+
+    found = cache.get(key)
+    if found is None:
+        found = _compare_runs(run_a, run_b, scores)
+        cache.set(key, found, COMPARE_SECONDS)
+    found.before, found.after = run_a, run_b  # the caller's instances, not the cached copies
+    return found
+
+
+COMPARE_SECONDS = 24 * 3600  # an upper bound only: a change of the inputs is a new key
+
+
+def _compare_key(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet) -> str | None:
+    """The cache key of a comparison of two finished runs (None: not both finished, or no scope)."""
+    from django.core.exceptions import EmptyResultSet
+
+    done = ScoreRun.Status.DONE
+    if run_a.status != done or run_b.status != done:
+        return None
+    try:
+        scope = str(scores.query)
+    except EmptyResultSet:
+        return None  # a scope that sees nothing: nothing to read, nothing worth keeping
+    change = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
+    runs = [
+        (r.pk, r.created.isoformat(), r.finished.isoformat() if r.finished else "") for r in (run_a, run_b)
+    ]
+    raw = repr((runs, scope, get_language(), change))
+    return f"credit:compare:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet) -> Comparison:
     model_a, model_b = run_model(run_a), run_model(run_b)
     names = {i.id: label(i.name) for i in model_a.all_indicators} | {
         i.id: label(i.name) for i in model_b.all_indicators

@@ -125,6 +125,26 @@ def tier_counts(
     return {y: {tier: found.get(tier, {}).get(f"n_{y}") or 0 for tier in TIERS} for y in years}
 
 
+def tier_counts_by_zone(
+    zones: Iterable[Zone], year: int, qualifications: QuerySet | None = None
+) -> dict[int, dict[str, int]]:
+    """``tier_counts`` of one year for several zones in one query (the supervision page's zones):
+    zone id → tier → firms holding it on 31 December of ``year`` (every tier present, 0 when none)."""
+    ids = [z.pk for z in zones]
+    end = dt.date(year, 12, 31)
+    qs = Qualification.objects.all() if qualifications is None else qualifications
+    rows = (
+        qs.filter(enterprise__zone__in=ids, kind__in=TIERS, valid_from__lte=end, valid_to__gte=end)
+        .order_by()
+        .values("enterprise__zone", "kind")
+        .annotate(n=Count("enterprise", distinct=True))
+    )
+    found: dict[int, dict[str, int]] = {}
+    for r in rows:
+        found.setdefault(r["enterprise__zone"], {})[r["kind"]] = r["n"]
+    return {pk: {tier: found.get(pk, {}).get(tier, 0) for tier in TIERS} for pk in ids}
+
+
 def last_complete_year() -> int:
     """The latest year whose 31 December has passed: counts "at year-end" stop there."""
     return timezone.localdate().year - 1
@@ -535,21 +555,32 @@ def tier_targets(targets_qs: QuerySet, zone: Zone) -> list:
     return sorted(found, key=lambda t: (TIERS.index(t.metric.removeprefix(TIER_METRIC)), t.target_year))
 
 
+def pipeline_years(targets_found: list, this_year: int | None = None) -> list[int]:
+    """The complete years (up to ``this_year``) the tier targets' pipelines show a count for."""
+    this_year = this_year or last_complete_year()
+    years = set()
+    for t in targets_found:
+        years.update(range(int(t.baseline_year), int(t.target_year) + 1))
+    return sorted(y for y in years if y <= this_year)
+
+
 def pipelines(
     targets_found: list,
     zone: Zone,
     statuses: dict[str, dict[str, int]] | None,
     this_year: int | None = None,
     qualifications: QuerySet | None = None,
+    counts: dict[int, dict[str, int]] | None = None,
 ) -> list[Pipeline]:
-    """Each tier target's actual per year (register, year-end) against its straight path (``gaoxin.command.targets``)."""
+    """Each tier target's actual per year (register, year-end) against its straight path (``gaoxin.command.targets``).
+
+    ``counts``: ``tier_counts`` of (at least) ``pipeline_years`` when the caller has them (the home
+    page counts its trend's years and these in one call)."""
     if not targets_found:
         return []
     this_year = this_year or last_complete_year()
-    years_needed = set()
-    for t in targets_found:
-        years_needed.update(range(int(t.baseline_year), int(t.target_year) + 1))
-    counts = tier_counts(zone, [y for y in years_needed if y <= this_year], qualifications)
+    needed = pipeline_years(targets_found, this_year)
+    counts = tier_counts(zone, needed, qualifications) if counts is None else {y: counts[y] for y in needed}
     out = []
     for t in targets_found:
         tier = t.metric.removeprefix(TIER_METRIC)
@@ -608,13 +639,13 @@ def report_section(user, zone: Zone, on: dt.date | None = None) -> dict | None:
     """The cultivation ladder in the zone's monthly report: the latest assessment finished by ``on``,
     its firms per tier (holding, qualifying now, near) and each tier target's pipeline. None before
     any assessment."""
-    from gaoxin.web.accounts.scoping import visible
+    from gaoxin.web.accounts.scoping import covered, visible
 
     runs = visible(user, LadderRun)
     run = latest_run(runs.filter(finished__date__lte=on) if on else runs, zone)
     if run is None:
         return None
-    statuses = status_counts(visible(user, LadderEntry), run)
+    statuses = status_counts(covered(user, LadderEntry), run)  # counts: a supervisor counts every firm
     model = target_model()
     found = tier_targets(visible(user, model), zone) if model is not None else []
     return {
@@ -629,7 +660,7 @@ def report_section(user, zone: Zone, on: dt.date | None = None) -> dict | None:
             }
             for t in TIERS
         ],
-        "pipelines": pipelines(found, zone, statuses, qualifications=visible(user, Qualification)),
+        "pipelines": pipelines(found, zone, statuses, qualifications=covered(user, Qualification)),
     }
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gaoxin.data.dictionary import TECH_FIELDS
-from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
+from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, covered, may, visible
 from gaoxin.web.cultivation import bulk_io, services
 from gaoxin.web.cultivation.forms import LadderSettingsForm, readable
 from gaoxin.web.cultivation.models import LadderEntry, LadderRun, LadderSettings
@@ -69,20 +69,23 @@ def home(request):
     if zone is None:
         return render(request, "cultivation/home.html", context)
     run = services.latest_run(_runs(user), zone)
-    statuses = services.status_counts(visible(user, LadderEntry), run) if run else None
+    # Counts only (``covered``): a supervisor counts the zone's firms whose details it may not open.
+    statuses = services.status_counts(covered(user, LadderEntry), run) if run else None
     # Years before the zone's register begins would show as zeros (a fake jump on the chart).
-    first = visible(user, AnnualReport).filter(enterprise__zone=zone).order_by("year").values("year")[:1]
+    first = covered(user, AnnualReport).filter(enterprise__zone=zone).order_by("year").values("year")[:1]
     first_year = first[0]["year"] if first else None
     years = [y for y in services.trend_years() if first_year is None or y >= first_year]
-    counts = services.tier_counts(zone, years, visible(user, Qualification))
     target_model = services.target_model()
     found_targets = (
         services.tier_targets(visible(user, target_model), zone) if target_model is not None else []
     )
-    pipes = services.pipelines(found_targets, zone, statuses, qualifications=visible(user, Qualification))
+    # one count for the trend's years and the pipelines' together (one pass over the certificates)
+    both = sorted(set(years) | set(services.pipeline_years(found_targets)))
+    counts = services.tier_counts(zone, both, covered(user, Qualification))
+    pipes = services.pipelines(found_targets, zone, statuses, counts=counts)
     context |= {
         "run": run,
-        "counts": services.counts_table(counts),
+        "counts": services.counts_table({y: counts[y] for y in years}),
         "ladder": [
             {
                 "tier": t,

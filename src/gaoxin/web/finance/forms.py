@@ -46,7 +46,11 @@ def _date_input():
 
 
 class ApplyForm(forms.Form):
-    product = forms.ModelChoiceField(label=gettext_lazy("Product"), queryset=Product.objects.none())
+    product = forms.ModelChoiceField(
+        label=gettext_lazy("Product"),
+        queryset=Product.objects.none(),
+        empty_label=gettext_lazy("Choose a product"),  # not Django's "---------"
+    )
     amount = MoneyField(label=gettext_lazy("Amount (万元)"))
     term = forms.IntegerField(label=gettext_lazy("Term (months)"), min_value=1, max_value=360)
     purpose = forms.CharField(label=gettext_lazy("Purpose"), max_length=500, required=False)

@@ -485,6 +485,14 @@ def _plain(d) -> str:
     return format(d.normalize(), "f")
 
 
+def _shown(d) -> str:
+    """An amount in a sentence a person reads: exact, with thousands separators (100,000 万元)."""
+    if d is None:
+        return "—"
+    d = Decimal(d) if not isinstance(d, Decimal) else d
+    return format(d.normalize(), ",f")
+
+
 # --- consent -------------------------------------------------------------------------------------------
 
 
@@ -623,7 +631,7 @@ def _illegal(exc: L.IllegalTransition) -> FinanceError:
 
 
 def _loan_error(exc: L.LoanError) -> FinanceError:
-    p = {k: _plain(v) if isinstance(v, Decimal) else v for k, v in exc.params.items()}
+    p = {k: _shown(v) if isinstance(v, Decimal) else v for k, v in exc.params.items()}
     messages = {
         "amount": _("The amount must be greater than 0."),
         "rate": _("The rate %(rate)s %% must be between 0 and 36 %%.") % p if "rate" in p else "",
@@ -790,7 +798,7 @@ def _check_pool(app: Application, amount: Decimal) -> None:
     try:
         check_new_loan(state, amount, mine)
     except PoolRefusal as exc:
-        p = {k: _plain(v) if isinstance(v, Decimal) else v for k, v in exc.params.items()}
+        p = {k: _shown(v) if isinstance(v, Decimal) else v for k, v in exc.params.items()}
         if exc.code == "coverage":
             msg = _(
                 "The risk pool %(pool)s backs %(exposure)s 万元 of loans; its coverage limit is "

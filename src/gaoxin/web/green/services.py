@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,6 +126,13 @@ def upload_set(zone: Zone, raw: bytes, file_name: str, user) -> CoefficientFile:
 
 def sets_label(choice: SetChoice) -> str:
     return f"{choice.coefficients.ref} + {choice.emissions.ref}"
+
+
+def sets_title(choice: SetChoice) -> str:
+    """The sets as a clerk reads them (names and versions), for the register's record of the figures;
+    the exact references (with their digests) stay on the figures and the change log."""
+    c, e = choice.coefficients, choice.emissions
+    return f"能耗与碳排放核算（{c.name}；{e.name}）"[:250]
 
 
 def change_sets(
@@ -339,7 +346,7 @@ def to_register(zone: Zone, choice: SetChoice, user, enterprises: Iterable[int] 
     return apply_report_values(
         zone,
         rows,
-        file_name=f"能耗与碳排放核算：{sets_label(choice)}",
+        file_name=sets_title(choice),
         department=REGISTER_DEPARTMENT,
         user=user,
     )
@@ -379,6 +386,57 @@ def zone_series(zone: Zone, qs: QuerySet | None = None) -> dict[int, zone_rules.
     per_year: dict[int, list] = defaultdict(list)
     for f in annual_figures(zone, qs):
         per_year[f.year].append(_firm_figure(f))
+    return {y: zone_rules.rollup(per_year[y]) for y in sorted(per_year)}
+
+
+def zone_rollups(zone: Zone) -> dict[int, zone_rules.ZoneFigures]:
+    """The zone's roll-up year by year, as ``zone_series`` gives it, for the command centre's metrics.
+
+    Every command page asks it once per green metric; the roll-up changes only when the zone's
+    whole-year figures do (an import or a change of set recomputes them): it is kept in the cache
+    under their version (``_figures_version``: one aggregate) and rolled up again after a change,
+    from plain values (no model instances, no firm names: the zone figures do not need them)."""
+    from django.core.cache import cache
+
+    key = f"green:rollups:{zone.pk}:{_figures_version(zone)}"
+    found = cache.get(key)
+    if found is None:
+        found = _rollups(zone)
+        cache.set(key, found, ROLLUP_SECONDS)
+    return found
+
+
+ROLLUP_SECONDS = 24 * 3600  # an upper bound only: new figures are a new version, a new key
+
+
+def _figures_version(zone: Zone) -> str:
+    """What changes whenever the zone's whole-year figures do: their count, their last id and their
+    last computation time (a recomputed figure is saved, ``computed`` is ``auto_now``)."""
+    agg = Figure.objects.filter(enterprise__zone=zone, month=0).aggregate(
+        n=Count("pk"), last=Max("pk"), at=Max("computed")
+    )
+    at = agg["at"].isoformat() if agg["at"] is not None else ""
+    return f"{agg['n']}.{agg['last']}.{at}"
+
+
+def _rollups(zone: Zone) -> dict[int, zone_rules.ZoneFigures]:
+    per_year: dict[int, list] = defaultdict(list)
+    rows = (
+        Figure.objects.filter(enterprise__zone=zone, month=0)
+        .order_by("enterprise_id", "year")
+        .values_list(
+            "year",
+            "enterprise_id",
+            "total_tce",
+            "value_added",
+            "electricity_kwh",
+            "renewable_kwh",
+            "non_fossil_tce",
+            "co2_t",
+        )
+    )
+    for year, ent, energy, va, elec, ren, nf, co2 in rows:
+        per_year[year].append(zone_rules.FirmFigure(ent, "", energy, va, elec, ren, nf, co2))
     return {y: zone_rules.rollup(per_year[y]) for y in sorted(per_year)}
 
 
@@ -496,7 +554,13 @@ def zone_page(zone: Zone, year: int | None = None, qs: QuerySet | None = None) -
     """Everything the zone page shows: the series against the target, the shares, the indicators of
     the chosen year (default: the latest), and the ten firms that weigh most on each figure."""
     choice = ensure_sets(zone)
-    series = zone_series(zone, qs)
+    # The zone's roll-up is kept per version of its figures (``zone_rollups``): used whenever the
+    # reader sees every whole-year figure of the zone (zone staff); a narrower scope rolls up its own.
+    whole = Figure.objects.filter(enterprise__zone=zone, month=0)
+    if qs is None or qs.filter(pk__in=whole.values("pk")).count() == whole.count():
+        series = zone_rollups(zone)
+    else:
+        series = zone_series(zone, qs)
     years = list(series)
     if year not in series:
         year = years[-1] if years else None
@@ -556,6 +620,7 @@ def zone_page(zone: Zone, year: int | None = None, qs: QuerySet | None = None) -
     return {
         "zone": zone,
         "choice": choice,
+        "set_names": (set_name(choice.coefficients), set_name(choice.emissions)),
         "year": year,
         "years": years,
         "current": z,
@@ -577,10 +642,19 @@ def zone_page(zone: Zone, year: int | None = None, qs: QuerySet | None = None) -
 # --- a firm's own view --------------------------------------------------------------------------------
 
 
+def set_name(f: CoefficientFile) -> str:
+    """A stored set's name in the reader's language: its file gives ``name`` and ``name_en`` (the
+    record keeps only the Chinese one)."""
+    source = f.file_name or f.set_id
+    parsed = parse_set(f.text, source) if f.kind == "coefficients" else parse_emissions(f.text, source)
+    return label((parsed.name, parsed.name_en))
+
+
 def coefficients_table(choice_file: CoefficientFile) -> dict:
     cset = parse_set(choice_file.text, choice_file.file_name or choice_file.set_id)
     return {
         "set": cset,
+        "name": label((cset.name, cset.name_en)),
         "basis": label(BASES[cset.basis]),
         "rows": [
             {
@@ -603,6 +677,7 @@ def emission_tables(files: Iterable[CoefficientFile]) -> list[dict]:
             {
                 "file": f,
                 "set": e,
+                "name": label((e.name, e.name_en)),
                 "rows": [
                     {
                         "carrier": k,
@@ -629,7 +704,7 @@ def entry_rows(entries: Iterable[GreenListEntry]) -> list[dict]:
             "renewable": _pct(dec(e.values.get("renewable_share"))),
             "non_fossil": _pct(dec(e.values.get("non_fossil_share"))),
             "carbon_per_tce": _num(dec(e.values.get("carbon_per_tce"))),
-            "position": POSITIONS.get(e.values.get("position") or "", ("", ""))[0],
+            "position": label(POSITIONS.get(e.values.get("position") or "", ("", ""))),
             "set_ref": e.values.get("set_ref", ""),
         }
         for e in entries
@@ -656,7 +731,7 @@ def figure_rows(figures: Iterable[Figure]) -> list[dict]:
             "co2": _num(f.co2_t, 2),
             "carbon_per_tce": _num(f.carbon_per_tce),
             "unit_product": _num(f.unit_product_kgce, 2),
-            "position": POSITIONS.get(f.position, ("", ""))[0],
+            "position": label(POSITIONS.get(f.position, ("", ""))),
             "position_key": f.position,
             "set_ref": f.set_ref,
             "emissions_ref": f.emissions_ref,
@@ -748,7 +823,7 @@ def metric_values(key: str, zone: Zone, last_complete_year: int) -> dict[int, De
     """The command centre's computed metric ``key`` for each complete year with green data."""
     attr = METRICS[key][0]
     out = {}
-    for year, z in zone_series(zone).items():
+    for year, z in zone_rollups(zone).items():
         value = getattr(z, attr)
         if year <= last_complete_year and value is not None:
             out[year] = value

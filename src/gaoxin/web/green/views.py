@@ -11,12 +11,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -32,17 +29,16 @@ from gaoxin.web.green.models import (
     GreenList,
     Recompute,
 )
+from gaoxin.web.platform.actions import Refused, attempt, uploaded
 from gaoxin.web.platform.pages import zone_or_404, zone_query
+from gaoxin.web.platform.views import download, paginate, require, year_or_none
 from gaoxin.web.registry.models import Enterprise, Zone
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_KEY = "green_import_problems"
-PAGE_SIZE = 50
 
 
 def _require(user, action: str = "green_view") -> None:
-    if not may(user, action):
-        raise PermissionDenied
+    require(user, action)
 
 
 def _zone(request, action: str = "green_view") -> tuple[Zone | None, list[Zone]]:
@@ -50,21 +46,12 @@ def _zone(request, action: str = "green_view") -> tuple[Zone | None, list[Zone]]
     return chosen_zone(request.user, request.GET.get("zone") or request.POST.get("zone"))
 
 
-def _download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 def _ctx(zone, zones, **extra) -> dict:
     return {"zone": zone, "zones": zones, "zq": zone_query(zone, zones), **extra}
 
 
 def _year(request) -> int | None:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return None
+    return year_or_none(request.GET.get("year"))
 
 
 # --- the zone page ------------------------------------------------------------------------------------
@@ -89,7 +76,7 @@ def figures(request):
     order = request.GET.get("order", "intensity")
     fields = {"intensity": "intensity_va", "energy": "-total_tce", "renewable": "-renewable_share"}
     qs = qs.order_by(fields.get(order, "intensity_va"), "enterprise__uscc")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "green/figures.html",
@@ -107,14 +94,10 @@ def figures_export(request):
         qs = qs.filter(year=year)
     content = bulk_io.figures_xlsx(bulk_io.figures_of(qs))
     audit(request, "export", zone, what="green:figures", year=year)
-    return _download(content, f"能耗与碳排放-{zone.code}-{services.today():%Y%m%d}.xlsx")
+    return download(content, f"能耗与碳排放-{zone.code}-{services.today():%Y%m%d}.xlsx")
 
 
 # --- import -------------------------------------------------------------------------------------------
-
-
-class _Refused(Exception):
-    """Raised inside the import's transaction so that a refused file rolls back whatever it did."""
 
 
 @login_required
@@ -124,47 +107,37 @@ def import_page(request):
     user = request.user
     outcome = None
     if request.method == "POST":
-        if zone is None or not can_write(user, EnergyBatch(zone=zone)):
-            raise PermissionDenied
-        upload = request.FILES.get("file")
+        require(user, ok=zone is not None and can_write(user, EnergyBatch(zone=zone)))
         department = request.POST.get("department", "").strip()
-        if upload is None:
-            messages.error(request, _("Choose a file to import."))
-        else:
-            data = upload.read()
-            choice = services.ensure_sets(zone)
-            cset, _e = services.parsed_sets(choice)
-            try:
-                with transaction.atomic():
-                    outcome = bulk_io.import_energy(zone, user, data, upload.name, cset, department)
-                    if not outcome.ok:
-                        raise _Refused
-                    if outcome.batch is not None:
-                        services.recompute(
-                            zone,
-                            _("import of %(file)s") % {"file": upload.name},
-                            user,
-                            enterprises=outcome.enterprises,
-                        )
-                        audit(
-                            request,
-                            "green_import",
-                            zone,
-                            file=upload.name,
-                            department=department,
-                            batch=outcome.batch.pk,
-                            **outcome.counts,
-                        )
-            except _Refused:
-                pass
+        with attempt(request):
+            upload = uploaded(request)
+            cset, _e = services.parsed_sets(services.ensure_sets(zone))
+            outcome = bulk_io.import_energy(zone, user, upload.read(), upload.name, cset, department)
             request.session[PROBLEMS_KEY] = bulk_io.problem_dicts(outcome.problems)[:2000]
+            if not outcome.ok:
+                raise Refused(_("The file was refused; nothing changed."))
             if outcome.duplicate_of is not None:
                 messages.info(
                     request,
                     _("This file was already imported on %(when)s; nothing changed.")
                     % {"when": f"{outcome.duplicate_of.created:%Y-%m-%d %H:%M}"},
                 )
-            elif outcome.ok:
+            if outcome.batch is not None:
+                services.recompute(
+                    zone,
+                    _("import of %(file)s") % {"file": upload.name},
+                    user,
+                    enterprises=outcome.enterprises,
+                )
+                audit(
+                    request,
+                    "green_import",
+                    zone,
+                    file=upload.name,
+                    department=department,
+                    batch=outcome.batch.pk,
+                    **outcome.counts,
+                )
                 c = outcome.counts
                 messages.success(
                     request,
@@ -201,7 +174,7 @@ def import_page(request):
 def import_template(request):
     zone, _zones = zone_or_404(_zone(request, "green_import"))
     cset, _e = services.parsed_sets(services.ensure_sets(zone))
-    return _download(bulk_io.template_bytes(cset), "能耗数据-模板.xlsx")
+    return download(bulk_io.template_bytes(cset), "能耗数据-模板.xlsx")
 
 
 @login_required
@@ -213,7 +186,7 @@ def import_problems(request):
         raise Http404
     from gaoxin.web.command.bulk_io import problems_xlsx
 
-    return _download(problems_xlsx(problems), "导入问题.xlsx")
+    return download(problems_xlsx(problems), "导入问题.xlsx")
 
 
 # --- coefficient sets ---------------------------------------------------------------------------------
@@ -226,43 +199,39 @@ def sets(request):
     choice = services.ensure_sets(zone)
     files = visible(request.user, CoefficientFile).filter(zone=zone)
     may_manage = may(request.user, "green_manage") and can_write(request.user, choice)
-    error = ""
+    refused = False
     if request.method == "POST":
-        if not may_manage:
-            raise PermissionDenied
-        try:
-            with transaction.atomic():
-                if request.POST.get("action") == "upload":
-                    upload = request.FILES.get("file")
-                    if upload is None:
-                        raise services.GreenError(_("Choose a file to upload."))
-                    stored = services.upload_set(zone, upload.read(), upload.name, request.user)
-                    audit(request, "green_set_upload", stored, ref=stored.ref, file=upload.name)
-                    messages.success(request, _("Set %(ref)s stored.") % {"ref": stored.ref})
-                else:
-                    c = get_object_or_404(files, pk=request.POST.get("coefficients") or 0)
-                    e = get_object_or_404(files, pk=request.POST.get("emissions") or 0)
-                    before = services.sets_label(choice)
-                    done = services.change_sets(zone, c, e, request.POST.get("reason", ""), request.user)
-                    audit(
-                        request,
-                        "green_set_change",
-                        done,
-                        before=before,
-                        after=done.to_sets,
-                        reason=done.reason,
-                        figures=done.figures,
-                        changed=done.changed,
-                    )
-                    messages.success(
-                        request,
-                        _("Coefficients changed; %(n)s figures recomputed, %(c)s changed.")
-                        % {"n": done.figures, "c": done.changed},
-                    )
-        except services.GreenError as exc:
-            error = str(exc)
-        else:
+        require(request.user, ok=may_manage)
+        with attempt(request, services.GreenError) as tried:
+            if request.POST.get("action") == "upload":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise services.GreenError(_("Choose a file to upload."))
+                stored = services.upload_set(zone, upload.read(), upload.name, request.user)
+                audit(request, "green_set_upload", stored, ref=stored.ref, file=upload.name)
+                messages.success(request, _("Set %(ref)s stored.") % {"ref": stored.ref})
+            else:
+                c = get_object_or_404(files, pk=request.POST.get("coefficients") or 0)
+                e = get_object_or_404(files, pk=request.POST.get("emissions") or 0)
+                before = services.sets_label(choice)
+                done = services.change_sets(zone, c, e, request.POST.get("reason", ""), request.user)
+                audit(
+                    request,
+                    "green_set_change",
+                    done,
+                    before=before,
+                    after=done.to_sets,
+                    reason=done.reason,
+                    figures=done.figures,
+                    changed=done.changed,
+                )
+                messages.success(
+                    request,
+                    _("Coefficients changed; %(n)s figures recomputed, %(c)s changed.")
+                    % {"n": done.figures, "c": done.changed},
+                )
             return redirect(reverse("green:sets") + zone_query(zone, zones))
+        refused = tried.refused
         choice = services.ensure_sets(zone)
     tables = [{"file": f, **services.coefficients_table(f)} for f in files.filter(kind="coefficients")]
     return render(
@@ -272,13 +241,13 @@ def sets(request):
             zone,
             zones,
             choice=choice,
+            set_names=(services.set_name(choice.coefficients), services.set_name(choice.emissions)),
             tables=tables,
             emissions=services.emission_tables(files.filter(kind="emissions")),
             may_manage=may_manage,
             recomputes=visible(request.user, Recompute).filter(zone=zone).select_related("user")[:20],
-            error=error,
         ),
-        status=400 if error else 200,
+        status=400 if refused else 200,
     )
 
 
@@ -293,31 +262,22 @@ def benchmarks(request):
     may_manage = may(request.user, "green_manage") and can_write(request.user, Benchmark(zone=zone))
     problems = []
     if request.method == "POST":
-        if not may_manage:
-            raise PermissionDenied
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choose a file to import."))
-        else:
-            try:
-                with transaction.atomic():
-                    out = bulk_io.import_benchmarks(zone, upload.read(), upload.name)
-                    if not out.ok:
-                        raise _Refused
-                    services.recompute(
-                        zone, _("benchmark table %(file)s") % {"file": upload.name}, request.user
-                    )
-                    audit(request, "green_benchmarks", zone, file=upload.name, **out.counts)
-            except _Refused:
-                problems = bulk_io.problem_dicts(out.problems)
-            else:
-                messages.success(
-                    request, _("Benchmark table imported: %(n)s products.") % {"n": out.counts["benchmarks"]}
-                )
-                return redirect(reverse("green:benchmarks") + zone_query(zone, zones))
+        require(request.user, ok=may_manage)
+        with attempt(request):
+            upload = uploaded(request)
+            out = bulk_io.import_benchmarks(zone, upload.read(), upload.name)
+            problems = bulk_io.problem_dicts(out.problems)
+            if not out.ok:
+                raise Refused(_("The file was refused; nothing changed."))
+            services.recompute(zone, _("benchmark table %(file)s") % {"file": upload.name}, request.user)
+            audit(request, "green_benchmarks", zone, file=upload.name, **out.counts)
+            messages.success(
+                request, _("Benchmark table imported: %(n)s products.") % {"n": out.counts["benchmarks"]}
+            )
+            return redirect(reverse("green:benchmarks") + zone_query(zone, zones))
     if request.GET.get("export"):
         audit(request, "export", zone, what="green:benchmarks")
-        return _download(bulk_io.benchmarks_xlsx(qs), f"能效标杆基准-{zone.code}.xlsx")
+        return download(bulk_io.benchmarks_xlsx(qs), f"能效标杆基准-{zone.code}.xlsx")
     return render(
         request,
         "green/benchmarks.html",
@@ -355,23 +315,19 @@ def lists(request):
     }
     if not any(form[k] for k in form if k != "title"):
         form.update(max_intensity="0.4", min_renewable_share="", min_position="baseline")
-    error = ""
+    error, refused = "", False
     rows = []
     try:
         criteria = services.parse_criteria(form)
     except services.GreenError as exc:
         criteria, error = None, str(exc)
     if request.method == "POST":
-        if not may_publish:
-            raise PermissionDenied
+        require(request.user, ok=may_publish)
         if criteria is not None:
             banks = list(Bank.objects.filter(pk__in=request.POST.getlist("banks")))
-            try:
+            with attempt(request, services.GreenError, ValueError):
                 year = int(request.POST.get("year", year))
                 published = services.publish_green_list(zone, year, form["title"], criteria, banks, user)
-            except (services.GreenError, ValueError) as exc:
-                error = str(exc)
-            else:
                 audit(
                     request,
                     "green_publish",
@@ -383,6 +339,7 @@ def lists(request):
                 )
                 messages.success(request, _("Green list “%(title)s” published.") % {"title": published.title})
                 return redirect("green:list", pk=published.pk)
+            refused = True  # the reason is among the messages
     if criteria is not None and year:
         rows = services.candidates(zone, year, criteria, visible(user, Figure))
     passing = [r for r in rows if r[1].passed]
@@ -403,7 +360,7 @@ def lists(request):
             banks=visible(user, Bank).order_by("code"),
             published=visible(user, GreenList).filter(zone=zone),
         ),
-        status=400 if error and request.method == "POST" else 200,
+        status=400 if (error or refused) and request.method == "POST" else 200,
     )
 
 
@@ -413,7 +370,7 @@ def green_list(request, pk: int):
     found = get_object_or_404(visible(request.user, GreenList).select_related("zone"), pk=pk)
     if request.GET.get("export"):
         audit(request, "export", found, what="green:list")
-        return _download(bulk_io.list_xlsx(found), f"绿色企业名单-{found.pk}.xlsx")
+        return download(bulk_io.list_xlsx(found), f"绿色企业名单-{found.pk}.xlsx")
     audit(request, "view", found, what="green:list")
     entries = found.entries.select_related("enterprise")
     return render(

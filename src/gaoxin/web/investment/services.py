@@ -123,14 +123,21 @@ def _paths(zone: Zone, user) -> list[core.ProjectPath]:
     return [path_of(p) for p in qs]
 
 
-def funnel(zone: Zone, on: dt.date | None = None, *, user=None) -> core.Funnel:
-    """The zone's project funnel (``gaoxin.investment.funnel``), as of the end of ``on`` if given."""
-    return core.funnel(_paths(zone, user), on=on)
+def project_paths(zone: Zone, *, user=None) -> list[core.ProjectPath]:
+    """The zone's projects as the core reads them (stage dates), for ``funnel`` and ``stalled_projects``
+    of one page to share (``paths=``): the projects read once."""
+    return _paths(zone, user)
 
 
-def funnels(zone: Zone, dates: list[dt.date | None], *, user=None) -> list[core.Funnel]:
+def funnel(zone: Zone, on: dt.date | None = None, *, user=None, paths=None) -> core.Funnel:
+    """The zone's project funnel (``gaoxin.investment.funnel``), as of the end of ``on`` if given
+    (``paths``: ``project_paths`` if the caller has them)."""
+    return core.funnel(_paths(zone, user) if paths is None else paths, on=on)
+
+
+def funnels(zone: Zone, dates: list[dt.date | None], *, user=None, paths=None) -> list[core.Funnel]:
     """The funnel as of each of ``dates``, the projects read once (``funnel`` for each date)."""
-    paths = _paths(zone, user)
+    paths = _paths(zone, user) if paths is None else paths
     return [core.funnel(paths, on=on) for on in dates]
 
 
@@ -147,13 +154,19 @@ class StalledProject:
 
 
 def stalled_projects(
-    zone: Zone, on: dt.date | None = None, *, user=None, cfg: InvestmentSettings | None = None
+    zone: Zone,
+    on: dt.date | None = None,
+    *,
+    user=None,
+    cfg: InvestmentSettings | None = None,
+    paths=None,
 ) -> list[StalledProject]:
     """Active projects without a stage change for more than the zone's ``stalled_days``, as of ``on``
-    (default today); the longest-stalled first. ``cfg``: the zone's settings if the caller has them."""
+    (default today); the longest-stalled first. ``cfg``: the zone's settings if the caller has them;
+    ``paths``: ``project_paths`` if the caller has them."""
     on = on or today()
     days = (cfg or settings_for(zone)).stalled_days
-    found = core.stalled(_paths(zone, user), on=on, days=days)
+    found = core.stalled(_paths(zone, user) if paths is None else paths, on=on, days=days)
     rows = (
         projects(zone, user=user)
         .select_related("node", "node__chain", "enterprise")
@@ -566,7 +579,8 @@ def node_detail(node: ChainNode, *, user=None) -> dict:
     figures, and the projects linked to it."""
     zone = node.chain.zone
     cfg = settings_for(zone)
-    maps = chain_maps(zone, user=user, chain=node.chain, cfg=cfg)
+    data = _chain_data(zone, user, node.chain)  # the chain's firms' figures, read once for the page
+    maps = _maps(data, cfg)
     view = next(v for m in maps for v in m.nodes if v.node.pk == node.pk)
     below = [node.pk]
     stack = list(view.children)
@@ -581,7 +595,10 @@ def node_detail(node: ChainNode, *, user=None) -> dict:
         .order_by("enterprise__name")
     )
     rows = list(mapped)
-    figures = firm_figures(zone, [m.enterprise_id for m in rows], user=user)
+    figures = data[3]  # every firm mapped to the chain's nodes (those below this one among them)
+    missing = [m.enterprise_id for m in rows if m.enterprise_id not in figures]
+    if missing:
+        figures = {**figures, **firm_figures(zone, missing, user=user)}
     return {
         "view": view,
         "firms": [{"mapping": m, "figures": figures.get(m.enterprise_id)} for m in rows],

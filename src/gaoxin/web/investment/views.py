@@ -45,12 +45,13 @@ def _zone(request) -> tuple[Zone | None, list[Zone]]:
 def home(request):
     require(request.user)
     zone, zones = _zone(request)
-    ctx = {"zone": zone, "zones": zones}
+    ctx = {"zone": zone, "zones": zones, "can_import": may(request.user, "import_investment")}
     if zone is not None:
         user = request.user
         cfg = services.settings_for(zone)
-        f = services.funnel(zone, user=user)
-        stalled = services.stalled_projects(zone, user=user, cfg=cfg)
+        paths = services.project_paths(zone, user=user)  # read once for the funnel and the stalled
+        f = services.funnel(zone, user=user, paths=paths)
+        stalled = services.stalled_projects(zone, user=user, cfg=cfg, paths=paths)
         ctx.update(
             funnel=f,
             rows=[{"stage": s, "label": services.STAGE_NAMES[s.stage]} for s in f.stages],

@@ -15,8 +15,11 @@ view says only what it does::
     return redirect("policy:policy", p.pk)
 
 A form whose input does not validate is a refusal too: ``valid(form)`` inside the block returns its
-cleaned data, or refuses with the form's errors in one line (nothing is called, nothing changes).
+cleaned data, or refuses with the form's errors in one line (nothing is called, nothing changes);
+``uploaded(request)`` is the chosen file, or the refusal that none was.
 Anything that is not a named refusal (``PermissionDenied``, ``Http404``, a bug) goes on up as before.
+``attempt(request, XError, message=_("Task not updated: %(reason)s"))`` words the error around the
+refusal's text.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 
 class Refused(Exception):
@@ -47,6 +51,14 @@ def form_errors(form, sep: str = " ") -> str:
     return sep.join(str(e) for errs in form.errors.values() for e in errs)
 
 
+def uploaded(request, name: str = "file"):
+    """The file uploaded as ``name``; refuse ("Choose a file to import.") when none was chosen."""
+    upload = request.FILES.get(name)
+    if upload is None:
+        raise Refused(_("Choose a file to import."))
+    return upload
+
+
 def valid(form, sep: str = " ") -> dict[str, Any]:
     """The form's cleaned data; if it does not validate, refuse with its errors (``form_errors``)."""
     if not form.is_valid():
@@ -55,9 +67,10 @@ def valid(form, sep: str = " ") -> dict[str, Any]:
 
 
 @contextmanager
-def attempt(request, *refusals: type[Exception]) -> Iterator[Attempt]:
+def attempt(request, *refusals: type[Exception], message: str = "") -> Iterator[Attempt]:
     """Run the block in one transaction; a ``Refused`` or one of ``refusals`` rolls it back and
-    becomes an error message (``str(exc)``) on the next page instead of propagating.
+    becomes an error message (``str(exc)``, or ``message`` with it as ``%(reason)s``) on the next page
+    instead of propagating.
 
     The yielded ``Attempt`` tells the view afterwards whether it was refused (to redirect elsewhere)."""
     outcome = Attempt()
@@ -66,4 +79,4 @@ def attempt(request, *refusals: type[Exception]) -> Iterator[Attempt]:
             yield outcome
     except (Refused, *refusals) as exc:
         outcome.refused, outcome.reason = True, str(exc)
-        messages.error(request, outcome.reason)
+        messages.error(request, message % {"reason": outcome.reason} if message else outcome.reason)

@@ -8,6 +8,7 @@ import datetime as dt
 import time
 from decimal import Decimal
 
+from gaoxin.io import display
 from gaoxin.policy.model import shipped
 
 
@@ -55,7 +56,7 @@ def populate(ctx) -> None:
     today = dt.date.today()
     services.open_publicity(official, today, today + dt.timedelta(days=7), user)
     ctx.report.append(
-        f"  政策兑现 policy: {len(policies)} 项示例政策（草稿），砀山研发投入奖励预算模拟 #{sim.pk}（{sim.summary['total']} 万元），"
+        f"  政策兑现 policy: {len(policies)} 项示例政策（草稿），砀山研发投入奖励预算模拟 #{sim.pk}（{display.money(sim.summary['total'])}），"
         f"正式名单 #{official.pk} 公示至 {today + dt.timedelta(days=7)}（{time.monotonic() - started:.1f} 秒） / "
         f"policy engine: {len(policies)} example policies, a simulation and an official list in publicity"
     )

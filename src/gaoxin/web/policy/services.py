@@ -89,7 +89,7 @@ def save_draft(zone: Zone, text: str, user, request=None) -> Policy:
             order=i,
             title=c.title,
             conditions=[w.label for w in c.when],
-            amount=c.amount_text,
+            amount=c.amount_zh,  # in words: the expression itself is in the policy file
             group=c.group or "",
             total_control=c.total_control,
             budget=c.budget,
@@ -143,15 +143,16 @@ def _facts_frames(zone: Zone, year: int, usccs: set[str]) -> tuple[pl.DataFrame,
     return inputs, item_frame
 
 
+def _latest_done(user, run_model, zone: Zone, year: int):
+    """The zone's latest finished run of ``run_model`` (a score run, a ladder run) for ``year``, or None."""
+    runs = visible(user, run_model).filter(zone=zone, year=year, status=run_model.Status.DONE)
+    return runs.order_by("-created", "-id").first()
+
+
 def _scores(user, zone: Zone, year: int) -> pl.DataFrame | None:
     from gaoxin.web.credit.models import Score, ScoreRun
 
-    run = (
-        visible(user, ScoreRun)
-        .filter(zone=zone, year=year, status=ScoreRun.Status.DONE)
-        .order_by("-created", "-id")
-        .first()
-    )
+    run = _latest_done(user, ScoreRun, zone, year)
     if run is None:
         return None
     rows = (
@@ -176,12 +177,7 @@ def _scores(user, zone: Zone, year: int) -> pl.DataFrame | None:
 def _ladder(user, zone: Zone, year: int) -> pl.DataFrame | None:
     from gaoxin.web.cultivation.models import LadderEntry, LadderRun
 
-    run = (
-        visible(user, LadderRun)
-        .filter(zone=zone, year=year, status=LadderRun.Status.DONE)
-        .order_by("-created", "-id")
-        .first()
-    )
+    run = _latest_done(user, LadderRun, zone, year)
     if run is None:
         return None
     rows = visible(user, LadderEntry).filter(run=run).values_list("enterprise__uscc", "tier", "status")

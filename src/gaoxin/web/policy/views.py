@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET, require_http_methods
 
 from gaoxin.data.dictionary import BY_ID
 from gaoxin.policy.model import POLICIES_DIR, PolicyError
 from gaoxin.policy.model import shipped as shipped_policies
 from gaoxin.web.accounts.scoping import audit, can_write, chosen_zone, may, visible
-from gaoxin.web.platform.actions import Refused, attempt, valid
+from gaoxin.web.platform.actions import attempt, uploaded
 from gaoxin.web.platform.labels import label
 from gaoxin.web.platform.pages import zone_or_404
+from gaoxin.web.platform.posts import Act, post_view
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.policy import bulk_io, forms, services
 from gaoxin.web.policy.models import Award, Fact, LedgerEntry, MatchRun, Objection, PaymentBatch, Policy
@@ -33,6 +34,15 @@ from gaoxin.web.registry.models import Enterprise
 def _write(request, obj) -> None:
     require(request.user, "manage_policies")
     require(request.user, ok=can_write(request.user, obj))
+
+
+def _claim(request, award: Award) -> None:
+    require(request.user, "claim_awards")
+    require(request.user, ok=can_write(request.user, award))
+
+
+def _may_object(request, _award: Award) -> None:
+    require(request.user, "claim_awards")  # a firm objects to a list it is not on, too
 
 
 # --- the policy office ---------------------------------------------------------------------------------
@@ -86,12 +96,12 @@ def policy_new(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         probe = Policy(zone=zone)
         require(request.user, ok=can_write(request.user, probe))
-        with transaction.atomic():
+        with attempt(request):
             p = services.save_draft(zone, form.cleaned_data["text"], request.user, request)
-        messages.success(
-            request, _("Draft saved: %(title)s, version %(v)s.") % {"title": p.title, "v": p.version}
-        )
-        return redirect("policy:policy", p.pk)
+            messages.success(
+                request, _("Draft saved: %(title)s, version %(v)s.") % {"title": p.title, "v": p.version}
+            )
+            return redirect("policy:policy", p.pk)
     return render(request, "policy/edit.html", {"form": form, "zone": zone, "zones": zones, "base": base})
 
 
@@ -120,32 +130,6 @@ def policy_detail(request, pk: int):
 
 
 @login_required
-@require_POST
-def policy_publish(request, pk: int):
-    p = get_object_or_404(visible(request.user, Policy), pk=pk)
-    _write(request, p)
-    with attempt(request, services.PolicyFlowError):
-        services.publish_policy(p, request.user, request)
-        messages.success(request, _("Published. Earlier published versions of this policy are retired."))
-    return redirect("policy:policy", p.pk)
-
-
-@login_required
-@require_POST
-def policy_match(request, pk: int):
-    p = get_object_or_404(visible(request.user, Policy), pk=pk)
-    _write(request, p)
-    form = forms.RunForm(request.POST)
-    kind = MatchRun.Kind.OFFICIAL if request.POST.get("kind") == "official" else MatchRun.Kind.SIMULATION
-    with attempt(request, services.PolicyFlowError, PolicyError):
-        if not form.is_valid():
-            raise Refused(_("Give the data year."))
-        run = services.match(p, form.cleaned_data["year"], request.user, kind, request)
-        return redirect("policy:run", run.pk)
-    return redirect("policy:policy", p.pk)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def policy_facts(request, pk: int):
     """The department facts the policy reads: a template with Chinese headers, and the import."""
@@ -158,26 +142,20 @@ def policy_facts(request, pk: int):
     outcome = None
     if request.method == "POST":
         require(request.user, ok=may_import)
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choose a file to import."))
-        else:
+        with attempt(request):
+            upload = uploaded(request)
             department = request.POST.get("department", "").strip()
-            with transaction.atomic():
-                outcome = bulk_io.import_facts(
-                    p.zone, core, upload.read(), upload.name, department, request.user
-                )
-                if outcome.ok:
-                    audit(
-                        request,
-                        "policy_facts",
-                        p,
-                        file=upload.name,
-                        department=department,
-                        firms=len(outcome.firms),
-                        values=outcome.values,
-                    )
+            outcome = bulk_io.import_facts(p.zone, core, upload.read(), upload.name, department, request.user)
             if outcome.ok:
+                audit(
+                    request,
+                    "policy_facts",
+                    p,
+                    file=upload.name,
+                    department=department,
+                    firms=len(outcome.firms),
+                    values=outcome.values,
+                )
                 messages.success(
                     request,
                     _("Imported %(file)s: %(n)s values of %(firms)s firms.")
@@ -275,40 +253,6 @@ def run_compare(request, pk: int, other: int):
     return render(request, "policy/compare.html", {"a": a, "b": b, "rows": services.compare(a, b)})
 
 
-@login_required
-@require_POST
-def run_publicity(request, pk: int):
-    run = get_object_or_404(visible(request.user, MatchRun), pk=pk)
-    _write(request, run)
-    with attempt(request, services.PolicyFlowError):
-        d = valid(forms.PublicityForm(request.POST))
-        services.open_publicity(run, d["start"], d["end"], request.user, request)
-        messages.success(request, _("The list is in publicity; the firms on it can confirm or waive."))
-    return redirect("policy:run", run.pk)
-
-
-@login_required
-@require_POST
-def run_close(request, pk: int):
-    run = get_object_or_404(visible(request.user, MatchRun), pk=pk)
-    _write(request, run)
-    with attempt(request, services.PolicyFlowError):
-        n = services.close_publicity(run, request.user, request=request)
-        messages.success(request, _("Publicity closed; %(n)s unconfirmed awards count as waived.") % {"n": n})
-    return redirect("policy:run", run.pk)
-
-
-@login_required
-@require_POST
-def run_batch(request, pk: int):
-    run = get_object_or_404(visible(request.user, MatchRun), pk=pk)
-    _write(request, run)
-    with attempt(request, services.PolicyFlowError):
-        batch = services.create_batch(run, request.user, request)
-        return redirect("policy:batch", batch.pk)
-    return redirect("policy:run", run.pk)
-
-
 # --- awards, objections ------------------------------------------------------------------------------------
 
 
@@ -335,33 +279,6 @@ def award_detail(request, pk: int):
             "can_claim": may(request.user, "claim_awards") and can_write(request.user, award),
         },
     )
-
-
-@login_required
-@require_POST
-def objection_decide(request, pk: int):
-    obj = get_object_or_404(visible(request.user, Objection).select_related("award"), pk=pk)
-    _write(request, obj)
-    with attempt(request, services.PolicyFlowError):
-        d = valid(forms.DecisionForm(request.POST))
-        upheld = d["decision"] == "uphold"
-        services.decide_objection(
-            obj, request.user, upheld=upheld, note=d["note"], amount=d["amount"], request=request
-        )
-        messages.success(request, _("Decision recorded."))
-    return redirect("policy:award", obj.award_id)
-
-
-@login_required
-@require_POST
-def award_clawback(request, pk: int):
-    award = get_object_or_404(visible(request.user, Award), pk=pk)
-    _write(request, award)
-    with attempt(request, services.PolicyFlowError):
-        d = valid(forms.ClawbackForm(request.POST))
-        services.clawback(award, request.user, amount=d["amount"], reason=d["reason"], request=request)
-        messages.success(request, _("Clawback booked in the ledger."))
-    return redirect("policy:award", award.pk)
 
 
 @login_required
@@ -408,17 +325,6 @@ def batch_xlsx(request, pk: int):
 
 
 @login_required
-@require_POST
-def batch_paid(request, pk: int):
-    batch = get_object_or_404(visible(request.user, PaymentBatch), pk=pk)
-    _write(request, batch)
-    with attempt(request, services.PolicyFlowError):
-        services.mark_paid(batch, request.user, request)
-        messages.success(request, _("Batch marked as paid; the ledger is booked."))
-    return redirect("policy:batch", batch.pk)
-
-
-@login_required
 @require_GET
 def ledger(request):
     require(request.user)
@@ -454,44 +360,138 @@ def mine(request):
     return render(request, "policy/mine.html", ctx)
 
 
-def _claim(request, pk: int) -> Award:
-    require(request.user, "claim_awards")
-    award = get_object_or_404(visible(request.user, Award).select_related("run"), pk=pk)
-    require(request.user, ok=can_write(request.user, award))
-    return award
+# --- the buttons: one POST on one object each (``platform.posts``) ------------------------------------
+
+FLOW = (services.PolicyFlowError,)
 
 
-@login_required
-@require_POST
-def award_confirm(request, pk: int):
-    award = _claim(request, pk)
-    with attempt(request, services.PolicyFlowError):
-        services.confirm(award, request.user, request=request, **valid(forms.ConfirmForm(request.POST)))
-        messages.success(request, _("Thank you: your confirmation and bank account are recorded."))
-    return redirect("policy:award", award.pk)
+def _match(request, p: Policy, data: dict) -> MatchRun:
+    official = request.POST.get("kind") == "official"
+    kind = MatchRun.Kind.OFFICIAL if official else MatchRun.Kind.SIMULATION
+    return services.match(p, data["year"], request.user, kind, request)
 
 
-@login_required
-@require_POST
-def award_waive(request, pk: int):
-    award = _claim(request, pk)
-    with attempt(request, services.PolicyFlowError):
-        services.waive(award, request.user, request)
-        messages.success(request, _("You have waived this award."))
-    return redirect("policy:award", award.pk)
+def _decide(request, obj: Objection, d: dict) -> None:
+    upheld = d["decision"] == "uphold"
+    services.decide_objection(
+        obj, request.user, upheld=upheld, note=d["note"], amount=d["amount"], request=request
+    )
 
 
-@login_required
-@require_POST
-def award_object(request, pk: int):
-    require(request.user, "claim_awards")
-    award = get_object_or_404(visible(request.user, Award).select_related("run"), pk=pk)
-    with attempt(request, services.PolicyFlowError):
-        services.object_to(award, request.user, request=request, **valid(forms.ObjectionForm(request.POST)))
-        messages.success(
-            request, _("Your objection is recorded; the zone will decide and you will see the result here.")
-        )
-    return redirect("policy:award", award.pk)
+def _to(name: str):
+    return lambda obj: reverse(name, args=[obj.pk])
+
+
+_office = {"check": _write, "refusals": FLOW}
+_firm = {"check": _claim, "refusals": FLOW, "back": "policy:award"}
+policy_publish = post_view(
+    Act(
+        Policy,
+        lambda r, p, _d: services.publish_policy(p, r.user, r),
+        "policy:policy",
+        **_office,
+        done=_l("Published. Earlier published versions of this policy are retired."),
+    )
+)
+policy_match = post_view(
+    Act(
+        Policy,
+        _match,
+        "policy:policy",
+        _write,
+        refusals=(*FLOW, PolicyError),
+        form=forms.RunForm,
+        invalid=_l("Give the data year."),
+        then=_to("policy:run"),
+    )
+)
+run_publicity = post_view(
+    Act(
+        MatchRun,
+        lambda r, run, d: services.open_publicity(run, d["start"], d["end"], r.user, r),
+        "policy:run",
+        **_office,
+        form=forms.PublicityForm,
+        done=_l("The list is in publicity; the firms on it can confirm or waive."),
+    )
+)
+run_close = post_view(
+    Act(
+        MatchRun,
+        lambda r, run, _d: services.close_publicity(run, r.user, request=r),
+        "policy:run",
+        **_office,
+        done=lambda n: _("Publicity closed; %(n)s unconfirmed awards count as waived.") % {"n": n},
+    )
+)
+run_batch = post_view(
+    Act(
+        MatchRun,
+        lambda r, run, _d: services.create_batch(run, r.user, r),
+        "policy:run",
+        **_office,
+        then=_to("policy:batch"),
+    )
+)
+objection_decide = post_view(
+    Act(
+        Objection,
+        _decide,
+        lambda obj: reverse("policy:award", args=[obj.award_id]),
+        **_office,
+        form=forms.DecisionForm,
+        related=("award",),
+        done=_l("Decision recorded."),
+    )
+)
+award_clawback = post_view(
+    Act(
+        Award,
+        lambda r, a, d: services.clawback(a, r.user, amount=d["amount"], reason=d["reason"], request=r),
+        "policy:award",
+        **_office,
+        form=forms.ClawbackForm,
+        done=_l("Clawback booked in the ledger."),
+    )
+)
+batch_paid = post_view(
+    Act(
+        PaymentBatch,
+        lambda r, b, _d: services.mark_paid(b, r.user, r),
+        "policy:batch",
+        **_office,
+        done=_l("Batch marked as paid; the ledger is booked."),
+    )
+)
+award_confirm = post_view(
+    Act(
+        Award,
+        lambda r, a, d: services.confirm(a, r.user, request=r, **d),
+        **_firm,
+        form=forms.ConfirmForm,
+        related=("run",),
+        done=_l("Thank you: your confirmation and bank account are recorded."),
+    )
+)
+award_waive = post_view(
+    Act(
+        Award,
+        lambda r, a, _d: services.waive(a, r.user, r),
+        **_firm,
+        related=("run",),
+        done=_l("You have waived this award."),
+    )
+)
+award_object = post_view(
+    Act(
+        Award,
+        lambda r, a, d: services.object_to(a, r.user, request=r, **d),
+        **{**_firm, "check": _may_object},
+        form=forms.ObjectionForm,
+        related=("run",),
+        done=_l("Your objection is recorded; the zone will decide and you will see the result here."),
+    )
+)
 
 
 urls = [

@@ -18,8 +18,7 @@ from django.db.models import Count, Max
 
 from gaoxin.web.accounts.scoping import audit, can_write, covered, visible
 from gaoxin.web.credit.models import ListEntry, PublishedList, Score, ScoreRun
-from gaoxin.web.cultivation.services import last_complete_year
-from gaoxin.web.cultivation.services import tier_counts as ladder_tier_counts
+from gaoxin.web.cultivation.services import last_complete_year, tier_counts_by_zone
 from gaoxin.web.finance.models import Application, Product
 from gaoxin.web.finance.services import pools as pool_views
 from gaoxin.web.finance.services import statistics as loan_statistics
@@ -130,9 +129,10 @@ def overview(user) -> list[ZoneFigures]:
     quals = covered(user, Qualification)
     applications = covered(user, Application)
     products = covered(user, Product)
+    tiers = tier_counts_by_zone(zones, year, qualifications=quals)  # one query for all the zones
     for zone in zones:
         row = rows[zone.pk]
-        row.tiers = ladder_tier_counts(zone, [year], qualifications=quals).get(year, {})
+        row.tiers = tiers[zone.pk]
         zone_apps = applications.filter(product__zone=zone)
         row.loans = loan_statistics(zone_apps)
         row.pools = pool_views(products.filter(zone=zone), zone_apps)

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gaoxin.web.accounts.models import Role
-from gaoxin.web.accounts.scoping import audit, visible
+from gaoxin.web.accounts.scoping import audit, may, visible
+from gaoxin.web.credit.services import run_model
+from gaoxin.web.platform.labels import label
 from gaoxin.web.platform.views import download, paginate, require
 from gaoxin.web.registry.models import Region
 from gaoxin.web.supervision import bulk_io, services
@@ -17,12 +19,12 @@ from gaoxin.web.supervision.forms import PublishForm, ZoneRuleForm
 from gaoxin.web.supervision.models import RegionalList
 
 # The zone pages a supervisor drills down to (read-only), by url name.
-DRILL = (
-    ("registry:dashboard", "Dashboard"),
-    ("credit:ranking", "Ranking"),
-    ("cultivation:home", "Cultivation"),
-    ("finance:overview", "Finance"),
-    ("command:home", "Command centre"),
+DRILL = (  # url name, label, the action the page requires (a link the user may not open is left out)
+    ("registry:dashboard", "Dashboard", "view_zone"),
+    ("credit:ranking", "Ranking", "view_zone"),
+    ("cultivation:home", "Cultivation", "view_zone"),
+    ("finance:overview", "Finance", "finance_overview"),
+    ("command:home", "Command centre", "view_zone"),
 )
 
 
@@ -43,7 +45,7 @@ def home(request):
         "region": _region(request.user),
         "rows": rows,
         "totals": services.totals(rows),
-        "drill": [(name, _(label)) for name, label in DRILL],
+        "drill": [(name, _(label)) for name, label, action in DRILL if may(request.user, action)],
     }
     return render(request, "supervision/home.html", context)
 
@@ -93,11 +95,16 @@ def list_detail(request, pk: int):
         audit(request, "export", regional, what="regional list")
         return download(bulk_io.entries_xlsx(regional), f"{regional.title}.xlsx")
     entries = paginate(request, regional.entries.all(), per_page=100)
+    sources = list(regional.sources.select_related("zone", "run"))
+    # the stage as its run's model names it (the entry keeps the model's stage id)
+    names = {(src.pk, st.id): label(st.name) for src in sources for st in run_model(src.run).stages}
+    for e in entries:
+        e.stage_name = names.get((e.source_id, e.stage), e.stage)
     context = {
         "l": regional,
         "page": entries,
         "banks": regional.banks.all(),
-        "sources": regional.sources.select_related("zone"),
+        "sources": sources,
     }
     return render(request, "supervision/list.html", context)
 

@@ -3,7 +3,7 @@
 Numbers go through ``gaoxin.io.display`` — the functions behind ``{% load gaoxin_format %}`` — so a
 figure reads the same here as on every other page; this library adds only what is particular to a
 check: a ratio threshold (no unit, between 0 and 1) is shown as a percentage, a yes/no condition as
-是/否, and the mark met / not met / no data.
+是/否, and the mark met / not met / no data; ``check_name`` names the condition in the reader's language.
 """
 
 from __future__ import annotations
@@ -34,7 +34,18 @@ def shown(check, attr="value"):
     t = check.threshold
     as_pct = not check.unit and not isinstance(t, bool) and t is not None and 0 < t < 1
     text = _text(v, as_pct)
-    return f"{text} {check.unit}" if v is not None and check.unit and not isinstance(v, bool) else text
+    from gaoxin.web.carriers.services import check_unit
+
+    shown_unit = check_unit(check.unit)  # 万元, 人, 个月 … in the reader's language
+    return f"{text} {shown_unit}" if v is not None and shown_unit and not isinstance(v, bool) else text
+
+
+@register.filter
+def check_name(text):
+    """A condition's name (a check's ``label`` or ``note``) in the reader's language."""
+    from gaoxin.web.carriers.services import check_name as name
+
+    return name(text or "")
 
 
 @register.filter

@@ -11,6 +11,7 @@ page; see that module), so a number shows the same on a page, in an export and i
     {{ m.name|label }}               a name in both languages, in the reader's (``platform.labels``)
     {{ e.tech_field|choice }}        a stored Chinese value (电子信息, 是 …) in the reader's language
     {{ f.unit|unit_name }}           a unit (万元, 家 …) in the reader's language
+    {{ tier|qualification }}         a qualification kind / ladder tier (hightech) by its name
     {{ page|page_numbers }}          the page numbers a pager shows (None: a gap)
 
 Units follow the language too: with English active ``money`` ends in "10k yuan", ``count`` in
@@ -88,6 +89,12 @@ def label(value):
 def choice(value):
     """A stored Chinese value (a high-tech field, a listing board, 是/否 …) in the active language."""
     return labels.choice(value)
+
+
+@register.filter
+def qualification(value):
+    """A qualification kind or ladder tier (``hightech``) by its name in the active language."""
+    return labels.qualification(str(value))
 
 
 @register.filter

@@ -780,7 +780,12 @@ def _batches(refs: Counter) -> dict[int, ImportBatch]:
     if not ids:
         return {}
     qs = ImportBatch.objects.filter(pk__in=ids).select_related("user")
-    return {b.pk: b for b in qs.only("pk", "file_name", "department", "created", "status", "user__username")}
+    return {
+        b.pk: b
+        for b in qs.only(
+            "pk", "file_name", "department", "created", "status", "user__username", "user__display_name"
+        )
+    }
 
 
 def _source_text(ref, batches: dict[int, ImportBatch]) -> str:
@@ -804,7 +809,7 @@ def _batch_rows(refs: Counter, batches: dict[int, ImportBatch]) -> list[dict]:
                 "source": _source_text(ref, batches),
                 "department": b.department if b else (_("Enterprise correction") if correction else ""),
                 "created": b.created if b else None,
-                "user": (b.user.username if b and b.user else ""),
+                "user": (str(b.user) if b and b.user else ""),  # the display name, as elsewhere
                 "values": n,
             }
         )
@@ -875,8 +880,27 @@ def _change_row(c: ChangeRecord) -> dict:
         "year": c.year,
         "old": c.old,
         "new": c.new,
+        "old_shown": _stored_text(c.field, c.old),  # as the field is shown elsewhere
+        "new_shown": _stored_text(c.field, c.new),
         "source": source,
     }
+
+
+def _stored_text(fid: str, text: str | None) -> str | None:
+    """A change record's old or new value (kept as text) as the field is shown elsewhere: thousands
+    separators, a ratio in per cent; anything that does not read as a number stays as it is."""
+    f = BY_ID.get(fid)
+    if not text or f is None or f.type not in ("money", "number", "ratio", "int"):
+        return text
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return text
+    if not value.is_finite():
+        return text
+    if f.type == "int":
+        return display(fid, int(value)) if value == value.to_integral_value() else text
+    return display(fid, value)
 
 
 def breakdown(user, enterprise: Enterprise) -> Breakdown | None:
