@@ -46,8 +46,10 @@ from gaoxin.scoring.expr import (
     Node,
     Num,
     Unary,
+    binary_type,
     growth_expr,
     parse_tree,
+    unary_type,
 )
 from gaoxin.scoring.expr import (
     binary as binary_expr,
@@ -216,25 +218,9 @@ def _check(node: Node, ns: Namespace, uses: Uses) -> str:
             return BOOL
         raise ExprError(f"unknown function {fn!r}; known: {', '.join(FUNCTIONS)}", node.pos)
     if isinstance(node, Unary):
-        t = _check(node.operand, ns, uses)
-        if node.op == "not" and t != BOOL:
-            raise ExprError(f"'not' needs a condition at position {node.pos + 1}", node.pos)
-        return BOOL if node.op == "not" else NUM
+        return unary_type(node, _check(node.operand, ns, uses))
     if isinstance(node, Binary):
-        lt, rt = _check(node.left, ns, uses), _check(node.right, ns, uses)
-        if node.op in ("and", "or"):
-            if lt != BOOL or rt != BOOL:
-                raise ExprError(
-                    f"'{node.op}' joins conditions, not numbers, at position {node.pos + 1}", node.pos
-                )
-            return BOOL
-        if node.op in ("==", "!=") and lt != rt:
-            raise ExprError(
-                f"'{node.op}' compares a number with a condition at position {node.pos + 1}", node.pos
-            )
-        if node.op in ("<", "<=", ">", ">=", "==", "!="):
-            return BOOL
-        return NUM
+        return binary_type(node, _check(node.left, ns, uses), _check(node.right, ns, uses))
     raise AssertionError(node)
 
 

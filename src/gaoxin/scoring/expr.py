@@ -315,28 +315,37 @@ def _check(node: Node, uses: Uses, fields: Mapping[str, str] | None = None) -> s
             return _field_type(node.arg, fields) if node.fn == "prev" else NUM
         raise ExprError(f"unknown function {node.fn!r}; known: {', '.join(FUNCTIONS)}", node.pos)
     if isinstance(node, Unary):
-        t = _check(node.operand, uses, fields)
-        if node.op == "not" and t != BOOL:
-            raise ExprError(f"'not' needs a condition at position {node.pos + 1}", node.pos)
-        return BOOL if node.op == "not" else NUM
+        return unary_type(node, _check(node.operand, uses, fields))
     if isinstance(node, Binary):
-        lt, rt = _check(node.left, uses, fields), _check(node.right, uses, fields)
-        if node.op in ("and", "or"):
-            if lt != BOOL or rt != BOOL:
-                raise ExprError(
-                    f"'{node.op}' joins conditions, not numbers, at position {node.pos + 1}", node.pos
-                )
-            return BOOL
-        if node.op in ("==", "!="):
-            if lt != rt:
-                raise ExprError(
-                    f"'{node.op}' compares a number with a condition at position {node.pos + 1}", node.pos
-                )
-            return BOOL
-        if node.op in ("<", "<=", ">", ">="):
-            return BOOL
-        return NUM  # arithmetic; a yes/no operand counts as 1/0
+        return binary_type(node, _check(node.left, uses, fields), _check(node.right, uses, fields))
     raise AssertionError(node)
+
+
+def unary_type(node: Unary, operand: str) -> str:
+    """The type of a unary node given its operand's: ``not`` needs a condition, ``-`` gives a number.
+    The one rule for the scoring language and the policy language alike."""
+    if node.op == "not" and operand != BOOL:
+        raise ExprError(f"'not' needs a condition at position {node.pos + 1}", node.pos)
+    return BOOL if node.op == "not" else NUM
+
+
+def binary_type(node: Binary, left: str, right: str) -> str:
+    """The type of a binary node given its operands' (both languages): ``and``/``or`` join conditions,
+    ``==``/``!=`` compare like with like, comparisons give a condition, arithmetic a number (a yes/no
+    operand counts as 1/0)."""
+    if node.op in ("and", "or"):
+        if left != BOOL or right != BOOL:
+            raise ExprError(
+                f"'{node.op}' joins conditions, not numbers, at position {node.pos + 1}", node.pos
+            )
+        return BOOL
+    if node.op in ("==", "!=") and left != right:
+        raise ExprError(
+            f"'{node.op}' compares a number with a condition at position {node.pos + 1}", node.pos
+        )
+    if node.op in ("<", "<=", ">", ">=", "==", "!="):
+        return BOOL
+    return NUM
 
 
 @dataclass(frozen=True)

@@ -526,16 +526,4 @@ PROBLEM_COLUMNS = bulk.PROBLEM_COLUMNS
 problems_xlsx = bulk.problems_xlsx
 
 
-def problem_dicts(problems: list[Problem]) -> list[dict]:
-    return [
-        {
-            "file": p.file,
-            "sheet": p.sheet,
-            "row": p.row,
-            "column": p.column,
-            "value": p.value,
-            "reason": p.reason if p.is_error else f"警告：{p.reason}",
-            "error": p.is_error,
-        }
-        for p in problems
-    ]
+problem_dicts = bulk.shown_problems  # the import pages' list of problems (``platform.bulk``)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field
 
 from gaoxin.finance import loans as L
 from gaoxin.finance.money import MoneyError, parse_money
@@ -103,46 +103,35 @@ def _money(value, field: str, positive: bool = True, places: int = 6) -> Decimal
         raise HttpError(400, f"{field}: {money_message(exc)}") from None
 
 
+def _exact(v):
+    """Money and rates come as exact decimal strings: a JSON float has already lost digits."""
+    if isinstance(v, float):
+        raise ValueError("send an exact decimal string, not a float")
+    return None if v is None else str(v)
+
+
+Exact = Annotated[str | None, BeforeValidator(_exact)]
+
+
 class DecisionIn(Schema):
     decision: Literal["approve", "reject"]
-    amount: str | None = Field(None, description="万元, exact decimal string (approve)")
-    rate: str | None = Field(None, description='annual rate in percent, e.g. "3.45" (approve)')
+    amount: Exact = Field(None, description="万元, exact decimal string (approve)")
+    rate: Exact = Field(None, description='annual rate in percent, e.g. "3.45" (approve)')
     term_months: int | None = Field(None, ge=1, le=360)
     note: str = Field("", max_length=500, description="why (required to reject)")
 
-    @field_validator("amount", "rate", mode="before")
-    @classmethod
-    def _strings(cls, v):
-        if isinstance(v, float):
-            raise ValueError("send an exact decimal string, not a float")
-        return None if v is None else str(v)
-
 
 class DisburseIn(Schema):
-    amount: str | None = Field(None, description="万元; default: the approved amount")
+    amount: Exact = Field(None, description="万元; default: the approved amount")
     on: dt.date | None = Field(None, description="default: today")
     first_loan: bool | None = Field(
         None, description="the firm's first loan (首贷); default: none before on the platform"
     )
 
-    @field_validator("amount", mode="before")
-    @classmethod
-    def _strings(cls, v):
-        if isinstance(v, float):
-            raise ValueError("send an exact decimal string, not a float")
-        return None if v is None else str(v)
-
 
 class RepayIn(Schema):
-    amount: str | None = Field(None, description="principal repaid, 万元; default: all that is outstanding")
+    amount: Exact = Field(None, description="principal repaid, 万元; default: all that is outstanding")
     on: dt.date | None = None
-
-    @field_validator("amount", mode="before")
-    @classmethod
-    def _strings(cls, v):
-        if isinstance(v, float):
-            raise ValueError("send an exact decimal string, not a float")
-        return None if v is None else str(v)
 
 
 class DefaultIn(Schema):

@@ -36,6 +36,7 @@ from gaoxin.web.green.models import (
     EnergyUse,
     Figure,
 )
+from gaoxin.web.platform.bulk import shown_problems
 from gaoxin.web.registry.models import Enterprise, Zone
 
 PERIOD_SHEET, USE_SHEET, CERT_SHEET = "期间数据", "能源消费", "绿证"
@@ -492,19 +493,7 @@ def list_xlsx(green_list) -> bytes:
     return to_bytes([Sheet("绿色企业名单", columns, rows)])
 
 
-def problem_dicts(problems: list[Problem]) -> list[dict]:
-    return [
-        {
-            "file": p.file,
-            "sheet": p.sheet,
-            "row": p.row,
-            "column": p.column,
-            "value": p.value,
-            "reason": p.reason if p.is_error else f"警告：{p.reason}",
-            "error": p.is_error,
-        }
-        for p in problems
-    ]
+problem_dicts = shown_problems  # the import pages' list of problems (``platform.bulk``)
 
 
 def figures_of(qs) -> list[Figure]:

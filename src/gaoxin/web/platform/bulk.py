@@ -65,6 +65,22 @@ def ordered(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.severity != ERROR, p.row or 0))
 
 
+def shown_problems(problems: list[Problem]) -> list[dict]:
+    """Problems as an import page lists them (and keeps them in the session): warnings say so."""
+    return [
+        {
+            "file": p.file,
+            "sheet": p.sheet,
+            "row": p.row,
+            "column": p.column,
+            "value": p.value,
+            "reason": p.reason if p.is_error else f"警告：{p.reason}",
+            "error": p.is_error,
+        }
+        for p in problems
+    ]
+
+
 def problem_dict(p: Problem) -> dict:
     return {
         "file": p.file,
