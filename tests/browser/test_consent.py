@@ -63,7 +63,11 @@ def test_firm_grants_bank_looks_firm_sees_it(platform, page, browser, live_serve
     expect(looked).to_contain_text(platform.bank_a.name)
     expect(looked).to_contain_text(zh("detailed profile"))
 
-    # and revokes: the bank's profile is closed at once
+    # and revokes, after ticking the confirmation: the bank's profile is closed at once
+    row = page.locator(f'tr[data-consent="{made.pk}"]')
+    row.get_by_role("button", name=zh_ctx("consent", "Revoke")).click()  # not ticked: the browser stops it
+    expect(row).to_have_attribute("data-status", "live")
+    row.get_by_role("checkbox").check()
     page.locator(f'tr[data-consent="{made.pk}"]').get_by_role(
         "button", name=zh_ctx("consent", "Revoke")
     ).click()

@@ -49,3 +49,9 @@ class GrantForm(forms.Form):
             if self.errors.get(name):
                 return str(self.errors[name][0])
         return ""
+
+
+class RevokeForm(forms.Form):
+    """A revoke is for good: the page's tick is required here too, not only by the browser."""
+
+    confirm = forms.BooleanField(required=True)

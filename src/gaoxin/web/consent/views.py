@@ -21,7 +21,7 @@ from gaoxin.consent import rules
 from gaoxin.web.accounts.models import Role
 from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.consent import bulk_io, services
-from gaoxin.web.consent.forms import GrantForm
+from gaoxin.web.consent.forms import GrantForm, RevokeForm
 from gaoxin.web.consent.models import Channel, Consent
 from gaoxin.web.platform.actions import attempt
 from gaoxin.web.platform.views import CSV, download, paginate
@@ -105,7 +105,7 @@ def revoke(request, pk: int):
     user = request.user
     _enterprise_user(user)
     consent = get_object_or_404(visible(user, Consent).select_related("bank"), pk=pk)
-    if request.POST.get("confirm") != "1":  # the page's tick, checked here too: a revoke is for good
+    if not RevokeForm(request.POST).is_valid():  # the page's tick, checked here too
         messages.error(request, _("Tick “The bank loses access at once” to revoke the authorisation."))
         return redirect("consent:mine")
     with attempt(request, services.ConsentError):
