@@ -1,5 +1,6 @@
 """Hand-worked figures of one firm's period (docs/en/green.md works the same cases)."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -176,3 +177,21 @@ def test_certificate_count_must_match_serials():
     b = Batch(100, "standalone", tuple(parse_serials("GEC0001-GEC0099")))
     f = compute(PeriodData(lines=(line("electricity", "1000000", "kWh"),), certificates=(b,)), GB, CO2)
     assert any("99" in n for n in f.notes)
+
+
+def test_the_shipped_sets_say_where_each_value_comes_from_in_chinese():
+    """The sets page shows each source to zone staff (found by the walk-through: they were English)."""
+    from gaoxin.green.coefficients import parse_emissions
+
+    prose = re.compile(r"\b[A-Za-z]{3,}\s+[a-z]{3,}\b")  # two English words in a row; units and codes pass
+    sets, factors = shipped()
+    texts = []
+    for name, text in sets:
+        s = parse_set(text, name)
+        texts += [s.standard, s.source, *(c.source for c in s.carriers.values())]
+    for name, text in factors:
+        e = parse_emissions(text, name)
+        texts += [e.source, *(f.source for f in e.factors.values())]
+    assert texts and not [t for t in texts if prose.search(t)]
+    assert prose.search("recalled default [R]")  # what the files said before
+    assert all("[R]" in t or "D1" in t or "[C]" in t for t in texts if "凭记忆" in t)  # certainty kept
