@@ -135,3 +135,28 @@ def test_the_comparison_draws_the_distribution_of_score_changes(platform, page):
     expect(page.locator("[data-chart=compare-chart] .main-svg").first).to_be_visible()
     expect(page.locator("#movers tbody tr").first).to_be_visible()
     shoot(page, "credit-compare")
+
+
+def test_chart_values_carry_thousands_separators_not_si_suffixes(platform, page):
+    """Item 7 on the charts: an axis of amounts reads 1,500,000, not 1.5M (plotly's default)."""
+    sign_in(page, "zone_admin")
+    page.goto("/cultivation/")  # a page that loads gaoxin/charts.js
+    src = page.locator('script[src*="gaoxin/charts"]').first.get_attribute("src")
+    page.evaluate(
+        """() => {
+          const data = document.createElement("script");
+          data.type = "application/json";
+          data.id = "probe-chart";
+          data.textContent = JSON.stringify({kind: "bar", x: ["甲", "乙"],
+            series: [{name: "金额", y: [1500000, 2750000]}], ytitle: "万元"});
+          const el = document.createElement("div");
+          el.setAttribute("data-chart", "probe-chart");
+          el.id = "probe";
+          document.body.append(data, el);
+        }"""
+    )
+    page.add_script_tag(url=src)  # charts.js again: it draws every [data-chart], the new one too
+    ticks = page.locator("#probe .ytick text")
+    expect(ticks.first).to_be_visible()
+    labels = [(t.text_content() or "").strip() for t in ticks.all()]
+    assert any("," in x for x in labels) and not any(x.endswith(("k", "M")) for x in labels), labels

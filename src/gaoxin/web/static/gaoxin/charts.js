@@ -53,6 +53,11 @@
       xaxis: { title: { text: spec.xtitle || "" }, automargin: true },
       yaxis: { title: { text: spec.ytitle || "" }, automargin: true },
     };
+    // Values with thousands separators (1,500,000, not 1.5M: an SI suffix is not how a zone reads money)
+    l.separators = ".,";
+    var values = horizontal ? l.xaxis : l.yaxis;
+    values.tickformat = ",~f";
+    values.hoverformat = ",~f";
     if (spec.kind === "line") {
       l.xaxis.type = "category";
     }
