@@ -8,27 +8,14 @@ issue's roles — not from ``scoping.visible`` — so that a leak in the helper 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.web.finance import conftest as finance
+from tests.web.matrix import ALLOWED, DENIED, ROLES, client_for
 
 fin = finance.fin  # the finance app's products and applications, for the last tests here
 
 PUBLISH = {"title": "矩阵测试", "top": 3, "publish": "1", "confirm": "1", "expected": 3}  # previewed: 3 firms
-ALLOWED = {200}
-DENIED = {302, 401, 403, 404}
-ROLES = [
-    "anonymous",
-    "platform_admin",
-    "zone_admin",
-    "clerk",
-    "enterprise",
-    "bank",
-    "zone_admin_b",
-    "enterprise_b",
-    "bank_b",
-]
 
 
 def targets(p) -> dict[str, tuple[str, set[str]]]:
@@ -137,10 +124,6 @@ def targets(p) -> dict[str, tuple[str, set[str]]]:
         reverse("command:table_problems"): set(),
         reverse("green:import_problems"): set(),
     }
-
-
-def client_for(p, role: str) -> Client:
-    return Client() if role == "anonymous" else p.client(role)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -13,21 +13,9 @@ from django.urls import reverse
 
 from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.cultivation.models import LadderEntry, LadderRun, LadderSettings
+from tests.web.matrix import DENIED, ROLES
 
 from .conftest import NEAR_A
-
-DENIED = {302, 401, 403, 404}
-ROLES = [
-    "anonymous",
-    "platform_admin",
-    "zone_admin",
-    "clerk",
-    "enterprise",
-    "bank",
-    "zone_admin_b",
-    "enterprise_b",
-    "bank_b",
-]
 
 
 def client(p, role: str) -> Client:

@@ -8,25 +8,11 @@ applications addressed to it; a firm only its own; zone staff their zone's. "Den
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from gaoxin.web.accounts.scoping import sees, visible
 from gaoxin.web.finance.models import Application, LossClaim, Match, Product, Transition
-
-ALLOWED = {200}
-DENIED = {302, 401, 403, 404}
-ROLES = [
-    "anonymous",
-    "platform_admin",
-    "zone_admin",
-    "clerk",
-    "enterprise",
-    "bank",
-    "zone_admin_b",
-    "enterprise_b",
-    "bank_b",
-]
+from tests.web.matrix import ALLOWED, DENIED, ROLES, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +52,6 @@ def targets(f) -> dict[str, set[str]]:
         f"/api/finance/applications/{10**9}": set(),
         prod(type("X", (), {"pk": 10**9})): set(),
     }
-
-
-def client_for(p, role: str) -> Client:
-    return Client() if role == "anonymous" else p.client(role)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -17,20 +17,8 @@ from python_calamine import CalamineWorkbook
 
 from gaoxin.web.accounts.scoping import can_write, visible
 from gaoxin.web.investment.models import Chain, ChainNode, NodeFirm, Project, StageChange, TableImport
+from tests.web.matrix import ALLOWED, DENIED, ROLES
 
-ALLOWED = {200}
-DENIED = {302, 401, 403, 404}
-ROLES = [
-    "anonymous",
-    "platform_admin",
-    "zone_admin",
-    "clerk",
-    "enterprise",
-    "bank",
-    "zone_admin_b",
-    "enterprise_b",
-    "bank_b",
-]
 ZONE_A = {"platform_admin", "zone_admin", "clerk"}
 ZONE_B = {"platform_admin", "zone_admin_b"}
 
