@@ -16,21 +16,14 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.web.matrix import ROLES as MATRIX_ROLES
+
 from .route_coverage import MATRICES, PENDING, PUBLIC
 
 TESTS = Path(__file__).resolve().parents[2]
 DENIED = {302, 401, 403, 404, 405}  # 405: a GET on a POST-only route, nothing read
 GUESS = 10**9
-ROLES = [
-    "platform_admin",
-    "zone_admin",
-    "clerk",
-    "enterprise",
-    "bank",
-    "zone_admin_b",
-    "enterprise_b",
-    "bank_b",
-]
+ROLES = [r for r in MATRIX_ROLES if r != "anonymous"]
 
 
 def routes() -> dict[str, str]:

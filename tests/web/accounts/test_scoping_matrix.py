@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.web.finance import conftest as finance
-from tests.web.matrix import ALLOWED, DENIED, ROLES, client_for
+from tests.web.matrix import ALLOWED, DENIED, ROLES, assert_reads_exactly_its_own, client_for
 
 fin = finance.fin  # the finance app's products and applications, for the last tests here
 
@@ -128,16 +128,7 @@ def targets(p) -> dict[str, tuple[str, set[str]]]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_reads_exactly_its_own(platform, role):
-    client = client_for(platform, role)
-    leaks, refusals = [], []
-    for url, readers in targets(platform).items():
-        status = client.get(url).status_code
-        if role in readers and status not in ALLOWED:
-            refusals.append((url, status))
-        if role not in readers and status not in DENIED:
-            leaks.append((url, status))
-    assert not leaks, f"{role} reads what is not theirs: {leaks}"
-    assert not refusals, f"{role} is refused what is theirs: {refusals}"
+    assert_reads_exactly_its_own(platform, role, targets(platform))
 
 
 @pytest.mark.parametrize("role", ["clerk", "enterprise", "bank", "zone_admin_b", "enterprise_b", "bank_b"])

@@ -47,7 +47,8 @@ from gaoxin.web.command.models import (
     Task,
 )
 from gaoxin.web.platform.labels import english
-from gaoxin.web.registry.models import AnnualReport, ChangeRecord, ImportBatch, Qualification, Zone
+from gaoxin.web.registry.models import AnnualReport, Zone
+from gaoxin.web.registry.services.pages import register_version
 
 STATUS_LABELS = {
     Status.ACHIEVED: gettext_lazy("Achieved"),
@@ -149,10 +150,10 @@ def _register_aggregates(zone: Zone, kinds: set[str], last_complete: int) -> tup
 
     Summing every report's R&D and counting every certificate takes most of a command page at
     100,000 firms, and the figures change only when the register does: they are kept in the cache
-    under the register's version (``_register_version``) and computed again after a change."""
+    under the register's version (``registry.services.pages.register_version``) and computed again after a change."""
     from django.core.cache import cache
 
-    key = f"command:register:{zone.pk}:{last_complete}:{','.join(sorted(kinds))}:{_register_version(zone)}"
+    key = f"command:register:{zone.pk}:{last_complete}:{','.join(sorted(kinds))}:{register_version(zone)}"
     found = cache.get(key)
     if found is None:
         found = _read_aggregates(zone, kinds, last_complete)
@@ -161,20 +162,6 @@ def _register_aggregates(zone: Zone, kinds: set[str], last_complete: int) -> tup
 
 
 REGISTER_SECONDS = 24 * 3600  # an upper bound only: a new register version is a new key
-
-
-def _register_version(zone: Zone) -> str:
-    """What changes whenever the zone's reports or qualifications do: its applied imports (every new
-    or changed row comes in through one), the last change recorded anywhere (a correction records
-    one), and the counts of its reports and qualifications with the last qualification's id (a
-    deletion, or a certificate added by hand, shows too). Four indexed aggregates."""
-    applied = ImportBatch.objects.filter(zone=zone, status=ImportBatch.Status.APPLIED).aggregate(
-        n=Count("pk"), last=Max("pk")
-    )
-    change = ChangeRecord.objects.aggregate(last=Max("pk"))["last"]
-    reports = AnnualReport.objects.filter(enterprise__zone=zone).count()
-    quals = Qualification.objects.filter(enterprise__zone=zone).aggregate(n=Count("pk"), last=Max("pk"))
-    return f"{applied['n']}.{applied['last']}.{change}.{reports}.{quals['n']}.{quals['last']}"
 
 
 def _read_aggregates(zone: Zone, kinds: set[str], last_complete: int) -> tuple:

@@ -267,10 +267,10 @@ def completeness(user, zone: Zone) -> Completeness:
 
     The figures change only when the register does (an import applied, a correction decided), and
     reading every field's provenance of every row takes seconds at 100,000 firms: they are kept in the
-    cache under the register's version (``_register_version``) and computed again after a change."""
+    cache under the register's version (``register_version``) and computed again after a change."""
     from django.core.cache import cache
 
-    key = f"registry:completeness:{zone.pk}:{user.role}:{get_language()}:{_register_version(zone)}"
+    key = f"registry:completeness:{zone.pk}:{user.role}:{get_language()}:{register_version(zone)}"
     found = cache.get(key)
     if found is None:
         found = _completeness(user, zone)
@@ -281,17 +281,21 @@ def completeness(user, zone: Zone) -> Completeness:
 COMPLETENESS_SECONDS = 24 * 3600  # an upper bound only: a new register version is a new key
 
 
-def _register_version(zone: Zone) -> str:
+def register_version(zone: Zone) -> str:
     """What changes whenever the zone's register does: its applied imports (every new or changed row
     comes in through one) and the last change recorded anywhere (a correction records one), with the
-    counts of its firms and reports (so that a deletion shows too). Four indexed aggregates."""
+    counts of its firms, reports and qualifications and the last qualification's id (a deletion, or a
+    certificate added by hand, shows too). The key of every page cache over the register (the
+    dashboard's completeness, the command centre's register figures); four indexed aggregates."""
     applied = ImportBatch.objects.filter(zone=zone, status=ImportBatch.Status.APPLIED).aggregate(
         n=Count("pk"), last=Max("pk")
     )
     change = ChangeRecord.objects.aggregate(last=Max("pk"))["last"]
-    firms = Enterprise.objects.filter(zone=zone).count()
-    reports = AnnualReport.objects.filter(enterprise__zone=zone).count()
-    return f"{applied['n']}.{applied['last']}.{change}.{firms}.{reports}"
+    rows = Enterprise.objects.filter(zone=zone).aggregate(
+        firms=Count("pk", distinct=True), reports=Count("reports")
+    )
+    quals = Qualification.objects.filter(enterprise__zone=zone).aggregate(n=Count("pk"), last=Max("pk"))
+    return f"{applied['n']}.{applied['last']}.{change}.{rows['firms']}.{rows['reports']}.{quals['n']}.{quals['last']}"
 
 
 def _completeness(user, zone: Zone) -> Completeness:
