@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, Max
 
+from gaoxin.finance import stats as finance_stats
 from gaoxin.web.accounts.scoping import audit, can_write, covered, visible
 from gaoxin.web.credit.models import ListEntry, PublishedList, Score, ScoreRun
 from gaoxin.web.cultivation.services import last_complete_year, tier_counts_by_zone
 from gaoxin.web.finance.models import Application, Product
+from gaoxin.web.finance.services import core_loans_by_zone
 from gaoxin.web.finance.services import pools as pool_views
-from gaoxin.web.finance.services import statistics as loan_statistics
 from gaoxin.web.registry.models import Enterprise, ImportBatch, Qualification, Region, Zone
 from gaoxin.web.supervision.models import RegionalEntry, RegionalList
 
@@ -95,8 +96,8 @@ def overview(user) -> list[ZoneFigures]:
         rows[r["zone"]].firms = r["n"]
     latest = _latest_runs(user, ids)
     scores = covered(user, Score).filter(run__in=[r.pk for r in latest.values()])
-    for name, by in (("grades", "grade"), ("stages", "stage"), ("lists", "list")):
-        for zone_id, counts in _grouped(scores, "run__zone", by).items():
+    for zone_id, by_name in _score_counts(scores).items():
+        for name, counts in by_name.items():
             setattr(rows[zone_id], name, dict(sorted(counts.items())))
     for zone_id, run in latest.items():
         rows[zone_id].run, rows[zone_id].scored = run, run.scored
@@ -130,13 +131,32 @@ def overview(user) -> list[ZoneFigures]:
     applications = covered(user, Application)
     products = covered(user, Product)
     tiers = tier_counts_by_zone(zones, year, qualifications=quals)  # one query for all the zones
+    region_apps = applications.filter(product__zone__in=ids)
+    loans = core_loans_by_zone(region_apps)
+    # A pool covers products of its own zone only (``finance.services.save_product``), and its state
+    # reads only the loans of the products it covers: the region's pools in one call are each zone's.
+    pools_by_zone: dict[int, list] = {}
+    for view in pool_views(products.filter(zone__in=ids), region_apps):
+        pools_by_zone.setdefault(view.pool.zone_id, []).append(view)
     for zone in zones:
         row = rows[zone.pk]
         row.tiers = tiers[zone.pk]
-        zone_apps = applications.filter(product__zone=zone)
-        row.loans = loan_statistics(zone_apps)
-        row.pools = pool_views(products.filter(zone=zone), zone_apps)
+        row.loans = finance_stats.statistics(loans.get(zone.pk, []))
+        row.pools = pools_by_zone.get(zone.pk, [])
     return [rows[i] for i in ids]
+
+
+def _score_counts(scores) -> dict[int, dict[str, dict[str, int]]]:
+    """Per zone, the scores counted by grade, by stage and by the model's list, from one grouped query
+    (zone, grade, stage, list) summed three ways; an empty grade, stage or list is not counted."""
+    out: dict[int, dict[str, dict[str, int]]] = {}
+    rows = scores.order_by().values("run__zone", "grade", "stage", "list").annotate(n=Count("pk"))
+    for row in rows:
+        mine = out.setdefault(row["run__zone"], {"grades": {}, "stages": {}, "lists": {}})
+        for name, by in (("grades", "grade"), ("stages", "stage"), ("lists", "list")):
+            if row[by]:
+                mine[name][row[by]] = mine[name].get(row[by], 0) + row["n"]
+    return out
 
 
 def standings(user, zones: list[Zone]) -> dict[int, ZoneStanding]:
