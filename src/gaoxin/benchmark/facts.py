@@ -175,7 +175,15 @@ def zone_facts(data: Dataset, years: list[int]) -> pl.DataFrame:
     return out.rename({"zone": "id"}).sort(["id", "year"]) if frames else out
 
 
-def source_text(fact: str, reported: int, firms: int, year: int) -> str:
-    """The source line stored with a computed value."""
+def source_line(fact: str, reported: int, firms: int, year: int) -> Source:
+    """The source line stored with a computed value, in Chinese and in English."""
     s = SOURCES[fact]
-    return f"{s.zh}（{year} 年，{reported}/{firms} 家企业填报）"
+    return Source(
+        f"{s.zh}（{year} 年，{reported}/{firms} 家企业填报）",
+        f"{s.en} ({year}, reported by {reported} of {firms} firms)",
+    )
+
+
+def source_text(fact: str, reported: int, firms: int, year: int) -> str:
+    """The source line stored with a computed value (Chinese; ``source_line`` has both languages)."""
+    return source_line(fact, reported, firms, year).zh

@@ -147,7 +147,12 @@ def evaluate(model: PointsModel, values: Mapping[str, object]) -> Evaluation:
 @dataclass(frozen=True)
 class TitleRisk:
     level: str  # "ok" | "watch" | "warning" | "revoked"
-    text: str
+    text: str  # Chinese
+    en: str = ""  # the same in English
+
+    @property
+    def zh(self) -> str:
+        return self.text
 
 
 def title_risk(
@@ -157,11 +162,23 @@ def title_risk(
     two consecutive D → revoked; the latest D → one more failing evaluation revokes the title;
     otherwise "watch" when ``margin`` (points above the pass line) is below ``watch_margin``."""
     if len(grades) >= 2 and grades[-1] == FAIL and grades[-2] == FAIL:
-        return TitleRisk("revoked", "连续两次评价不合格，国家级资格将被取消")
+        return TitleRisk(
+            "revoked",
+            "连续两次评价不合格，国家级资格将被取消",
+            "Failed two evaluations in a row: the national title is revoked",
+        )
     if grades and grades[-1] == FAIL:
-        return TitleRisk("warning", "最近一次评价不合格：再有一次不合格将被取消国家级资格")
+        return TitleRisk(
+            "warning",
+            "最近一次评价不合格：再有一次不合格将被取消国家级资格",
+            "Failed the latest evaluation: one more failure revokes the national title",
+        )
     if margin is not None and watch_margin is not None and margin < watch_margin:
-        return TitleRisk("watch", f"得分仅高于合格线 {margin} 分，存在不合格风险")
+        return TitleRisk(
+            "watch",
+            f"得分仅高于合格线 {margin} 分，存在不合格风险",
+            f"Only {margin} points above the pass line: at risk of failing",
+        )
     return TitleRisk("ok", "")
 
 

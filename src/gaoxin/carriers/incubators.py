@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gaoxin.carriers.checks import Check, check, dec, either, flag, ratio, verdict
+from gaoxin.data.dictionary import CHOICES_EN
 
 D = Decimal
 THOUSAND = Decimal(1000)
@@ -432,6 +433,11 @@ class Evidence:
     year: int
     date: dt.date | None  # when known to the day (a certificate, a listing); None for yearly figures
     text: str  # Chinese: what was met, with the numbers
+    en: str = ""  # the same in English (a page in English shows it)
+
+    @property
+    def zh(self) -> str:
+        return self.text
 
     @property
     def label(self) -> str:
@@ -477,6 +483,8 @@ def detect_graduation(
                 when.year,
                 when,
                 f"高新技术企业证书 {cert or '（无编号）'}，有效期 {start.isoformat()} 至 {end.isoformat()}",
+                f"High-tech enterprise certificate {cert or '(no number)'}, valid {start.isoformat()}"
+                f" to {end.isoformat()}",
             )
         )
         break
@@ -495,6 +503,8 @@ def detect_graduation(
                     year,
                     None,
                     f"截至{year}年累计股权融资 {_fmt(total)} 万元，超过 {_fmt(r.investment_over)} 万元",
+                    f"Equity financing of {_fmt(total)} 10k yuan in total by {year},"
+                    f" above {_fmt(r.investment_over)} 10k yuan",
                 )
             )
             break
@@ -512,6 +522,8 @@ def detect_graduation(
                         y,
                         None,
                         f"{span[0]}—{y}年营业收入累计 {_fmt(total_rev)} 万元，超过 {_fmt(r.revenue_over)} 万元",
+                        f"Revenue of {_fmt(total_rev)} 10k yuan in {span[0]}–{y} together,"
+                        f" above {_fmt(r.revenue_over)} 10k yuan",
                     )
                 )
                 break
@@ -525,6 +537,8 @@ def detect_graduation(
                 (when or on).year,
                 when,
                 f"在{record.listed_board}上市或挂牌" + (f"（{when.isoformat()}）" if when else ""),
+                f"Listed or quoted on {CHOICES_EN.get(record.listed_board, record.listed_board)}"
+                + (f" ({when.isoformat()})" if when else ""),
             )
         )
     if record.acquired_on is not None and record.acquired_on <= on:
@@ -534,6 +548,7 @@ def detect_graduation(
                 record.acquired_on.year,
                 record.acquired_on,
                 f"被兼并收购（{record.acquired_on.isoformat()}）",
+                f"Merged or acquired ({record.acquired_on.isoformat()})",
             )
         )
     if events:

@@ -195,6 +195,15 @@ def yearly_change(series: dict[int, Decimal | None]) -> dict[int, Decimal | None
 
 # --- the green list ---------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence of the core in both languages (a page shows the reader's)."""
+
+    zh: str
+    en: str
+
+
 POSITION_ORDER = {"benchmark": 2, "baseline": 1, "below": 0}
 
 
@@ -208,27 +217,57 @@ class Criteria:
     max_carbon_per_tce: Decimal | None = None
     min_position: str | None = None  # "benchmark" or "baseline": at least that level
 
-    def describe(self) -> list[str]:
+    def texts(self) -> list[Text]:
+        """Every criterion applied, in Chinese and in English."""
         out = []
         if self.max_intensity is not None:
-            out.append(f"万元增加值综合能耗 ≤ {self.max_intensity} 吨标准煤/万元")
-        if self.min_renewable_share is not None:
-            out.append(f"可再生电力占比（含绿证） ≥ {self.min_renewable_share * 100:g}%")
-        if self.min_non_fossil_share is not None:
-            out.append(f"非化石能源消费占比 ≥ {self.min_non_fossil_share * 100:g}%")
-        if self.max_carbon_per_tce is not None:
-            out.append(f"单位能耗碳排放 ≤ {self.max_carbon_per_tce} tCO₂/tce")
-        if self.min_position:
             out.append(
-                "能效" + ("达到标杆水平" if self.min_position == "benchmark" else "达到基准水平及以上")
+                Text(
+                    f"万元增加值综合能耗 ≤ {self.max_intensity} 吨标准煤/万元",
+                    f"Energy per 10k yuan of value added ≤ {self.max_intensity} tce/10k yuan",
+                )
+            )
+        if self.min_renewable_share is not None:
+            share = f"{self.min_renewable_share * 100:g}%"
+            out.append(
+                Text(
+                    f"可再生电力占比（含绿证） ≥ {share}",
+                    f"Renewable power share (green certificates included) ≥ {share}",
+                )
+            )
+        if self.min_non_fossil_share is not None:
+            share = f"{self.min_non_fossil_share * 100:g}%"
+            out.append(Text(f"非化石能源消费占比 ≥ {share}", f"Non-fossil share of energy use ≥ {share}"))
+        if self.max_carbon_per_tce is not None:
+            limit = self.max_carbon_per_tce
+            out.append(
+                Text(f"单位能耗碳排放 ≤ {limit} tCO₂/tce", f"Carbon per unit of energy ≤ {limit} tCO₂/tce")
+            )
+        if self.min_position:
+            benchmark = self.min_position == "benchmark"
+            out.append(
+                Text(
+                    "能效" + ("达到标杆水平" if benchmark else "达到基准水平及以上"),
+                    "Energy efficiency "
+                    + ("at the benchmark level" if benchmark else "at the baseline or better"),
+                )
             )
         return out
+
+    def describe(self) -> list[str]:
+        """Every criterion applied, in Chinese (``texts`` has both languages)."""
+        return [t.zh for t in self.texts()]
 
 
 @dataclass(frozen=True)
 class Assessment:
     passed: bool
-    reasons: list[str] = field(default_factory=list)  # why not (empty when passed)
+    reasons: list[str] = field(default_factory=list)  # why not, in Chinese (empty when passed)
+    reasons_en: list[str] = field(default_factory=list)  # the same in English
+
+    @property
+    def texts(self) -> list[Text]:
+        return [Text(zh, en) for zh, en in zip(self.reasons, self.reasons_en, strict=False)]
 
 
 def assess(
@@ -241,24 +280,48 @@ def assess(
     position: str | None,
 ) -> Assessment:
     """Whether a firm meets every criterion; a missing figure fails the criterion that needs it."""
-    reasons = []
+    reasons: list[Text] = []
 
-    def check(limit, value, ok, label):
+    def check(limit, value, ok, label: Text):
         if limit is None:
             return
         if value is None:
-            reasons.append(f"{label}：无数据")
+            reasons.append(Text(f"{label.zh}：无数据", f"{label.en}: no data"))
         elif not ok(value, limit):
-            reasons.append(f"{label}：{value:.4f}，要求 {limit}")
+            reasons.append(
+                Text(f"{label.zh}：{value:.4f}，要求 {limit}", f"{label.en}: {value:.4f}, required {limit}")
+            )
 
-    check(criteria.max_intensity, intensity, lambda v, lim: v <= lim, "万元增加值综合能耗")
-    check(criteria.min_renewable_share, renewable_share, lambda v, lim: v >= lim, "可再生电力占比")
-    check(criteria.min_non_fossil_share, non_fossil_share, lambda v, lim: v >= lim, "非化石能源消费占比")
-    check(criteria.max_carbon_per_tce, carbon_per_tce, lambda v, lim: v <= lim, "单位能耗碳排放")
+    check(
+        criteria.max_intensity,
+        intensity,
+        lambda v, lim: v <= lim,
+        Text("万元增加值综合能耗", "Energy per 10k yuan of value added"),
+    )
+    check(
+        criteria.min_renewable_share,
+        renewable_share,
+        lambda v, lim: v >= lim,
+        Text("可再生电力占比", "Renewable power share"),
+    )
+    check(
+        criteria.min_non_fossil_share,
+        non_fossil_share,
+        lambda v, lim: v >= lim,
+        Text("非化石能源消费占比", "Non-fossil share of energy use"),
+    )
+    check(
+        criteria.max_carbon_per_tce,
+        carbon_per_tce,
+        lambda v, lim: v <= lim,
+        Text("单位能耗碳排放", "Carbon per unit of energy"),
+    )
     if criteria.min_position:
         need = POSITION_ORDER[criteria.min_position]
         if position is None:
-            reasons.append("能效对标：无数据")
+            reasons.append(Text("能效对标：无数据", "Energy efficiency benchmark: no data"))
         elif POSITION_ORDER[position] < need:
-            reasons.append("能效对标：未达要求水平")
-    return Assessment(not reasons, reasons)
+            reasons.append(
+                Text("能效对标：未达要求水平", "Energy efficiency benchmark: below the level required")
+            )
+    return Assessment(not reasons, [r.zh for r in reasons], [r.en for r in reasons])

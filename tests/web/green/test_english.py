@@ -4,9 +4,11 @@ carriers and the basis of a coefficient set are named in the reader's language."
 from __future__ import annotations
 
 import re
+from decimal import Decimal as D
 
 from gaoxin.green import zone as zone_rules
 from gaoxin.green.coefficients import BASES
+from gaoxin.web.green import services
 
 
 def _section(page: str, section_id: str) -> str:
@@ -82,3 +84,78 @@ def test_a_figures_benchmark_position_is_named_in_english(green):
         assert services.figure_rows([figure])[0]["position"] == POSITIONS["below"][0] == "未达基准水平"
     with translation.override("en"):
         assert services.figure_rows([figure])[0]["position"] == POSITIONS["below"][1]
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_the_green_list_criteria_and_reasons_are_in_the_readers_language(green):
+    """The core words each criterion and each reason a firm misses it in both languages
+    (``Criteria.texts``, ``Assessment.reasons_en``); the lists page and a published list show the
+    reader's, the Chinese page still the Chinese."""
+    p = green.platform
+    client = p.client("zone_admin")
+    query = "/green/lists/?year=2025&max_intensity=0.4&min_renewable_share=50&min_position=benchmark"
+    zh = client.get(query).content.decode()
+    criteria_zh = _section(zh, "criteria")
+    assert "万元增加值综合能耗 ≤ 0.4 吨标准煤/万元" in criteria_zh and "能效达到标杆水平" in criteria_zh
+    failing_zh = _section(zh, "failing")
+    assert "可再生电力占比" in failing_zh or "能效对标" in failing_zh
+    published = services.publish_green_list(
+        p.zone_a,
+        2025,
+        "绿色名单",
+        services.parse_criteria({"max_intensity": "0.4"}),
+        [p.bank_a],
+        p.users["zone_admin"],
+    )
+    assert "万元增加值综合能耗 ≤ 0.4" in client.get(f"/green/lists/{published.pk}/").content.decode()
+
+    client.post("/i18n/setlang/", {"language": "en", "next": query})
+    en = client.get(query).content.decode()
+    shown = re.search(r"</form>\s*<p>(.*?)</p>", _section(en, "criteria"), re.S).group(1)
+    assert "Energy per 10k yuan of value added ≤ 0.4 tce/10k yuan" in shown
+    assert "Energy efficiency at the benchmark level" in shown and not CJK.search(shown), shown
+    reasons = [r.split("</a>", 1)[1] for r in re.findall(r"<li>(.*?)</li>", _section(en, "failing"), re.S)]
+    assert reasons and all(not CJK.search(r) for r in reasons), reasons
+    assert any("Renewable power share" in r or "Energy efficiency benchmark" in r for r in reasons)
+    form = client.get("/green/lists/?year=2025&max_intensity=9").content.decode()  # every firm passes
+    title = re.search(r'name="title" size="40" required value="([^"]*)"', form).group(1)
+    assert title == "2025 green and low-carbon enterprise list"
+    listed = client.get(f"/green/lists/{published.pk}/").content.decode()
+    assert (
+        "Energy per 10k yuan of value added ≤ 0.4 tce/10k yuan" in listed
+        and "万元增加值综合能耗" not in listed
+    )
+
+
+def test_every_criterion_and_reason_has_english():
+    c = zone_rules.Criteria(
+        max_intensity=D("0.4"),
+        min_renewable_share=D("0.3"),
+        min_non_fossil_share=D("0.2"),
+        max_carbon_per_tce=D("2.1"),
+        min_position="baseline",
+    )
+    texts = c.texts()
+    assert [t.zh for t in texts] == c.describe() and len(texts) == 5
+    assert all(t.en and not CJK.search(t.en) for t in texts)
+    missing = zone_rules.assess(
+        c, intensity=None, renewable_share=None, non_fossil_share=None, carbon_per_tce=None, position=None
+    )
+    failed = zone_rules.assess(
+        c,
+        intensity=D("0.9"),
+        renewable_share=D("0.1"),
+        non_fossil_share=D("0.1"),
+        carbon_per_tce=D("3"),
+        position="below",
+    )
+    for a in (missing, failed):
+        assert not a.passed and len(a.reasons) == len(a.reasons_en) == 5
+        assert all(
+            CJK.search(zh) and en and not CJK.search(en)
+            for zh, en in zip(a.reasons, a.reasons_en, strict=True)
+        )
+    assert failed.reasons_en[0] == "Energy per 10k yuan of value added: 0.9000, required 0.4"
+    assert missing.texts[-1].en == "Energy efficiency benchmark: no data"

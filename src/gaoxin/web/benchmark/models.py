@@ -27,6 +27,7 @@ class ZoneFacts(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     values = models.JSONField(default=dict, blank=True)  # field id → number (or text for a text field)
     sources = models.JSONField(default=dict, blank=True)  # field id → where the value came from
+    sources_en = models.JSONField(default=dict, blank=True)  # the same in English (the English switch)
     updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gaoxin.benchmark import contributions as contrib
-from gaoxin.benchmark.facts import COMPUTED, firm_parts, source_text, zone_facts
+from gaoxin.benchmark.facts import COMPUTED, firm_parts, source_line, zone_facts
 from gaoxin.benchmark.gaps import Gap, gaps
 from gaoxin.benchmark.peers import PeerError, PeerSet, Standing, peer_set, standings, with_attributes
 from gaoxin.io.problems import ERROR, Problem, msg
@@ -71,9 +71,9 @@ def number_fields(model: Model | None = None) -> list:
 # --- facts -------------------------------------------------------------------------------------------
 
 
-def _stamp(user) -> str:
-    who = getattr(user, "username", "") or "—"
-    return f"{who}，{timezone.localtime().strftime('%Y-%m-%d %H:%M')}"
+def _stamp(user) -> tuple[str, str]:
+    """Who imported, and when."""
+    return getattr(user, "username", "") or "—", timezone.localtime().strftime("%Y-%m-%d %H:%M")
 
 
 def compute_from_registry(zone: Zone, year: int, user) -> list[ZoneFacts]:
@@ -93,7 +93,8 @@ def compute_from_registry(zone: Zone, year: int, user) -> list[ZoneFacts]:
             if row[f] is None:
                 continue
             obj.values[f] = round(float(row[f]), 6)
-            obj.sources[f] = source_text(f, row[f"n:{f}"], row["firms"], y)
+            line = source_line(f, row[f"n:{f}"], row["firms"], y)
+            obj.sources[f], obj.sources_en[f] = line.zh, line.en
         obj.updated_by = user if getattr(user, "is_authenticated", False) else None
         obj.save()
         out.append(obj)
@@ -168,7 +169,8 @@ def import_facts(
     record = _record(FactsImport.Kind.FACTS, zone, data, file_name, read.rows, problems, user)
     if record.applied and frame is not None:
         created = updated = 0
-        source = f"导入：{file_name}（{_stamp(user)}）"
+        who, when = _stamp(user)
+        source, source_en = f"导入：{file_name}（{who}，{when}）", f"Imported: {file_name} ({who}, {when})"
         for row in frame.iter_rows(named=True):
             obj, new = ZoneFacts.objects.get_or_create(zone=allowed[row["id"]], year=row["year"])
             created += new
@@ -178,7 +180,7 @@ def import_facts(
                 if v is None:
                     continue
                 obj.values[f.id] = v
-                obj.sources[f.id] = source
+                obj.sources[f.id], obj.sources_en[f.id] = source, source_en
             obj.updated_by = user if getattr(user, "is_authenticated", False) else None
             obj.save()
         record.counts = {"created": created, "updated": updated}

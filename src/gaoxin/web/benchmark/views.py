@@ -161,7 +161,7 @@ def facts(request):
                 "name": label(f.name),
                 "unit": unit(f.unit),  # 万元, 家 … in the reader's language
                 "value": (row.values.get(f.id) if row else None),
-                "source": (row.sources.get(f.id, "") if row else ""),
+                "source": label((row.sources.get(f.id, ""), row.sources_en.get(f.id, ""))) if row else "",
             }
         )
     ctx = {

@@ -444,6 +444,7 @@ def detect_graduations(zone: Zone, on: dt.date, by=None, *, user=None) -> list[I
                 "year": e.year,
                 "date": e.date.isoformat() if e.date else None,
                 "text": e.text,
+                "en": e.en,
             }
             for e in g.evidence
         ]

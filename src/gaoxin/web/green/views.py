@@ -30,6 +30,7 @@ from gaoxin.web.green.models import (
     Recompute,
 )
 from gaoxin.web.platform.actions import Refused, attempt, uploaded
+from gaoxin.web.platform.labels import english, label
 from gaoxin.web.platform.pages import zone_or_404, zone_query
 from gaoxin.web.platform.views import download, paginate, require, year_or_none
 from gaoxin.web.registry.models import Enterprise, Zone
@@ -351,9 +352,9 @@ def lists(request):
             zones,
             year=year,
             form=form,
-            criteria=criteria.describe() if criteria else [],
+            criteria=_sentences(criteria.texts()) if criteria else "",
             passing=passing,
-            failing=[r for r in rows if not r[1].passed][:50],
+            failing=[(f, _sentences(a.texts)) for f, a in rows if not a.passed][:50],
             rows=services.figure_rows([f for f, _a in passing]),
             error=error,
             may_publish=may_publish,
@@ -362,6 +363,11 @@ def lists(request):
         ),
         status=400 if (error or refused) and request.method == "POST" else 200,
     )
+
+
+def _sentences(texts) -> str:
+    """The core's sentences (``zone.Text``: a criterion, a reason) in the reader's language, joined."""
+    return ("; " if english() else "；").join(label(t) for t in texts)
 
 
 @login_required
@@ -379,7 +385,7 @@ def green_list(request, pk: int):
         {
             "list": found,
             "entries": services.entry_rows(entries),
-            "criteria": services.criteria_from_dict(found.criteria).describe(),
+            "criteria": _sentences(services.criteria_from_dict(found.criteria).texts()),
             "banks": found.banks.all(),
         },
     )

@@ -49,6 +49,24 @@ def check_name(text):
 
 
 @register.filter
+def evidence(item) -> str:
+    """A stored graduation evidence (``{"text": zh, "en": en, …}``) in the reader's language (a record
+    stored before the English text was kept shows its Chinese)."""
+    from gaoxin.web.platform.labels import label
+
+    item = item or {}
+    return label((item.get("text", ""), item.get("en", "")))
+
+
+@register.filter
+def evidences(items) -> str:
+    """Every stored graduation evidence of a firm, in the reader's language, one after the other."""
+    from gaoxin.web.platform.labels import english
+
+    return ("; " if english() else "；").join(evidence(e) for e in items or ())
+
+
+@register.filter
 def plain(value):
     """A model input as shown: a number as ``num`` shows it, 是/否 for a yes/no, — for nothing."""
     return _text(value, False)
