@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from gaoxin.io import limits as _limits
@@ -103,15 +104,31 @@ def decode(data: bytes) -> tuple[bytes, str]:
             return data.decode("utf-16").encode("utf-8"), "utf-16"
         except UnicodeDecodeError as e:
             raise _undecodable(data, e, "UTF-16") from e
-    try:
-        data.decode("utf-8")
+    if _is_utf8(data):
         return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
     try:
         return data.decode("gb18030").encode("utf-8"), "gb18030"
     except UnicodeDecodeError as e:
         raise _undecodable(data, e, "UTF-8 或 GB18030") from e
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, without building the text: all ASCII (the usual numbers file)
+    is told by one pass over the bytes; otherwise the text is decoded in chunks of 1 MB and dropped
+    (one 100 MB string would cost more than the check)."""
+    if len(data) < _CHUNK or np.frombuffer(data, dtype=np.uint8).max(initial=0) >= 0x80:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(data)
+        try:
+            for start in range(0, len(data), _CHUNK):
+                decoder.decode(view[start : start + _CHUNK])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+_CHUNK = 1 << 20
 
 
 def _undecodable(data: bytes, e: UnicodeDecodeError, tried: str) -> LoadError:
@@ -124,11 +141,12 @@ def _undecodable(data: bytes, e: UnicodeDecodeError, tried: str) -> LoadError:
 
 
 def _csv_sheet(text: bytes) -> RawSheet:
-    first_line = text.split(b"\n", 1)[0]
+    end = text.find(b"\n")  # the first line without copying the rest (bytes.split would)
+    first_line = text if end < 0 else text[:end]
     sep = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
     try:
         df = pl.read_csv(
-            io.BytesIO(text),
+            text,
             has_header=False,
             infer_schema=False,  # every column Utf8: parsing is ours, not Polars' guessing
             separator=sep,

@@ -129,22 +129,18 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
-def _bounds(f: Field, v: pl.Expr, percent_header: bool = False) -> pl.Expr | None:
+def _bounds(f: Field, v: pl.Expr, percent_header: bool = False) -> list[tuple[pl.Expr, pl.Expr]]:
+    """The range checks of a numeric field: (is out of range, reason) pairs."""
     checks = []
     if f.min is not None:
         zh = "不能为负数" if f.min == 0 else f"不能小于{_fmt(float(f.min))}"
-        checks.append((v < f.min, msg(zh, f"must not be less than {_fmt(float(f.min))}")))
+        checks.append((v < f.min, pl.lit(msg(zh, f"must not be less than {_fmt(float(f.min))}"))))
     if f.max is not None:
         zh = f"不能大于{_fmt(float(f.max))}"
         if f.type == "ratio" and not percent_header:  # the usual mistake: 35 meant as 35 %
             zh += "（百分数请在表头注明 %，如“占有率(%)”，或在数值后加 %）"
-        checks.append((v > f.max, msg(zh, f"must not be greater than {_fmt(float(f.max))}")))
-    if not checks:
-        return None
-    expr = pl.when(checks[0][0]).then(pl.lit(checks[0][1]))
-    for cond, reason in checks[1:]:
-        expr = expr.when(cond).then(pl.lit(reason))
-    return expr
+        checks.append((v > f.max, pl.lit(msg(zh, f"must not be greater than {_fmt(float(f.max))}"))))
+    return checks
 
 
 # ``cells.clean`` lower-cases every cell to compare it with the missing markers; the same test as one
@@ -193,12 +189,14 @@ def _fixed_points(keys: Iterable[str]) -> list[str]:
 @dataclass(frozen=True)
 class _Fast:
     """The fast branch of one column. ``test`` accepts a raw cell already in canonical form, or empty
-    (for such a cell the cleaned text is the raw text); ``value`` types it; ``why`` (of the raw column
-    and the value column) is the reason for an accepted cell that still fails, or None if none can."""
+    (for such a cell the cleaned text is the raw text); ``value`` types it; ``fails`` (of the raw column
+    and the value column) is true for an accepted cell that still fails, for ``reason``; None if none
+    can."""
 
     test: pl.Expr
     value: pl.Expr
-    why: Callable[[pl.Expr, pl.Expr], pl.Expr] | None = None
+    fails: Callable[[pl.Expr, pl.Expr], pl.Expr] | None = None
+    reason: str = ""
 
 
 def _fast(h: Header, r: pl.Expr) -> _Fast | None:
@@ -209,7 +207,8 @@ def _fast(h: Header, r: pl.Expr) -> _Fast | None:
         return _Fast(
             r.is_null() | r.str.contains(_NUMBER_SHAPE),
             r.cast(pl.Float64, strict=False),
-            lambda r, v: _failed(r, v, cells.NOT_NUMBER),
+            _failed,
+            cells.NOT_NUMBER,
         )
     if f.type == "int" and not any(ch in "0123456789+-.eE" for ch in f.unit):
         # What casts to an integer is a sign and ASCII digits; below 2**53 its float is exact and
@@ -220,7 +219,8 @@ def _fast(h: Header, r: pl.Expr) -> _Fast | None:
         return _Fast(
             r.is_null() | r.str.contains(_ISO_DATE),
             r.str.to_date("%Y-%m-%d", strict=False),
-            lambda r, v: _failed(r, v, cells.NOT_DATE),
+            _failed,
+            cells.NOT_DATE,
         )
     if f.type == "bool":
         table = cells._BOOL
@@ -258,8 +258,8 @@ _UPPER_CODE = r"^[0-9A-Z]{18}$"
 _UNTRIMMED_OR_CONTROL = r"^\s|\s$|[\x00-\x1f\x7f]"
 
 
-def _failed(src: pl.Expr, out: pl.Expr, reason: str) -> pl.Expr:
-    return pl.when(src.is_not_null() & out.is_null()).then(pl.lit(reason))
+def _failed(src: pl.Expr, out: pl.Expr) -> pl.Expr:
+    return src.is_not_null() & out.is_null()
 
 
 _VALUE_DTYPES = {
@@ -274,11 +274,15 @@ _VALUE_DTYPES = {
 }
 
 
-def _branch(lf: pl.LazyFrame, hs: list[Header], fast: dict[str, _Fast], required: set[str]) -> pl.LazyFrame:
+def _branch(
+    lf: pl.LazyFrame, hs: list[Header], fast: dict[str, _Fast], required: set[str], whys: bool = True
+) -> pl.LazyFrame:
     """Parse the rows of ``lf`` (raw columns ``__r:field``; for the fields in ``fast`` also their fast
     values ``__v:field``): the fields in ``fast`` from those, the others by ``cells``. Keeps ``__row``,
-    each value, its reason and, for a required field, whether the cleaned cell is empty (``__n:field``);
-    blank rows are left out."""
+    each value, whether it failed to parse (``__fail:field``) and the parser's reason (null in the fast
+    branch, whose reason is ``_Fast.reason``), and, for a required field, whether the cleaned cell is
+    empty (``__n:field``); blank rows are left out. Without ``whys`` the fast fields have no reason
+    column (every row took the fast branch: there is nothing to merge with)."""
     ids = [h.field.id for h in hs if h.field]
     cleaned = []
     for h in hs:
@@ -292,16 +296,22 @@ def _branch(lf: pl.LazyFrame, hs: list[Header], fast: dict[str, _Fast], required
         assert h.field is not None
         fid = h.field.id
         if fid in fast:
-            why = fast[fid].why
-            reason = pl.lit(None, dtype=pl.Utf8) if why is None else why(pl.col(f"__c:{fid}"), pl.col(fid))
-            plan.add(0, reason.alias(cells.why(fid)))
+            fails = fast[fid].fails
+            failed = pl.lit(False) if fails is None else fails(pl.col(f"__c:{fid}"), pl.col(fid))
+            plan.add(0, failed.alias(f"__fail:{fid}"))
+            if whys:
+                plan.add(0, pl.lit(None, dtype=pl.Utf8).alias(cells.why(fid)))
         else:
             cells.parse(plan, f"__c:{fid}", fid, h)
     lf = plan.apply(lf)
     return lf.select(
         "__row",
         *(pl.col(i).cast(_VALUE_DTYPES[BY_ID[i].type]) for i in ids),
-        *(pl.col(cells.why(i)).cast(pl.Utf8) for i in ids),
+        *(pl.col(cells.why(i)).cast(pl.Utf8) for i in ids if whys or i not in fast),
+        *(
+            (pl.col(f"__fail:{i}") if i in fast else pl.col(cells.why(i)).is_not_null()).alias(f"__fail:{i}")
+            for i in ids
+        ),
         *(pl.col(f"__c:{i}").is_null().alias(f"__n:{i}") for i in ids if i in required),
     )
 
@@ -321,38 +331,55 @@ def _plan(sheet: Sheet, cap: int | None) -> tuple[pl.LazyFrame, pl.LazyFrame, pl
         (pl.int_range(pl.len(), dtype=pl.Int64) + first).alias("__row"),
         *(pl.col(f"c{h.index}").alias(f"__r:{h.field.id}") for h in hs if h.field),
     )
+    mixed = True  # whether rows of the fast branch carry (null) parser reasons beside the others'
     if fast:
-        base = base.with_columns(
+        done = base.with_columns(
             *(spec.value.alias(f"__v:{fid}") for fid, spec in fast.items()),
             pl.all_horizontal(spec.test for spec in fast.values()).alias("__fast"),
-        ).cache()  # computed once for both branches
-        quick = _branch(base.filter(pl.col("__fast")), hs, fast, required)
-        full = _branch(base.filter(~pl.col("__fast")), hs, {}, required)
-        lf = quick.merge_sorted(full, "__row")
+        ).collect()  # computed once for both branches
+        if done["__fast"].all():  # the usual clean file: one branch
+            mixed = False
+            lf = _branch(done.lazy(), hs, fast, required, whys=False)
+        else:
+            quick = _branch(done.lazy().filter(pl.col("__fast")), hs, fast, required)
+            full = _branch(done.lazy().filter(~pl.col("__fast")), hs, {}, required)
+            lf = quick.merge_sorted(full, "__row")
     else:
         lf = _branch(base, hs, {}, required)
 
-    checks = []
+    # Each cell's checks, in order, as (fails, reason) pairs: whether a cell fails is decided for every
+    # row with boolean columns (``__f:field``), the reason (the first failing check's) is built only for
+    # the failing cells — reason strings for a million clean rows would cost more than the checks.
+    flags, reasons = [], {}
     if "uscc" in ids:
         lf = lf.with_columns(uscc_ok(pl.col("uscc")).alias("__uok"))
     for h in hs:
         assert h.field is not None
         fid, f = h.field.id, h.field
-        extra = [pl.col(cells.why(fid))]
+        spec = fast.get(fid)
+        parsed: pl.Expr = pl.col(cells.why(fid))
+        if spec:
+            parsed = pl.coalesce(parsed, pl.lit(spec.reason)) if mixed else pl.lit(spec.reason)
+        pairs = [(pl.col(f"__fail:{fid}"), parsed)]
         if fid in required:
-            extra.insert(0, pl.when(pl.col(f"__n:{fid}")).then(pl.lit(_missing(f))))
+            pairs.insert(0, (pl.col(f"__n:{fid}"), pl.lit(_missing(f))))
         if fid == "uscc":
-            extra.append(pl.when(pl.col(fid).is_not_null() & ~pl.col("__uok")).then(pl.lit(_USCC_BAD)))
-        if f.numeric and (b := _bounds(f, pl.col(fid), h.percent)) is not None:
-            extra.append(b)
+            pairs.append((pl.col(fid).is_not_null() & ~pl.col("__uok"), pl.lit(_USCC_BAD)))
+        if f.numeric:
+            pairs += _bounds(f, pl.col(fid), h.percent)
         if fid == "valid_to" and "valid_from" in ids:
-            extra.append(
-                pl.when(pl.col("valid_to") < pl.col("valid_from")).then(
-                    pl.format("有效期止({}) 早于 有效期起({})", pl.col("valid_to"), pl.col("valid_from"))
+            pairs.append(
+                (
+                    pl.col("valid_to") < pl.col("valid_from"),
+                    pl.format("有效期止({}) 早于 有效期起({})", pl.col("valid_to"), pl.col("valid_from")),
                 )
             )
-        checks.append(pl.coalesce(extra).alias(f"__why:{fid}"))
-    lf = lf.with_columns(checks)
+        flags.append(pl.any_horizontal(cond.fill_null(False) for cond, _ in pairs).alias(f"__f:{fid}"))
+        chain = pl.when(pairs[0][0].fill_null(False)).then(pairs[0][1])
+        for cond, reason in pairs[1:]:
+            chain = chain.when(cond.fill_null(False)).then(reason)
+        reasons[fid] = chain
+    lf = lf.with_columns(flags)
     key = [k for k in ("uscc", "year") if k in ids and (k != "year" or "report" in sheet.tables)]
     uok = pl.col("__uok") if "uscc" in ids else uscc_ok(pl.col("uscc"))
     keyok = uok & pl.all_horizontal(pl.col(k).is_not_null() for k in key)
@@ -363,7 +390,7 @@ def _plan(sheet: Sheet, cap: int | None) -> tuple[pl.LazyFrame, pl.LazyFrame, pl
     dup = pl.struct(dup_key).is_duplicated() & pl.col("__keyok") if dup_key else pl.lit(False)
     lf = lf.with_columns(dup.alias("__dup"))
     lf = lf.with_columns(
-        (pl.any_horizontal(pl.col(f"__why:{i}").is_not_null() for i in ids) | pl.col("__dup")).alias("__bad")
+        (pl.any_horizontal(pl.col(f"__f:{i}") for i in ids) | pl.col("__dup")).alias("__bad")
     )
 
     typed = lf.select(pl.lit(sheet.index, dtype=pl.Int32).alias("__sheet"), "__row", "__bad", "__keyok", *ids)
@@ -372,18 +399,18 @@ def _plan(sheet: Sheet, cap: int | None) -> tuple[pl.LazyFrame, pl.LazyFrame, pl
         return pl.lit(raw[f"c{h.index}"]).gather(pl.col("__row") - first).alias("value")
 
     tables = [
-        lf.filter(pl.col(f"__why:{h.field.id}").is_not_null()).select(
+        lf.filter(pl.col(f"__f:{h.field.id}")).select(
             "__row",
             pl.lit(h.text, dtype=pl.Utf8).alias("column"),
             raw_value(h),
-            pl.col(f"__why:{h.field.id}").alias("reason"),
+            reasons[h.field.id].alias("reason"),
             pl.lit(None, dtype=pl.List(pl.Int64)).alias("group"),
             pl.lit(None, dtype=pl.Utf8).alias("key"),
         )
         for h in hs
         if h.field
     ]
-    count = [pl.sum_horizontal(pl.col(f"__why:{i}").is_not_null() for i in ids).sum().cast(pl.Int64)]
+    count = [pl.sum_horizontal(pl.col(f"__f:{i}") for i in ids).sum().cast(pl.Int64)]
     if dup_key:
         # Every row of a repeated key, the keys in order of first appearance, each key's rows in order.
         h = sheet.headers["uscc"]
