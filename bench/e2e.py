@@ -405,12 +405,16 @@ def _median(runs: list[dict], key: str = "wall_s") -> float:
 def render(results: list[dict]) -> str:
     import platform
 
+    others = max(
+        statistics.median(r["others_cores"] for v in res["runs"].values() for r in v) for res in results
+    )
+    shared = "shared: other jobs ran meanwhile" if others >= 0.3 else "other processes used under 0.3 cores"
     lines = [
         BEGIN,
         "## End to end: department CSV files to scores",
         "",
         f"Measured {dt.date.today().isoformat()} by `python -m bench.e2e` on {platform.machine()}, "
-        f"{os.cpu_count()} cores (shared: other jobs ran meanwhile; see 'others'), Python "
+        f"{os.cpu_count()} cores ({shared}; see 'others'), Python "
         f"{platform.python_version()}. Model `bench/e2e-model.yaml` (13 indicators: 11 base + 2 bonus, "
         "3 stages, cohort zone × stage, 2 penalties, 2 vetoes, grades, 2 lists), year "
         f"{YEAR}, two CSV files: `enterprises.csv` (all enterprise columns) and `reports.csv` "
