@@ -206,26 +206,9 @@ def at_least(
     shown = (lambda e: pct(e)) if percent else (lambda e: num(e, digits) + lit(spaced))
     low = toward(actual * 100.0, 1, True) / 100.0 if percent else toward(actual, digits, True)
     op = " ≤ " if strict else " < "
-    zh_parts: list[str | pl.Expr] = [zh, " ", shown(low), op, shown(req)]
-    en_parts: list[str | pl.Expr] = [en, " ", shown(low), op, shown(req)]
-    if fix_zh is not None:
-        zh_parts += ["：", fix_zh]
-    if fix_en is not None:
-        en_parts += [": ", fix_en]
-    scale = 100.0 if percent else 1.0
-    return Condition(
-        id,
-        zh,
-        en,
-        met,
-        cat(*zh_parts),
-        cat(*en_parts),
-        actual=actual * scale,
-        required=req * scale,
-        unit="%" if percent else unit,
-        shortfall=rel_short(actual, req),
-        hard=hard,
-        waived=waived,
+    comparison, short = cat(shown(low), op, shown(req)), rel_short(actual, req)
+    return _bound_check(
+        id, zh, en, met, actual, req, comparison, short, fix_zh, fix_en, percent, unit, hard, waived
     )
 
 
@@ -248,8 +231,33 @@ def at_most(
     spaced = f" {unit}" if unit and unit != "%" else unit
     shown = (lambda e: pct(e)) if percent else (lambda e: num(e) + lit(spaced))
     high = toward(actual * 100.0, 1, False) / 100.0 if percent else toward(actual, 2, False)
-    zh_parts: list[str | pl.Expr] = [zh, " ", shown(high), " > ", shown(lim)]
-    en_parts: list[str | pl.Expr] = [en, " ", shown(high), " > ", shown(lim)]
+    comparison, over = cat(shown(high), " > ", shown(lim)), rel_over(actual, lim)
+    met = actual <= lim + EPS
+    return _bound_check(
+        id, zh, en, met, actual, lim, comparison, over, fix_zh, fix_en, percent, unit, hard, waived
+    )
+
+
+def _bound_check(
+    id: str,
+    zh: str,
+    en: str,
+    met: pl.Expr,
+    actual: pl.Expr,
+    bound: pl.Expr,
+    comparison: pl.Expr,
+    shortfall: pl.Expr,
+    fix_zh: pl.Expr | str | None,
+    fix_en: pl.Expr | str | None,
+    percent: bool,
+    unit: str,
+    hard: bool,
+    waived: pl.Expr | None,
+) -> Condition:
+    """The condition of :func:`at_least` / :func:`at_most`: the sentence ``<label> <comparison>：<fix>``
+    in both languages, the values scaled to % when ``percent``."""
+    zh_parts: list[str | pl.Expr] = [zh, " ", comparison]
+    en_parts: list[str | pl.Expr] = [en, " ", comparison]
     if fix_zh is not None:
         zh_parts += ["：", fix_zh]
     if fix_en is not None:
@@ -259,13 +267,13 @@ def at_most(
         id,
         zh,
         en,
-        actual <= lim + EPS,
+        met,
         cat(*zh_parts),
         cat(*en_parts),
         actual=actual * scale,
-        required=lim * scale,
+        required=bound * scale,
         unit="%" if percent else unit,
-        shortfall=rel_over(actual, lim),
+        shortfall=shortfall,
         hard=hard,
         waived=waived,
     )
@@ -305,6 +313,20 @@ def none_of(id: str, zh: str, en: str, events: pl.Expr, text_zh: str, text_en: s
     """A veto: ``events`` true (known) makes the firm ineligible; null events count as none (a veto
     is a recorded fact, not a value a firm must report)."""
     return flag(id, zh, en, ~events.fill_null(False), text_zh, text_en, hard=True)
+
+
+def niche_years(tier: str, required: float) -> Condition:
+    """Years in the niche market ≥ ``required``: one condition of the specialised-SME and little-giant
+    rules of 2022 and 2026, which differ only in the tier (id prefix) and the years required."""
+    years = col("niche_years").cast(pl.Float64)
+    return at_least(
+        f"{tier}.niche_years", "从事特定细分市场年限", "Years in the niche", years, required, unit="年"
+    )
+
+
+def debt_ratio(tier: str, limit: float) -> Condition:
+    """Debt ratio ≤ ``limit``: one condition of the specialised-SME and little-giant rules (2022, 2026)."""
+    return at_most(f"{tier}.debt_ratio", "资产负债率", "Debt ratio", pl.col("sm_debt"), limit, percent=True)
 
 
 # --------------------------------------------------------------------------------------------------

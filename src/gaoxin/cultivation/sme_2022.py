@@ -56,6 +56,7 @@ from gaoxin.cultivation.common import (
     class1,
     class2,
     col,
+    debt_ratio,
     flag,
     held,
     hmax,
@@ -64,6 +65,7 @@ from gaoxin.cultivation.common import (
     lit,
     min_rank,
     money_up,
+    niche_years,
     none_of,
     num,
     ranked,
@@ -185,38 +187,24 @@ def columns(ctx: Ctx) -> list[list[pl.Expr]]:
     c1, c2 = class1(), class2()
     hv = col("class1_ip_high_value").fill_null(0)
     sd = col("class1_ip_self_developed").fill_null(0)
+
+    def ip_ladder(high_value: float, self_developed: float, class_i: float, class_ii: float) -> pl.Expr:
+        """Points of the best IP held: the innovative and specialised tables differ only in points."""
+        best = pl.when(hv >= 1).then(high_value).when(sd >= 1).then(self_developed)
+        return best.when(c1 >= 1).then(class_i).when(c2 >= 1).then(class_ii).otherwise(0.0)
+
     rd_ratio = safe_div(col("rd_expense"), col("revenue"))
     main_share = safe_div(col("main_revenue"), col("revenue"))
     debt = _debt()
     g0 = _growth("main_revenue", 0)
     g1 = _growth("main_revenue", 1)
     avg2 = (g0 + g1) / 2.0
-    inn_ip = (
-        pl.when(hv >= 1)
-        .then(20.0)
-        .when(sd >= 1)
-        .then(15.0)
-        .when(c1 >= 1)
-        .then(10.0)
-        .when(c2 >= 1)
-        .then(5.0)
-        .otherwise(0.0)
-    )
+    inn_ip = ip_ladder(20.0, 15.0, 10.0, 5.0)
     inn_debt = (
         pl.when(debt < 0.55 - EPS).then(10.0).when(debt <= 0.75 + EPS).then(5.0).otherwise(0.0).fill_null(0.0)
     )
     inn_field = pl.when(col("strategic_emerging").fill_null(False)).then(10.0).otherwise(5.0)
-    sp_ip = (
-        pl.when(hv >= 1)
-        .then(10.0)
-        .when(sd >= 1)
-        .then(8.0)
-        .when(c1 >= 1)
-        .then(6.0)
-        .when(c2 >= 1)
-        .then(2.0)
-        .otherwise(0.0)
-    )
+    sp_ip = ip_ladder(10.0, 8.0, 6.0, 2.0)
     quality_items = pl.sum_horizontal(
         col("quality_award").fill_null(False).cast(pl.Int32),
         col("quality_certified").fill_null(False).cast(pl.Int32),
@@ -419,14 +407,7 @@ def specialized_conditions(ctx: Ctx) -> list[Condition]:
     conds = [
         _sme(ctx),
         *_veto(ctx),
-        at_least(
-            "specialized_sme.niche_years",
-            "从事特定细分市场年限",
-            "Years in the niche",
-            col("niche_years").cast(pl.Float64),
-            p("niche_years"),
-            unit="年",
-        ),
+        niche_years("specialized_sme", p("niche_years")),
         at_least(
             "specialized_sme.rd_amount",
             f"{y} 年研发费用",
@@ -535,43 +516,25 @@ def little_giant_new(ctx: Ctx) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         min_rank("maker_china_rank", 3) <= 50
     ).fill_null(False)
     req_ratio = pl.when(rev >= big).then(big_ratio).when(rev >= mid).then(mid_ratio)
-    i_zh = pl.when(~cond_i).then(
-        pl.when(rev >= mid)
-        .then(
-            cat(
-                f"研发费用占比 {ctx.year - 1} 年 ",
-                pl.coalesce(num(r1 * 100, 1), lit("—")),
-                f"%、{ctx.year} 年 ",
-                pl.coalesce(num(r0 * 100, 1), lit("—")),
-                "% 须均 ≥ ",
-                num(req_ratio * 100, 0),
-                "%",
-            )
-        )
-        .otherwise(
-            lit(
-                "营业收入低于 5000 万元：须近两年股权融资 ≥ 8000 万元、研发费用 ≥ 3000 万元且研发人员占比 ≥ 50%"
-            )
-        )
+
+    def unmet_i(prev_year: str, this_year: str, must: str, small_path: str) -> pl.Expr:
+        """The gap of (i) in one language: both years' R&D ratios against the band's, or the path of
+        firms below 5000 万元 revenue."""
+        shown = lambda r: pl.coalesce(num(r * 100, 1), lit("—"))  # noqa: E731
+        ratios = cat(prev_year, shown(r1), this_year, shown(r0), must, num(req_ratio * 100, 0), "%")
+        return pl.when(~cond_i).then(pl.when(rev >= mid).then(ratios).otherwise(lit(small_path)))
+
+    i_zh = unmet_i(
+        f"研发费用占比 {ctx.year - 1} 年 ",
+        f"%、{ctx.year} 年 ",
+        "% 须均 ≥ ",
+        "营业收入低于 5000 万元：须近两年股权融资 ≥ 8000 万元、研发费用 ≥ 3000 万元且研发人员占比 ≥ 50%",
     )
-    i_en = pl.when(~cond_i).then(
-        pl.when(rev >= mid)
-        .then(
-            cat(
-                f"R&D ratio {ctx.year - 1} ",
-                pl.coalesce(num(r1 * 100, 1), lit("—")),
-                f"%, {ctx.year} ",
-                pl.coalesce(num(r0 * 100, 1), lit("—")),
-                "% must both be ≥ ",
-                num(req_ratio * 100, 0),
-                "%",
-            )
-        )
-        .otherwise(
-            lit(
-                "revenue below 5,000万: needs ≥ 8,000万 equity and ≥ 3,000万 R&D over two years and R&D staff ≥ 50 %"
-            )
-        )
+    i_en = unmet_i(
+        f"R&D ratio {ctx.year - 1} ",
+        f"%, {ctx.year} ",
+        "% must both be ≥ ",
+        "revenue below 5,000万: needs ≥ 8,000万 equity and ≥ 3,000万 R&D over two years and R&D staff ≥ 50 %",
     )
     ii_zh = pl.when(~cond_ii).then(lit("须自建或共建研发机构"))
     ii_en = pl.when(~cond_ii).then(lit("needs an own or joint R&D institution"))
@@ -595,14 +558,7 @@ def little_giant_conditions(ctx: Ctx) -> list[Condition]:
     conds = [
         _sme(ctx),
         *_veto(ctx),
-        at_least(
-            "little_giant.niche_years",
-            "从事特定细分市场年限",
-            "Years in the niche",
-            col("niche_years").cast(pl.Float64),
-            p("niche_years"),
-            unit="年",
-        ),
+        niche_years("little_giant", p("niche_years")),
         at_least(
             "little_giant.main_share",
             "主营业务收入占营业收入比例",
@@ -635,14 +591,7 @@ def little_giant_conditions(ctx: Ctx) -> list[Condition]:
             "须取得质量管理体系认证或发达国家和地区产品认证",
             "needs a management-system or developed-country product certification",
         ),
-        at_most(
-            "little_giant.debt_ratio",
-            "资产负债率",
-            "Debt ratio",
-            pl.col("sm_debt"),
-            p("debt_ratio_max"),
-            percent=True,
-        ),
+        debt_ratio("little_giant", p("debt_ratio_max")),
         at_least(
             "little_giant.market_share",
             "主导产品全国细分市场占有率",

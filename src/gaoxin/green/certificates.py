@@ -113,20 +113,11 @@ class Batch:
 
 
 @dataclass(frozen=True)
-class Overlap:
+class Overlap(SerialRange):
+    """A stretch of serials held twice: by ``a`` and by ``b`` (the batches' keys)."""
+
     a: object
     b: object
-    prefix: str
-    first: int
-    last: int
-    width: int
-
-    @property
-    def count(self) -> int:
-        return self.last - self.first + 1
-
-    def __str__(self) -> str:
-        return str(SerialRange(self.prefix, self.first, self.last, self.width))
 
 
 def overlaps(batches: Iterable[Batch]) -> list[Overlap]:
@@ -140,7 +131,7 @@ def overlaps(batches: Iterable[Batch]) -> list[Overlap]:
     for prefix, first, last, width, key in spans:
         if prefix in reach and reach[prefix][0] >= first:
             far, holder = reach[prefix]
-            out.append(Overlap(holder, key, prefix, first, min(far, last), width))
+            out.append(Overlap(prefix, first, min(far, last), width, a=holder, b=key))
             if last > far:
                 reach[prefix] = (last, key)
         else:

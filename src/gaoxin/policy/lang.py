@@ -46,10 +46,9 @@ from gaoxin.scoring.expr import (
     Node,
     Num,
     Unary,
-    binary_type,
     growth_expr,
+    operator_type,
     parse_tree,
-    unary_type,
 )
 from gaoxin.scoring.expr import (
     binary as binary_expr,
@@ -217,11 +216,7 @@ def _check(node: Node, ns: Namespace, uses: Uses) -> str:
             uses.scores.add(fn)
             return BOOL
         raise ExprError(f"unknown function {fn!r}; known: {', '.join(FUNCTIONS)}", node.pos)
-    if isinstance(node, Unary):
-        return unary_type(node, _check(node.operand, ns, uses))
-    if isinstance(node, Binary):
-        return binary_type(node, _check(node.left, ns, uses), _check(node.right, ns, uses))
-    raise AssertionError(node)
+    return operator_type(node, lambda operand: _check(operand, ns, uses))
 
 
 def _is_bool(node: Node, ns: Namespace) -> bool:

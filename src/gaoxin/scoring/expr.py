@@ -24,7 +24,7 @@ the evaluated year, ``prev:<field>`` for the year before, ``has:<kind>`` and ``a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -314,11 +314,7 @@ def _check(node: Node, uses: Uses, fields: Mapping[str, str] | None = None) -> s
             uses.prev.add(node.arg)
             return _field_type(node.arg, fields) if node.fn == "prev" else NUM
         raise ExprError(f"unknown function {node.fn!r}; known: {', '.join(FUNCTIONS)}", node.pos)
-    if isinstance(node, Unary):
-        return unary_type(node, _check(node.operand, uses, fields))
-    if isinstance(node, Binary):
-        return binary_type(node, _check(node.left, uses, fields), _check(node.right, uses, fields))
-    raise AssertionError(node)
+    return operator_type(node, lambda operand: _check(operand, uses, fields))
 
 
 def unary_type(node: Unary, operand: str) -> str:
@@ -346,6 +342,16 @@ def binary_type(node: Binary, left: str, right: str) -> str:
     if node.op in ("<", "<=", ">", ">=", "==", "!="):
         return BOOL
     return NUM
+
+
+def operator_type(node: Node, check: Callable[[Node], str]) -> str:
+    """The type of a unary or binary node, its operands typed by ``check`` (each language's own walk
+    over names and calls; the operators follow the same rules in both)."""
+    if isinstance(node, Unary):
+        return unary_type(node, check(node.operand))
+    if isinstance(node, Binary):
+        return binary_type(node, check(node.left), check(node.right))
+    raise AssertionError(node)
 
 
 @dataclass(frozen=True)

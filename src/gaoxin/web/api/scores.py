@@ -24,6 +24,7 @@ from gaoxin.web.api.common import (
 from gaoxin.web.api.schemas import Error, ExplanationOut, Page, RunDetailOut, RunOut, ScoreOut
 from gaoxin.web.api.services import explain_enterprise
 from gaoxin.web.credit.models import Score, ScoreRun
+from gaoxin.web.platform.views import newest_runs
 
 router = Router(tags=["scores"])
 
@@ -44,13 +45,7 @@ def runs(
     offset: int = Query(0, ge=0),
 ):
     qs = scoped(request, ScoreRun).select_related("zone")
-    if zone:
-        qs = qs.filter(zone__code=zone)
-    if year is not None:
-        qs = qs.filter(year=year)
-    if status:
-        qs = qs.filter(status=status)
-    return page(qs.order_by("-created", "-id"), limit, offset)
+    return page(newest_runs(qs, zone=zone, year=year, status=status), limit, offset)
 
 
 def _run(request, run_id: int) -> ScoreRun:

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
@@ -26,7 +26,15 @@ from gaoxin.web.credit import services
 from gaoxin.web.credit.forms import ModelUploadForm, NewRunForm, PublishForm, RankingFilterForm
 from gaoxin.web.credit.models import ListEntry, ModelFile, PublishedList, Score, ScoreRun
 from gaoxin.web.platform.labels import label
-from gaoxin.web.platform.views import CSV, XLSX, download, int_or_none, paginate, require
+from gaoxin.web.platform.views import (
+    CSV,
+    XLSX,
+    download,
+    int_or_none,
+    paginate,
+    require,
+    run_status_view,
+)
 from gaoxin.web.registry.models import AnnualReport, Zone
 
 COMPARE_SHOWN = 100
@@ -233,12 +241,7 @@ def run_detail(request, pk: int):
     )
 
 
-@login_required
-@require_GET
-def run_status(request, pk: int):
-    require(request.user, "view_zone")
-    run = get_object_or_404(visible(request.user, ScoreRun).select_related("job"), pk=pk)
-    return JsonResponse(services.run_progress(run))
+run_status = run_status_view(ScoreRun, services.run_progress)
 
 
 @login_required

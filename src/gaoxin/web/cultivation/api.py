@@ -35,6 +35,7 @@ from gaoxin.web.api.common import (
 from gaoxin.web.api.schemas import EnterpriseRef, MaybeFloat, Page, ZoneRef
 from gaoxin.web.cultivation import services
 from gaoxin.web.cultivation.models import LadderEntry, LadderRun
+from gaoxin.web.platform.views import newest_runs
 from gaoxin.web.registry.models import Qualification, Zone
 
 router = Router(tags=["cultivation"])
@@ -166,13 +167,7 @@ def runs(
 ):
     _staff(request)
     qs = scoped(request, LadderRun).select_related("zone").defer("config")
-    if zone:
-        qs = qs.filter(zone__code=zone)
-    if year is not None:
-        qs = qs.filter(year=year)
-    if status:
-        qs = qs.filter(status=status)
-    return page(qs.order_by("-created", "-id"), limit, offset)
+    return page(newest_runs(qs, zone=zone, year=year, status=status), limit, offset)
 
 
 def _run(request, run_id: int) -> LadderRun:

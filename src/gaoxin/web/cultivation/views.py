@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,14 @@ from gaoxin.web.cultivation import bulk_io, services
 from gaoxin.web.cultivation.forms import LadderSettingsForm, readable
 from gaoxin.web.cultivation.models import LadderEntry, LadderRun, LadderSettings
 from gaoxin.web.platform.pages import zone_or_404
-from gaoxin.web.platform.views import download, int_or_none, paginate, require, year_or_none
+from gaoxin.web.platform.views import (
+    download,
+    int_or_none,
+    paginate,
+    require,
+    run_status_view,
+    year_or_none,
+)
 from gaoxin.web.registry.models import AnnualReport, Qualification, Zone
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -255,12 +262,7 @@ def run_detail(request, pk: int):
     )
 
 
-@login_required
-@require_GET
-def run_status(request, pk: int):
-    require(request.user, "view_zone")
-    run = get_object_or_404(visible(request.user, LadderRun).select_related("job"), pk=pk)
-    return JsonResponse(services.run_progress(run))
+run_status = run_status_view(LadderRun, services.run_progress)
 
 
 # --- settings ----------------------------------------------------------------------------------------

@@ -119,6 +119,18 @@ def _multi(choices, label):
     )
 
 
+# A risk pool's numbers besides its split: the form's group, its initial values and what it saves.
+POOL_KEYS = (
+    "ceiling",
+    "warn_at",
+    "fund_size",
+    "warn_ratio",
+    "halt_ratio",
+    "coverage_multiple",
+    "borrower_share",
+)
+
+
 class ProductForm(forms.Form):
     """Every field of every kind; the kind's fields are read, the others ignored (the page groups them)."""
 
@@ -250,18 +262,7 @@ class ProductForm(forms.Form):
         (
             "pool",
             gettext_lazy("Risk-compensation pool"),
-            (
-                "split_government",
-                "split_guarantor",
-                "split_bank",
-                "ceiling",
-                "warn_at",
-                "fund_size",
-                "warn_ratio",
-                "halt_ratio",
-                "coverage_multiple",
-                "borrower_share",
-            ),
+            ("split_government", "split_guarantor", "split_bank", *POOL_KEYS),
         ),
     )
 
@@ -378,14 +379,3 @@ class ProductForm(forms.Form):
         for p in ("government", "guarantor", "bank"):
             init[f"split_{p}"] = split.get(p)
         return init
-
-
-POOL_KEYS = (
-    "ceiling",
-    "warn_at",
-    "fund_size",
-    "warn_ratio",
-    "halt_ratio",
-    "coverage_multiple",
-    "borrower_share",
-)

@@ -7,16 +7,24 @@
 - ``paginate(request, items, per_page=PAGE_SIZE)``: the ``?page=`` page of a queryset or list
   (out-of-range and junk page numbers give the last/first page, never an error); ``pager.html`` shows it.
 - ``int_or_none(value)``: a query-string number, or None.
+- ``run_status_view(Model, progress)``: the JSON a run page's progress bar polls — the run, in the
+  user's scope (404 outside it), as ``progress(run)``; ``newest_runs(qs, zone=, year=, status=)``: a
+  list of runs filtered as the API's ``/runs`` endpoints are asked, newest first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
 
-from gaoxin.web.accounts.scoping import may
+from gaoxin.web.accounts.scoping import may, visible
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -58,3 +66,29 @@ def year_or_none(value) -> int | None:
     (``?year=-1`` must not reach ``datetime.date``)."""
     year = int_or_none(value)
     return year if year in YEARS else None
+
+
+def run_status_view(model, progress: Callable[..., dict]):
+    """The ``run_status`` view of an app whose runs are background jobs (score runs, ladder
+    assessments): zone staff poll ``progress(run)`` as JSON; a run outside their scope is a 404."""
+
+    @login_required
+    @require_GET
+    def run_status(request, pk: int) -> JsonResponse:
+        require(request.user, "view_zone")
+        run = get_object_or_404(visible(request.user, model).select_related("job"), pk=pk)
+        return JsonResponse(progress(run))
+
+    return run_status
+
+
+def newest_runs(qs, *, zone: str | None, year: int | None, status: str | None):
+    """``qs`` (runs with a ``zone``, ``year``, ``status`` and ``created``) narrowed to the zone code,
+    data year and status asked for (a filter not given is no filter), newest first."""
+    if zone:
+        qs = qs.filter(zone__code=zone)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created", "-id")
