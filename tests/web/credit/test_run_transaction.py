@@ -23,14 +23,15 @@ def test_rows_go_in_short_batches_and_progress_is_written_outside_them(platform,
     run = services.start_run(platform.zone_a, YEAR, load_model("national-2024"), platform.users["zone_admin"])
     outer = _depth()
     seen: list[tuple[str, int, str]] = []
-    create = Score.objects.bulk_create
+    insert = services.insert_rows
 
-    def spy(rows, *args, **kwargs):
+    def spy(model, columns, n, *args, **kwargs):
         status = ScoreRun.objects.get(pk=run.pk).status
+        assert model is Score and n <= 10
         seen.append(("batch", _depth() - outer, status))
-        return create(rows, *args, **kwargs)
+        return insert(model, columns, n, *args, **kwargs)
 
-    monkeypatch.setattr(Score.objects, "bulk_create", spy)
+    monkeypatch.setattr(services, "insert_rows", spy)
     services.execute_run(run, lambda f: seen.append(("progress", _depth() - outer, "")))
     batches = [s for s in seen if s[0] == "batch"]
     n = Score.objects.filter(run=run).count()
@@ -44,17 +45,17 @@ def test_rows_go_in_short_batches_and_progress_is_written_outside_them(platform,
 def test_a_failure_after_the_first_batch_leaves_the_run_failed_and_no_rows(platform, monkeypatch):
     monkeypatch.setattr(services, "BATCH", 10)
     run = services.start_run(platform.zone_a, YEAR, load_model("national-2024"), platform.users["zone_admin"])
-    create = Score.objects.bulk_create
+    insert = services.insert_rows
     calls = []
 
-    def second_fails(rows, *args, **kwargs):
-        calls.append(len(rows))
+    def second_fails(model, columns, n, *args, **kwargs):
+        calls.append(n)
         if len(calls) == 2:
             assert Score.objects.filter(run=run).count() == 10  # the first batch is in
             raise RuntimeError("disk full")
-        return create(rows, *args, **kwargs)
+        return insert(model, columns, n, *args, **kwargs)
 
-    monkeypatch.setattr(Score.objects, "bulk_create", second_fails)
+    monkeypatch.setattr(services, "insert_rows", second_fails)
     with pytest.raises(RuntimeError, match="disk full"):
         services.execute_run(run)
     run.refresh_from_db()

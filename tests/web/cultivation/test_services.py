@@ -316,7 +316,8 @@ def test_entry_rows_skip_firms_that_left_the_zone(ladder):
         ),
         wide=None,
     )
-    assert services.entry_rows(ladder.ladder_a, result, {}) == []
+    columns, n = services.entry_rows(ladder.ladder_a, result, {})
+    assert n == 0 and columns["enterprise_id"] == []
 
 
 def test_names_and_gaps_follow_the_readers_language():

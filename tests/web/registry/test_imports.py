@@ -287,7 +287,7 @@ def test_crash_in_the_middle_of_applying_leaves_the_database_as_it_was(site, mon
     batch = upload(clerk, csv_bytes([HEAD, *firms(6, revenue=5000)]))
     assert batch.status == ImportBatch.Status.PREVIEW
     monkeypatch.setattr(services, "WRITE_CHUNK", 1)
-    original, calls = services._insert, []
+    original, calls = services.insert_rows, []
 
     def dying_insert(model, columns, n, progress=None):
         calls.append(model)
@@ -297,7 +297,7 @@ def test_crash_in_the_middle_of_applying_leaves_the_database_as_it_was(site, mon
             raise RuntimeError("disk full")
         return original(model, columns, n, progress)
 
-    monkeypatch.setattr(services, "_insert", dying_insert)
+    monkeypatch.setattr(services, "insert_rows", dying_insert)
     batch = confirm(clerk, batch)
     assert Enterprise in calls and AnnualReport in calls
     assert snapshot() == before
@@ -306,7 +306,7 @@ def test_crash_in_the_middle_of_applying_leaves_the_database_as_it_was(site, mon
     assert job.status == Job.Status.FAILED and "disk full" in job.message
     html = page(clerk, batch)
     assert "disk full" in html and 'id="confirm"' in html  # it may be confirmed again
-    monkeypatch.setattr(services, "_insert", original)
+    monkeypatch.setattr(services, "insert_rows", original)
     batch = confirm(clerk, batch)
     assert batch.status == ImportBatch.Status.APPLIED
     assert batch.counts["enterprises"]["created"] == 3 and batch.counts["reports"]["updated"] == 3
@@ -637,7 +637,7 @@ def test_cli_import_success_errors_and_duplicate(site, tmp_path, capsys, monkeyp
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_insert", boom)
+    monkeypatch.setattr(services, "insert_rows", boom)
     assert cli(["import", "--zone", "Z001", "--errors", str(tmp_path / "e.xlsx"), str(newer)]) == 1
     assert "disk full" in capsys.readouterr().err and not (tmp_path / "e.xlsx").exists()
     assert snapshot() == before

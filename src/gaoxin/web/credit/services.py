@@ -47,11 +47,12 @@ from gaoxin.web.credit.models import ListEntry, ModelFile, PublishedList, Score,
 from gaoxin.web.platform import jobs
 from gaoxin.web.platform.labels import label
 from gaoxin.web.platform.models import Job
+from gaoxin.web.platform.rows import Const, insert_rows, part
 from gaoxin.web.registry.models import AnnualReport, ChangeRecord, Enterprise, Qualification, Zone
 from gaoxin.web.registry.services import zone_dataset
 
 Progress = Callable[[float], None]
-BATCH = 2000
+BATCH = 5000
 
 
 def snapshot_hash(data: Dataset, year: int) -> str:
@@ -145,10 +146,11 @@ def execute_run(run: ScoreRun, progress: Progress | None = None) -> ScoreRun:
         snapshot = snapshot_hash(data, run.year)
         _store_values(run, result.values)
         progress(0.6)
-        for i in range(0, len(rows), BATCH):
+        n = frame.height
+        for i in range(0, n, BATCH):
             with transaction.atomic():  # short: one batch, no progress write inside
-                Score.objects.bulk_create(rows[i : i + BATCH])
-            progress(0.6 + 0.35 * min(1.0, (i + BATCH) / max(1, len(rows))))
+                insert_rows(Score, part(rows, i, i + BATCH), min(BATCH, n - i))
+            progress(0.6 + 0.35 * min(1.0, (i + BATCH) / max(1, n)))
         with transaction.atomic():
             run.snapshot_sha256 = snapshot
             run.scored = frame.height
@@ -325,36 +327,34 @@ def parsed_model(source: str, name: str) -> Model:
     return loads(source.encode("utf-8"), name=name)
 
 
-def _score_rows(run: ScoreRun, model: Model, frame: pl.DataFrame, ids: dict[str, int]) -> list[Score]:
+def _score_rows(
+    run: ScoreRun, model: Model, frame: pl.DataFrame, ids: dict[str, int]
+) -> dict[str, list | Const]:
+    """The run's frame as the columns of its Score rows (``platform.rows.insert_rows``)."""
     cats = [c.id for c in model.categories]
     inds = [i.id for i in model.all_indicators]
     intervals = [c for c in UNCERTAINTY_FIELDS if c in frame.columns]
-    out = []
-    for r in frame.iter_rows(named=True):
-        out.append(
-            Score(
-                **{c: _finite(r[c]) for c in intervals},
-                run=run,
-                enterprise_id=ids[r["uscc"]],
-                stage=r["stage"],
-                total=r["total"],
-                base=r["base"],
-                bonus=r["bonus"],
-                penalty=r["penalty"],
-                vetoed=r["vetoed"],
-                rank=r["rank"],
-                cohort_size=r["cohort_size"],
-                grade=r["grade"] or "",
-                list=r["list"] or "",
-                details={
-                    "cat": {c: r[f"cat:{c}"] for c in cats},
-                    "pts": {i: r[f"pts:{i}"] for i in inds},
-                    "val": {i: _finite(r[f"val:{i}"]) for i in inds},
-                    "missing": [m for m in r["missing"].split(",") if m],
-                },
-            )
-        )
-    return out
+    details = [
+        {
+            "cat": {c: r[f"cat:{c}"] for c in cats},
+            "pts": {i: r[f"pts:{i}"] for i in inds},
+            "val": {i: _finite(r[f"val:{i}"]) for i in inds},
+            "missing": [m for m in r["missing"].split(",") if m],
+        }
+        for r in frame.select(
+            "missing", *(f"cat:{c}" for c in cats), *(f"pts:{i}" for i in inds), *(f"val:{i}" for i in inds)
+        ).iter_rows(named=True)
+    ]
+    plain = ("stage", "total", "base", "bonus", "penalty", "vetoed", "rank", "cohort_size")
+    return {
+        "run_id": Const(run.pk),
+        "enterprise_id": [ids[u] for u in frame["uscc"]],
+        **{c: frame[c].to_list() for c in plain},
+        "grade": frame["grade"].fill_null("").to_list(),
+        "list": frame["list"].fill_null("").to_list(),
+        **{c: [_finite(v) for v in frame[c]] for c in intervals},
+        "details": details,
+    }
 
 
 def run_scores(

@@ -37,10 +37,10 @@ from gaoxin.web.cultivation.models import STATUS_ORDER, LadderEntry, LadderRun, 
 from gaoxin.web.platform import jobs
 from gaoxin.web.platform.labels import english, qualification
 from gaoxin.web.platform.models import Job
+from gaoxin.web.platform.rows import Const, Prepared, insert_rows
 from gaoxin.web.registry.models import Enterprise, Qualification, Zone
 
 Progress = Callable[[float], None]
-BATCH = 2000
 YEARS_READ = 5  # report years before the assessed year the rules may read (3-year R&D ratio, growth)
 TREND_YEARS = 6
 
@@ -291,16 +291,14 @@ def execute_assessment(run: LadderRun, progress: Progress | None = None) -> Ladd
     result = rules.qualify(data, run.year, config, on=dt.date(run.year, 12, 31))
     progress(0.45)
     ids = dict(Enterprise.objects.filter(zone=run.zone).values_list("uscc", "pk"))
-    rows = entry_rows(run, result, ids)
+    columns, n = entry_rows(run, result, ids)
     with transaction.atomic():
-        for i in range(0, len(rows), BATCH):
-            LadderEntry.objects.bulk_create(rows[i : i + BATCH])
-            progress(0.45 + 0.5 * min(1.0, (i + BATCH) / max(1, len(rows))))
+        insert_rows(LadderEntry, columns, n, lambda f: progress(0.45 + 0.5 * f))
         run.rule_sets = {
             str(k): str(getattr(v, "id", v)) for k, v in dict(getattr(result, "rule_sets", {}) or {}).items()
         }
         run.snapshot_sha256 = snapshot_hash(data, run.year)
-        run.assessed = len({r.enterprise_id for r in rows})
+        run.assessed = len(set(columns["enterprise_id"]))
         run.status = LadderRun.Status.DONE
         run.finished = timezone.now()
         run.save()
@@ -343,17 +341,23 @@ def _with_held(numbers: dict, held_until) -> dict:
     return {**numbers, "held_until": held_until.isoformat()}
 
 
-def entry_rows(run: LadderRun, result, ids: dict[str, int]) -> list[LadderEntry]:
-    """The core's long frame as rows to store (the gaps as JSON straight from Polars: NaN → null)."""
+def entry_rows(run: LadderRun, result, ids: dict[str, int]) -> tuple[dict[str, list | Const], int]:
+    """The core's long frame as the columns of the rows to store, and how many rows (a firm that left
+    the zone between the read and now is left out). The gaps are written as the JSON text Polars
+    encodes (NaN → null), without a round trip through Python objects."""
     import polars as pl
 
     numbers = _numbers(getattr(result, "wide", None))
     long = result.long
     held = "held_until" in long.columns
     frame = long.select(
+        pl.col("uscc").replace_strict(ids, default=None, return_dtype=pl.Int64).alias("enterprise_id"),
         "uscc",
         "tier",
         "status",
+        pl.col("status")
+        .replace_strict(STATUS_ORDER, default=len(STATUS_ORDER), return_dtype=pl.Int64)
+        .alias("status_order"),
         pl.col("distance").cast(pl.Float64).fill_nan(None),
         pl.concat_str(
             pl.lit("["),
@@ -362,29 +366,24 @@ def entry_rows(run: LadderRun, result, ids: dict[str, int]) -> list[LadderEntry]
         ).alias("gaps"),
         pl.col("next_tier").fill_null(""),
         (pl.col("held_until") if held else pl.lit(None, dtype=pl.Date)).alias("held_until"),
-    )
-    out = []
-    loads = json.loads
-    order = STATUS_ORDER
-    last = len(STATUS_ORDER)
-    for uscc, tier, status, distance, gaps, next_tier, held_until in frame.iter_rows():
-        ent = ids.get(uscc)
-        if ent is None:  # a firm that left the zone between the read and now
-            continue
-        out.append(
-            LadderEntry(
-                run_id=run.pk,
-                enterprise_id=ent,
-                tier=tier,
-                status=status,
-                status_order=order.get(status, last),
-                distance=distance,
-                gaps=loads(gaps),
-                next_tier=next_tier,
-                numbers=_with_held(numbers.get(uscc, {}).get(tier, {}), held_until),
-            )
-        )
-    return out
+    ).filter(pl.col("enterprise_id").is_not_null())
+    no_numbers: dict = {}
+    figures = [
+        _with_held(numbers.get(uscc, no_numbers).get(tier, no_numbers), held_until)
+        for uscc, tier, held_until in zip(frame["uscc"], frame["tier"], frame["held_until"], strict=True)
+    ]
+    columns: dict[str, list | Const] = {
+        "run_id": Const(run.pk),
+        "enterprise_id": frame["enterprise_id"].to_list(),
+        "tier": frame["tier"].to_list(),
+        "status": frame["status"].to_list(),
+        "status_order": frame["status_order"].to_list(),
+        "distance": frame["distance"].to_list(),
+        "gaps": Prepared(frame["gaps"].to_list()),
+        "next_tier": frame["next_tier"].to_list(),
+        "numbers": figures,
+    }
+    return columns, frame.height
 
 
 def _execute_or_fail(run: LadderRun, progress: Progress | None) -> LadderRun:

@@ -12,15 +12,15 @@ It never commits by itself: the caller holds the transaction (a failed import le
 
 Speed: a department file has up to a few hundred thousand rows, so nothing here runs a query per row.
 Existing rows are fetched in a few large ``IN`` chunks, the differences are found in Python over
-column lists, and rows are written with ``executemany`` on prepared ``INSERT``/``UPDATE`` statements
-(values adapted by each model field's own ``get_db_prep_save``, so the stored values are exactly what
-the ORM would store). The number of queries grows with the number of chunks, never with rows.
+column lists, and rows are written in large chunks: new rows by ``gaoxin.web.platform.rows.insert_rows``
+(COPY on PostgreSQL, a prepared ``INSERT`` elsewhere), changes by ``executemany`` of prepared ``UPDATE``
+statements, values adapted by each model field's own ``get_db_prep_save``, so the stored values are
+exactly what the ORM would store. The number of queries grows with the number of chunks, never with rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from gaoxin.data.dataset import Dataset
 from gaoxin.data.dictionary import BY_ID
+from gaoxin.web.platform.rows import Const, adapted, insert_rows
 from gaoxin.web.registry.models import (
     ENTERPRISE_COLUMNS,
     REPORT_COLUMNS,
@@ -47,7 +48,7 @@ from gaoxin.web.registry.models import (
 )
 
 BATCH_SIZE = 2000
-WRITE_CHUNK = 5000  # rows per executemany call (progress is reported between calls)
+WRITE_CHUNK = 5000  # rows per executemany UPDATE call
 IN_CHUNK = 20000  # values per IN (...) lookup; PostgreSQL allows 65535 parameters, SQLite (≥3.32) 32766
 Progress = Callable[[float], None]
 _MONEY_Q = Decimal("0.0001")
@@ -160,78 +161,7 @@ def insert_values(field_id: str, series: pl.Series) -> list:
     return values
 
 
-# --- writing rows: prepared statements, values adapted by the model's own fields ---------------------
-
-
-class _Const:
-    """The same value for every row of an insert (a default, the batch id, the time)."""
-
-    def __init__(self, value):
-        self.value = value
-
-
-def _prep(f):
-    """The per-value adapter of a model field, or None where the driver takes the Python value as is.
-
-    Dates, times and JSON go through the field's own ``get_db_prep_save``, each distinct value once:
-    dates repeat, and the ``sources`` of new rows are a few shared dicts (one per pattern of empty
-    cells, see ``_new_sources``), so JSON values are remembered by identity while the list lives.
-    """
-    from django.db import models
-
-    if not isinstance(f, (models.DateField, models.JSONField, models.TimeField)):  # DateTimeField ⊂ DateField
-        return None
-    cache: dict = {}
-    by_identity = isinstance(f, models.JSONField)
-
-    def prep(v):
-        key = id(v) if by_identity else v
-        try:
-            return cache[key]
-        except KeyError:
-            cache[key] = out = f.get_db_prep_save(v, connection)
-            return out
-
-    return prep
-
-
-def _adapted(f, values: list | _Const):
-    """``values`` as the driver receives them (the list is alive while adapting: identities hold)."""
-    if isinstance(values, _Const):
-        return itertools.repeat(f.get_db_prep_save(values.value, connection))
-    prep = _prep(f)
-    return values if prep is None else [prep(v) for v in values]
-
-
-def _insert(model, columns: dict[str, list | _Const], n: int, progress: Progress | None = None) -> None:
-    """INSERT ``n`` rows; ``columns`` maps attnames to value lists (or constants). Every other concrete
-    column gets the field's default, so the rows are complete as the ORM would write them."""
-    if n == 0:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    unknown = set(columns) - {f.attname for f in fields}
-    if unknown:
-        raise ValueError(f"unknown columns for {model.__name__}: {sorted(unknown)}")
-    data = []
-    for f in fields:
-        values = columns.get(f.attname)
-        if values is None:
-            values = _Const(f.get_default())
-        data.append(_adapted(f, values))
-    qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    rows = zip(*data, strict=False)  # constants are endless; the lists have n items
-    done = 0
-    with connection.cursor() as cursor:
-        while done < n:
-            chunk = list(itertools.islice(rows, WRITE_CHUNK))
-            cursor.executemany(sql, chunk)
-            done += len(chunk)
-            if progress:
-                progress(done / n)
+# --- writing rows: values adapted by the model's own fields (gaoxin.web.platform.rows) ------------
 
 
 def _update(model, attnames: Sequence[str], rows: list[Sequence]) -> None:
@@ -241,7 +171,7 @@ def _update(model, attnames: Sequence[str], rows: list[Sequence]) -> None:
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     fields = [by_attname[a] for a in attnames]
     columns = list(zip(*rows, strict=True))
-    data = [_adapted(f, list(col)) for f, col in zip(fields, columns[:-1], strict=True)]
+    data = [adapted(f, list(col)) for f, col in zip(fields, columns[:-1], strict=True)]
     data.append(columns[-1])
     qn = connection.ops.quote_name
     sql = (
@@ -362,9 +292,9 @@ def _record_changes(records: list[tuple], now) -> None:
     if records:
         columns = list(zip(*records, strict=True))
         names = ("enterprise_id", "year", "field", "old", "new", "batch_id", "user_id")
-        _insert(
+        insert_rows(
             ChangeRecord,
-            {**dict(zip(names, map(list, columns), strict=True)), "at": _Const(now)},
+            {**dict(zip(names, map(list, columns), strict=True)), "at": Const(now)},
             len(records),
         )
 
@@ -461,12 +391,12 @@ def _apply_enterprises(
             "name": part["name"].to_list(),
             "zone_id": [zone_pk[z] for z in part["zone"].to_list()],
             "sources": _new_sources(part, written, batch.pk),
-            "created": _Const(now),
-            "updated": _Const(now),
+            "created": Const(now),
+            "updated": Const(now),
             **_new_columns(part, cols),
         }
         max_before = Enterprise.objects.aggregate(m=Max("pk"))["m"] or 0
-        _insert(Enterprise, columns, len(new_idx))
+        insert_rows(Enterprise, columns, len(new_idx))
         created = set(columns["uscc"])
         for uscc, pk in Enterprise.objects.filter(pk__gt=max_before).values_list("uscc", "pk").iterator(5000):
             if uscc in created:
@@ -516,10 +446,10 @@ def _apply_reports(
             "enterprise_id": [eids[i] for i in new_idx],
             "year": part["year"].to_list(),
             "sources": _new_sources(part, cols, batch.pk),
-            "updated": _Const(now),
+            "updated": Const(now),
             **_new_columns(part, cols),
         }
-        _insert(AnnualReport, columns, len(new_idx), lambda f: progress(0.2 + 0.7 * f))
+        insert_rows(AnnualReport, columns, len(new_idx), lambda f: progress(0.2 + 0.7 * f))
     for key, rows in updates.items():
         _update(AnnualReport, [*key, "sources", "updated"], rows)
     _record_changes(records, now)
@@ -562,9 +492,9 @@ def _apply_qualifications(quals: pl.DataFrame, ids: dict[str, int], batch, resul
     if new:
         columns = list(zip(*new, strict=True))
         names = ("enterprise_id", "kind", "valid_from", "valid_to", "certificate_no")
-        _insert(
+        insert_rows(
             Qualification,
-            {**dict(zip(names, map(list, columns), strict=True)), "batch_id": _Const(batch.pk)},
+            {**dict(zip(names, map(list, columns), strict=True)), "batch_id": Const(batch.pk)},
             len(new),
         )
     _update(Qualification, ["valid_to", "certificate_no", "batch_id"], changed)
