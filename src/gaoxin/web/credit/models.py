@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.web.platform.models import RunRecord
+
 
 class ModelFile(models.Model):
     """An indicator model a zone uploaded (shipped models live in the package)."""
@@ -26,13 +28,8 @@ class ModelFile(models.Model):
         constraints = [models.UniqueConstraint(fields=["zone", "sha256"], name="model_file_once_per_zone")]
 
 
-class ScoreRun(models.Model):
+class ScoreRun(RunRecord):
     """One scoring of one zone's firms for one year; reproducible and, once done, never changed."""
-
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     zone = models.ForeignKey("registry.Zone", on_delete=models.PROTECT, related_name="score_runs")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -43,10 +40,6 @@ class ScoreRun(models.Model):
     model_source = models.TextField()  # the model file itself, so the run can be re-done and read
     snapshot_sha256 = models.CharField(max_length=64, blank=True)  # hash of the data the engine read
     code_version = models.CharField(max_length=100)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    job = models.ForeignKey(
-        "platform.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     scored = models.PositiveIntegerField(default=0)
     notes = models.JSONField(default=list, blank=True)
     # The run's uncertainty analysis (composite-model.md): Monte Carlo over the weights, asked for when
@@ -56,14 +49,8 @@ class ScoreRun(models.Model):
     uncertainty_noise = models.FloatField(default=0.0)
     uncertainty_seed = models.PositiveIntegerField(default=0)
     sensitivity = models.JSONField(default=list, blank=True)  # leave one out: one dict per indicator
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created", "-id"]
+    class Meta(RunRecord.Meta):
         verbose_name = _("score run")
 
     def __str__(self) -> str:

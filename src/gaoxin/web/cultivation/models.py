@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.web.platform.models import RunRecord
+
 STATUSES = ("holds", "qualifies", "near", "far", "ineligible")
 # Candidates first: a firm that already qualifies, then one that is near, then the rest.
 STATUS_ORDER = {s: n for n, s in enumerate(("qualifies", "near", "far", "ineligible", "holds"))}
@@ -30,13 +32,8 @@ class LadderSettings(models.Model):
         verbose_name = _("ladder settings")
 
 
-class LadderRun(models.Model):
+class LadderRun(RunRecord):
     """One assessment of one zone's firms against every tier of the ladder for one year."""
-
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     zone = models.ForeignKey("registry.Zone", on_delete=models.PROTECT, related_name="ladder_runs")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -45,19 +42,9 @@ class LadderRun(models.Model):
     rule_sets = models.JSONField(default=dict, blank=True)  # tier → rule-set id
     snapshot_sha256 = models.CharField(max_length=64, blank=True)
     code_version = models.CharField(max_length=100, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    job = models.ForeignKey(
-        "platform.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     assessed = models.PositiveIntegerField(default=0)  # firms
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created", "-id"]
+    class Meta(RunRecord.Meta):
         verbose_name = _("ladder assessment")
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""The platform's own model: ``Job``, the record a user sees of background work.
+"""The platform's own model: ``Job``, the record a user sees of background work; and ``RunRecord``,
+the abstract fields every app's background run shares (a score run, a ladder assessment).
 
 A job (an import, a score run, a ladder run) runs as a django-tasks task in a worker process
 (``gaoxin.web.platform.jobs``); this row is what the page polls: status, progress, the failure's
@@ -50,3 +51,27 @@ class Job(models.Model):
     @property
     def active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class RunRecord(models.Model):
+    """What every background run records besides its own inputs and results: its status (a done run is
+    never changed), the job that ran it, who started it and when, newest first."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    job = models.ForeignKey(
+        "platform.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created", "-id"]

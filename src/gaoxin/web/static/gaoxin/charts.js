@@ -1,6 +1,6 @@
 /* gaoxin charts: every element with data-chart="ID" is drawn from the JSON in <script id="ID"
- * type="application/json"> (Django's json_script), with the plotly.js finance bundle served by the site itself.
- * No inline script (the content security policy forbids it) and no CDN: charts work offline.
+ * type="application/json"> (Django's json_script), with the plotly.js finance bundle served by the site itself
+ * (reading and drawing: plot.js, loaded first). No inline script and no CDN: charts work offline.
  *
  * The JSON describes a figure in plain terms, written by the page's service:
  *   {"kind": "bar" | "line" | "hbar", "stacked": bool,
@@ -47,7 +47,7 @@
       height: horizontal ? Math.max(280, rows * 20 + 90) : 280,
       showlegend: (spec.series || []).length > 1,
       legend: { orientation: "h", y: -0.15 },
-      font: { family: "system-ui, -apple-system, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif", size: 12 },
+      font: { family: window.gaoxinPlot.FONT, size: 12 },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
       xaxis: { title: { text: spec.xtitle || "" }, automargin: true },
@@ -73,38 +73,17 @@
     return l;
   }
 
-  function draw(el) {
-    var source = document.getElementById(el.getAttribute("data-chart"));
-    if (!source || !window.Plotly) {
+  var P = window.gaoxinPlot;
+
+  P.each("[data-chart]", function (el) {
+    var spec = P.spec(el, "data-chart");
+    if (!spec) {
       return;
     }
-    var spec;
-    try {
-      spec = JSON.parse(source.textContent);
-    } catch (e) {
-      return;
-    }
-    if (!spec || !spec.series || !spec.series.length) {
+    if (!spec.series || !spec.series.length) {
       el.style.display = "none";
       return;
     }
-    window.Plotly.newPlot(el, traces(spec), layout(spec, el), {
-      responsive: true,
-      displayModeBar: false,
-      displaylogo: false,
-    });
-  }
-
-  function drawAll() {
-    var nodes = document.querySelectorAll("[data-chart]");
-    for (var i = 0; i < nodes.length; i++) {
-      draw(nodes[i]);
-    }
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
-  } else {
-    drawAll();
-  }
+    P.draw(el, traces(spec), layout(spec, el));
+  });
 })();

@@ -3,15 +3,11 @@
 (function () {
   "use strict";
 
+  var P = window.gaoxinPlot;
+
   function drawTarget(el) {
-    var source = document.getElementById(el.getAttribute("data-command-chart"));
-    if (!source || !window.Plotly) {
-      return;
-    }
-    var spec;
-    try {
-      spec = JSON.parse(source.textContent);
-    } catch (e) {
+    var spec = P.spec(el, "data-command-chart");
+    if (!spec) {
       return;
     }
     // Periods on the year-end scale (the year 2022 at 2022, the month 2026-06 at 2025.5): a linear axis
@@ -30,29 +26,17 @@
     var layout = {
       height: 320, margin: { l: 60, r: 10, t: 10, b: 70 }, showlegend: true,
       legend: { orientation: "h", y: -0.35 },
-      font: { family: "system-ui, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif", size: 12 },
+      font: { family: P.FONT, size: 12 },
       xaxis: { type: "linear", tickmode: "linear", tick0: lo, dtick: step, tickformat: "d",
                range: [lo - 0.3, hi + 0.3], title: { text: spec.xtitle || "" } },
       yaxis: { title: { text: spec.unit || "" }, rangemode: "tozero" },
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)"
     };
-    window.Plotly.newPlot(el, traces, layout, { displayModeBar: false, responsive: true });
+    P.draw(el, traces, layout);
   }
 
-  function init() {
-    var charts = document.querySelectorAll("[data-command-chart]");
-    for (var i = 0; i < charts.length; i++) {
-      drawTarget(charts[i]);
-    }
-    var buttons = document.querySelectorAll("[data-print]");
-    for (var j = 0; j < buttons.length; j++) {
-      buttons[j].addEventListener("click", function () { window.print(); });
-    }
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  P.each("[data-command-chart]", drawTarget);
+  P.each("[data-print]", function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

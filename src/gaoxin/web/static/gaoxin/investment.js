@@ -6,19 +6,10 @@
 (function () {
   "use strict";
 
-  var FONT = "system-ui, -apple-system, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
+  var P = window.gaoxinPlot;
 
   function drawFunnel(el) {
-    var source = document.getElementById(el.getAttribute("data-funnel"));
-    if (!source || !window.Plotly) {
-      return;
-    }
-    var spec;
-    try {
-      spec = JSON.parse(source.textContent);
-    } catch (e) {
-      return;
-    }
+    var spec = P.spec(el, "data-funnel");
     if (!spec || !spec.stages || !spec.reached) {
       return;
     }
@@ -37,32 +28,16 @@
       connector: { line: { color: "#d9e2ec" } },
       hovertemplate: "%{y}: %{x}<extra></extra>",
     };
-    window.Plotly.newPlot(
-      el,
-      [trace],
-      {
-        margin: { l: 90, r: 10, t: 10, b: 20 },
-        height: 320,
-        font: { family: FONT, size: 12 },
-        paper_bgcolor: "rgba(0,0,0,0)",
-        plot_bgcolor: "rgba(0,0,0,0)",
-        showlegend: false,
-      },
-      { responsive: true, displayModeBar: false, displaylogo: false }
-    );
+    P.draw(el, [trace], {
+      margin: { l: 90, r: 10, t: 10, b: 20 },
+      height: 320,
+      font: { family: P.FONT, size: 12 },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      showlegend: false,
+    });
     el.setAttribute("data-drawn", "1");
   }
 
-  function drawAll() {
-    var nodes = document.querySelectorAll("[data-funnel]");
-    for (var i = 0; i < nodes.length; i++) {
-      drawFunnel(nodes[i]);
-    }
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
-  } else {
-    drawAll();
-  }
+  P.each("[data-funnel]", drawFunnel);
 })();
