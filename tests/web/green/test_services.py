@@ -322,3 +322,14 @@ def test_audit_labels_exist():
     for code in ("green_import", "green_set_upload", "green_set_change", "green_benchmarks", "green_publish"):
         assert code in ACTIONS
     assert AuditEvent  # imported for the pages' tests
+
+
+def test_the_zone_page_rolls_up_only_what_the_reader_sees(green):
+    zone = green.platform.zone_a
+    everything = Figure.objects.all()
+    whole = services.zone_page(zone, None, everything)
+    assert whole["current"] == services.zone_rollups(zone)[whole["year"]]
+    one = Figure.objects.filter(enterprise=green.firms_a[0])  # a narrower scope: one firm's figures
+    narrow = services.zone_page(zone, None, one)
+    assert narrow["current"] == services.zone_series(zone, one)[narrow["year"]]
+    assert narrow["current"] != whole["current"]

@@ -556,8 +556,10 @@ def zone_page(zone: Zone, year: int | None = None, qs: QuerySet | None = None) -
     choice = ensure_sets(zone)
     # The zone's roll-up is kept per version of its figures (``zone_rollups``): used whenever the
     # reader sees every whole-year figure of the zone (zone staff); a narrower scope rolls up its own.
+    # "Sees every one" as "no whole-year figure of the zone outside the reader's scope": one EXISTS
+    # (5 ms at 100,000 firms on SQLite, where counting the scope's IN subquery took 2.5 s).
     whole = Figure.objects.filter(enterprise__zone=zone, month=0)
-    if qs is None or qs.filter(pk__in=whole.values("pk")).count() == whole.count():
+    if qs is None or not whole.exclude(pk__in=qs.values("pk")).exists():
         series = zone_rollups(zone)
     else:
         series = zone_series(zone, qs)
