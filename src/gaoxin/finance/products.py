@@ -288,21 +288,23 @@ def _line(r: _Reader, raw) -> CreditLineRule | None:
     return CreditLineRule(base=base, cap=cap, step=step, mode=mode, max_uplift=max_uplift, bands=bands)
 
 
+# A risk pool's numbers besides its split, in the order a form shows them.
+POOL_KEYS = (
+    "ceiling",
+    "warn_at",
+    "fund_size",
+    "warn_ratio",
+    "halt_ratio",
+    "coverage_multiple",
+    "borrower_share",
+)
+
 KIND_KEYS = {
     "loan": {"line", "rate", "term_months"},
     "guarantee": {"guarantee_share", "fee_rate", "max_amount"},
     "fund": {"ticket_min", "ticket_max"},
     "subsidy": {"subsidy_share", "subsidy_cap"},
-    "pool": {
-        "split",
-        "ceiling",
-        "warn_at",
-        "fund_size",
-        "warn_ratio",
-        "halt_ratio",
-        "coverage_multiple",
-        "borrower_share",
-    },
+    "pool": {"split", *POOL_KEYS},
 }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from gaoxin.data.dictionary import QUALIFICATION_KINDS, TECH_FIELDS
 from gaoxin.finance.money import MoneyError, parse_money
+from gaoxin.finance.products import POOL_KEYS
 from gaoxin.web.finance.models import Product
 from gaoxin.web.platform.labels import choice, qualification
 
@@ -117,18 +118,6 @@ def _multi(choices, label):
     return forms.MultipleChoiceField(
         label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-
-
-# A risk pool's numbers besides its split: the form's group, its initial values and what it saves.
-POOL_KEYS = (
-    "ceiling",
-    "warn_at",
-    "fund_size",
-    "warn_ratio",
-    "halt_ratio",
-    "coverage_multiple",
-    "borrower_share",
-)
 
 
 class ProductForm(forms.Form):
