@@ -17,8 +17,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -41,6 +39,7 @@ from gaoxin.scoring.model import Model
 from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.benchmark.models import FactsImport, PeerTable, ZoneFacts
 from gaoxin.web.platform.bulk import new_record, sha256
+from gaoxin.web.platform.caching import remember
 from gaoxin.web.platform.labels import label
 from gaoxin.web.registry.models import Enterprise, Zone
 from gaoxin.web.registry.services import zone_dataset
@@ -342,7 +341,6 @@ def benchmark(
     and the reader's language: it is kept in the cache under a digest of all of them (the facts read
     as they are, one query), so a request after the first scores nothing and simulates nothing, and an
     import of facts or of a peer table (a new table is a new id) makes a new key."""
-    from django.core.cache import cache
     from django.utils.translation import get_language
 
     model = zone_model()
@@ -350,20 +348,12 @@ def benchmark(
     names = None if named_zones is None else sorted(named_zones)
     peers_of = (table.pk, table.sha256, table.created.isoformat()) if table is not None else None
     args = [zone.pk, zone.code, year, kind, top, named, full, names, peers_of, get_language()]
-    raw = json.dumps(
+    found = remember(
+        "benchmark",
         [model.id, model.version, model.sha256, *args, rows],
-        sort_keys=True,
-        default=str,
+        lambda: _benchmark(model, rows, zone, year, kind, top, named, table, full, named_zones),
     )
-    key = f"benchmark:{hashlib.sha256(raw.encode()).hexdigest()}"
-    found = cache.get(key)
-    if found is None:
-        found = _benchmark(model, rows, zone, year, kind, top, named, table, full, named_zones)
-        cache.set(key, found, BENCH_SECONDS)
     return replace(found, zone=zone, table=table)  # the caller's instances, not the cached copies
-
-
-BENCH_SECONDS = 24 * 3600  # an upper bound only: other facts or another table are another key
 
 
 def _benchmark(

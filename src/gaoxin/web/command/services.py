@@ -46,9 +46,10 @@ from gaoxin.web.command.models import (
     TargetActual,
     Task,
 )
+from gaoxin.web.platform.caching import remember
 from gaoxin.web.platform.labels import english
 from gaoxin.web.registry.models import AnnualReport, Zone
-from gaoxin.web.registry.services.pages import register_version
+from gaoxin.web.registry.services.versions import register_version
 
 STATUS_LABELS = {
     Status.ACHIEVED: gettext_lazy("Achieved"),
@@ -150,18 +151,9 @@ def _register_aggregates(zone: Zone, kinds: set[str], last_complete: int) -> tup
 
     Summing every report's R&D and counting every certificate takes most of a command page at
     100,000 firms, and the figures change only when the register does: they are kept in the cache
-    under the register's version (``registry.services.pages.register_version``) and computed again after a change."""
-    from django.core.cache import cache
-
-    key = f"command:register:{zone.pk}:{last_complete}:{','.join(sorted(kinds))}:{register_version(zone)}"
-    found = cache.get(key)
-    if found is None:
-        found = _read_aggregates(zone, kinds, last_complete)
-        cache.set(key, found, REGISTER_SECONDS)
-    return found
-
-
-REGISTER_SECONDS = 24 * 3600  # an upper bound only: a new register version is a new key
+    under the register's version (``registry.services.versions``) and computed again after a change."""
+    parts = [zone.pk, last_complete, sorted(kinds), register_version(zone)]
+    return remember("command:register", parts, lambda: _read_aggregates(zone, kinds, last_complete))
 
 
 def _read_aggregates(zone: Zone, kinds: set[str], last_complete: int) -> tuple:

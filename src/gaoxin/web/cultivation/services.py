@@ -35,10 +35,12 @@ from gaoxin.io.runinfo import code_version
 from gaoxin.web.accounts.scoping import audit
 from gaoxin.web.cultivation.models import STATUS_ORDER, LadderEntry, LadderRun, LadderSettings
 from gaoxin.web.platform import jobs
+from gaoxin.web.platform.caching import remember, scope_of
 from gaoxin.web.platform.labels import english, qualification
 from gaoxin.web.platform.models import Job
 from gaoxin.web.platform.rows import Const, Prepared, insert_rows
 from gaoxin.web.registry.models import Enterprise, Qualification, Zone
+from gaoxin.web.registry.services.versions import register_version, register_versions
 
 Progress = Callable[[float], None]
 YEARS_READ = 5  # report years before the assessed year the rules may read (3-year R&D ratio, growth)
@@ -107,11 +109,22 @@ def tier_counts(
     One query whatever the number of years; every tier is present (0 when none). A firm with two
     overlapping certificates of one kind counts once. ``qualifications``: a scoped queryset to count
     from (default: all of the zone's records; the caller has authorized the zone).
+
+    Counting every certificate takes most of a page at 100,000 firms and the counts change only with
+    the register: they are kept in the cache under the zone's register version and the reader's scope.
     """
     years = sorted({int(y) for y in years})
     if not years:
         return {}
     qs = Qualification.objects.all() if qualifications is None else qualifications
+    scope = scope_of(qs)
+    if scope is None:
+        return _tier_counts(zone, years, qs)
+    parts = [zone.pk, years, scope, register_version(zone)]
+    return remember("cultivation:tiers", parts, lambda: _tier_counts(zone, years, qs))
+
+
+def _tier_counts(zone: Zone, years: list[int], qs: QuerySet) -> dict[int, dict[str, int]]:
     # Grouped by kind, one count per year (not one per year × tier over every row): each row is
     # counted in its own kind's group only, and rows valid at none of the year-ends are left out.
     first, last = dt.date(years[0], 12, 31), dt.date(years[-1], 12, 31)
@@ -129,10 +142,19 @@ def tier_counts_by_zone(
     zones: Iterable[Zone], year: int, qualifications: QuerySet | None = None
 ) -> dict[int, dict[str, int]]:
     """``tier_counts`` of one year for several zones in one query (the supervision page's zones):
-    zone id → tier → firms holding it on 31 December of ``year`` (every tier present, 0 when none)."""
+    zone id → tier → firms holding it on 31 December of ``year`` (every tier present, 0 when none).
+    Kept in the cache as ``tier_counts`` is, under every zone's register version."""
     ids = [z.pk for z in zones]
-    end = dt.date(year, 12, 31)
     qs = Qualification.objects.all() if qualifications is None else qualifications
+    scope = scope_of(qs)
+    if scope is None:
+        return _tier_counts_by_zone(ids, year, qs)
+    parts = [ids, year, scope, register_versions(ids)]
+    return remember("cultivation:tiers-by-zone", parts, lambda: _tier_counts_by_zone(ids, year, qs))
+
+
+def _tier_counts_by_zone(ids: list[int], year: int, qs: QuerySet) -> dict[int, dict[str, int]]:
+    end = dt.date(year, 12, 31)
     rows = (
         qs.filter(enterprise__zone__in=ids, kind__in=TIERS, valid_from__lte=end, valid_to__gte=end)
         .order_by()

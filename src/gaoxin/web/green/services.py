@@ -50,6 +50,7 @@ from gaoxin.web.green.models import (
     Recompute,
     SetChoice,
 )
+from gaoxin.web.platform.caching import remember
 from gaoxin.web.platform.labels import label, unit
 from gaoxin.web.registry.models import Enterprise, Zone
 
@@ -396,17 +397,7 @@ def zone_rollups(zone: Zone) -> dict[int, zone_rules.ZoneFigures]:
     whole-year figures do (an import or a change of set recomputes them): it is kept in the cache
     under their version (``_figures_version``: one aggregate) and rolled up again after a change,
     from plain values (no model instances, no firm names: the zone figures do not need them)."""
-    from django.core.cache import cache
-
-    key = f"green:rollups:{zone.pk}:{_figures_version(zone)}"
-    found = cache.get(key)
-    if found is None:
-        found = _rollups(zone)
-        cache.set(key, found, ROLLUP_SECONDS)
-    return found
-
-
-ROLLUP_SECONDS = 24 * 3600  # an upper bound only: new figures are a new version, a new key
+    return remember("green:rollups", [zone.pk, _figures_version(zone)], lambda: _rollups(zone))
 
 
 def _figures_version(zone: Zone) -> str:

@@ -445,11 +445,13 @@ def firm_figures(zone: Zone, ids, *, user=None, on: dt.date | None = None) -> di
         revenue = dict(
             _rows(user, AnnualReport, zone, "enterprise__zone")
             .filter(enterprise_id__in=known, year=year)
+            .order_by()  # no ordering: the models' ordering joins the zone and scans it
             .values_list("enterprise_id", "revenue")
         )
     hightech = set(
         _rows(user, Qualification, zone, "enterprise__zone")
         .filter(enterprise_id__in=known, kind="hightech", valid_from__lte=on, valid_to__gte=on)
+        .order_by()
         .values_list("enterprise_id", flat=True)
     )
     run = latest_run(zone, user=user)
@@ -458,6 +460,7 @@ def firm_figures(zone: Zone, ids, *, user=None, on: dt.date | None = None) -> di
         scores = dict(
             (visible(user, Score) if user is not None else Score.objects.all())
             .filter(run=run, enterprise_id__in=known)
+            .order_by()
             .values_list("enterprise_id", "total")
         )
     return {

@@ -45,7 +45,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from gaoxin.web.registry import scopes  # noqa: F401  (the registry models' scoping rules)
+        from gaoxin.web.registry.services import versions
 
+        versions.connect()  # rows saved one at a time move their zone's register version
         post_migrate.connect(seed_departments, sender=self, dispatch_uid="registry-seed-departments")
         from gaoxin.web.platform import jobs
 

@@ -198,6 +198,17 @@ class Qualification(models.Model):
         ]
 
 
+class RegisterVersion(models.Model):
+    """A counter per zone that moves whenever its register (firms, reports, certificates) does: every
+    import's apply and every single saved or deleted row (a correction, a certificate added by hand)
+    move it (``registry.services.versions``). Page figures over the register are cached under it, so reading
+    the version is one indexed row, not a count of the zone's rows."""
+
+    zone = models.OneToOneField(Zone, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    n = models.PositiveBigIntegerField(default=0)
+    changed = models.DateTimeField(auto_now=True)
+
+
 class ImportBatch(models.Model):
     """One file brought in by one person for one zone; its hash makes a re-import a no-op."""
 

@@ -23,6 +23,7 @@ from gaoxin.web.cultivation.services import last_complete_year, tier_counts_by_z
 from gaoxin.web.finance.models import Application, Product
 from gaoxin.web.finance.services import core_loans_by_zone
 from gaoxin.web.finance.services import pools as pool_views
+from gaoxin.web.platform.caching import remember, scope_of
 from gaoxin.web.registry.models import Enterprise, ImportBatch, Qualification, Region, Zone
 from gaoxin.web.supervision.models import RegionalEntry, RegionalList
 
@@ -95,8 +96,7 @@ def overview(user) -> list[ZoneFigures]:
     for r in firms:
         rows[r["zone"]].firms = r["n"]
     latest = _latest_runs(user, ids)
-    scores = covered(user, Score).filter(run__in=[r.pk for r in latest.values()])
-    for zone_id, by_name in _score_counts(scores).items():
+    for zone_id, by_name in _score_counts(covered(user, Score), list(latest.values())).items():
         for name, counts in by_name.items():
             setattr(rows[zone_id], name, dict(sorted(counts.items())))
     for zone_id, run in latest.items():
@@ -146,9 +146,20 @@ def overview(user) -> list[ZoneFigures]:
     return [rows[i] for i in ids]
 
 
-def _score_counts(scores) -> dict[int, dict[str, dict[str, int]]]:
-    """Per zone, the scores counted by grade, by stage and by the model's list, from one grouped query
-    (zone, grade, stage, list) summed three ways; an empty grade, stage or list is not counted."""
+def _score_counts(scores, runs: list[ScoreRun]) -> dict[int, dict[str, dict[str, int]]]:
+    """Per zone, the scores of ``runs`` (finished runs) counted by grade, by stage and by the model's
+    list, from one grouped query (zone, grade, stage, list) summed three ways; an empty grade, stage or
+    list is not counted. A finished run's scores never change: the counts are kept in the cache per
+    runs and scope."""
+    scores = scores.filter(run__in=[r.pk for r in runs])
+    scope = scope_of(scores)
+    if scope is None:
+        return {}
+    parts = [[(r.pk, r.finished) for r in runs], scope]
+    return remember("supervision:score-counts", parts, lambda: _count_scores(scores))
+
+
+def _count_scores(scores) -> dict[int, dict[str, dict[str, int]]]:
     out: dict[int, dict[str, dict[str, int]]] = {}
     rows = scores.order_by().values("run__zone", "grade", "stage", "list").annotate(n=Count("pk"))
     for row in rows:

@@ -46,6 +46,7 @@ from gaoxin.web.registry.models import (
     Qualification,
     Zone,
 )
+from gaoxin.web.registry.services import versions
 
 BATCH_SIZE = 2000
 WRITE_CHUNK = 5000  # rows per executemany UPDATE call
@@ -232,6 +233,8 @@ def apply_dataset(
     before = {e["pk"] for e in existing.values()}  # only these can have reports already
     _apply_reports(reps, ids, before, batch, result, now, lambda f: progress(0.25 + 0.7 * f))
     _apply_qualifications(quals, ids, batch, result)
+    # The register moved: the zones written to, and those of the firms read (a firm may have left one).
+    versions.bump([z.pk for z in allowed_zones.values()] + [e["zone_id"] for e in existing.values()])
     progress(1.0)
     return result
 

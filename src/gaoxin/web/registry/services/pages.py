@@ -29,6 +29,7 @@ from gaoxin.web.accounts.scoping import audit, visible
 from gaoxin.web.credit.models import Score, ScoreRun
 from gaoxin.web.credit.services import explain_in_run, run_model
 from gaoxin.web.platform import labels as platform_labels
+from gaoxin.web.platform.caching import remember
 from gaoxin.web.registry.models import (
     ENTERPRISE_COLUMNS,
     REPORT_COLUMNS,
@@ -41,6 +42,7 @@ from gaoxin.web.registry.models import (
     Zone,
 )
 from gaoxin.web.registry.services.corrections import ENTERPRISE_FIELD_IDS, REPORT_FIELD_IDS
+from gaoxin.web.registry.services.versions import register_version
 
 HISTOGRAM_WIDTH = 5  # points per bar of the score distribution
 TOP = 20
@@ -268,34 +270,8 @@ def completeness(user, zone: Zone) -> Completeness:
     The figures change only when the register does (an import applied, a correction decided), and
     reading every field's provenance of every row takes seconds at 100,000 firms: they are kept in the
     cache under the register's version (``register_version``) and computed again after a change."""
-    from django.core.cache import cache
-
-    key = f"registry:completeness:{zone.pk}:{user.role}:{get_language()}:{register_version(zone)}"
-    found = cache.get(key)
-    if found is None:
-        found = _completeness(user, zone)
-        cache.set(key, found, COMPLETENESS_SECONDS)
-    return found
-
-
-COMPLETENESS_SECONDS = 24 * 3600  # an upper bound only: a new register version is a new key
-
-
-def register_version(zone: Zone) -> str:
-    """What changes whenever the zone's register does: its applied imports (every new or changed row
-    comes in through one) and the last change recorded anywhere (a correction records one), with the
-    counts of its firms, reports and qualifications and the last qualification's id (a deletion, or a
-    certificate added by hand, shows too). The key of every page cache over the register (the
-    dashboard's completeness, the command centre's register figures); four indexed aggregates."""
-    applied = ImportBatch.objects.filter(zone=zone, status=ImportBatch.Status.APPLIED).aggregate(
-        n=Count("pk"), last=Max("pk")
-    )
-    change = ChangeRecord.objects.aggregate(last=Max("pk"))["last"]
-    rows = Enterprise.objects.filter(zone=zone).aggregate(
-        firms=Count("pk", distinct=True), reports=Count("reports")
-    )
-    quals = Qualification.objects.filter(enterprise__zone=zone).aggregate(n=Count("pk"), last=Max("pk"))
-    return f"{applied['n']}.{applied['last']}.{change}.{rows['firms']}.{rows['reports']}.{quals['n']}.{quals['last']}"
+    parts = [zone.pk, user.role, get_language(), register_version(zone)]
+    return remember("registry:completeness", parts, lambda: _completeness(user, zone))
 
 
 def _completeness(user, zone: Zone) -> Completeness:
