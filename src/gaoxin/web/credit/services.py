@@ -51,6 +51,7 @@ from gaoxin.web.platform.models import Job
 from gaoxin.web.platform.rows import Const, Prepared, insert_rows, part
 from gaoxin.web.registry.models import AnnualReport, ChangeRecord, Enterprise, Qualification, Zone
 from gaoxin.web.registry.services import zone_dataset
+from gaoxin.web.registry.services.versions import register_version
 
 Progress = Callable[[float], None]
 BATCH = 5000
@@ -260,7 +261,15 @@ def run_values(run: ScoreRun) -> pl.DataFrame:
 
 
 def data_changed_since(run: ScoreRun) -> bool:
-    """Whether the zone's register changed after the run read it (imports, corrections, new firms)."""
+    """Whether the zone's register changed after the run read it (imports, corrections, new firms).
+
+    Four scans of the zone's rows (70 ms at 20,000 firms) asked by every profile page: kept in the
+    cache under the run and the zone's register version, so they run again only after a change."""
+    parts = [run.pk, run.created, register_version(run.zone_id)]
+    return remember("credit:data-changed", parts, lambda: _data_changed_since(run))
+
+
+def _data_changed_since(run: ScoreRun) -> bool:
     after = run.created
     zone = run.zone_id
     checks = [  # all four, always: a page's query count must not depend on the answer

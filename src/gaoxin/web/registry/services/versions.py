@@ -65,9 +65,10 @@ def register_versions(zones: Iterable[Zone | int]) -> dict[int, str]:
     return {pk: found.get(pk, "0") for pk in ids}
 
 
-def register_version(zone: Zone) -> str:
-    """The version of one zone's register (``register_versions`` of one zone)."""
-    return register_versions([zone])[zone.pk]
+def register_version(zone: Zone | int) -> str:
+    """The version of one zone's register (``register_versions`` of one zone, or of its id)."""
+    pk = zone if isinstance(zone, int) else zone.pk
+    return register_versions([pk])[pk]
 
 
 # --- rows saved or deleted one at a time move their zone's version ---------------------------------
