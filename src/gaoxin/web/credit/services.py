@@ -45,7 +45,7 @@ from gaoxin.scoring.readable import in_words
 from gaoxin.web.accounts.scoping import audit
 from gaoxin.web.credit.models import ListEntry, ModelFile, PublishedList, Score, ScoreRun
 from gaoxin.web.platform import jobs
-from gaoxin.web.platform.caching import remember, scope_of
+from gaoxin.web.platform.caching import remember
 from gaoxin.web.platform.labels import label
 from gaoxin.web.platform.models import Job
 from gaoxin.web.platform.rows import Const, Prepared, insert_rows, part
@@ -266,9 +266,13 @@ def data_changed_since(run: ScoreRun) -> bool:
     Four scans of the zone's rows (70 ms at 20,000 firms) asked by every profile page: kept in the
     cache under the run, the zone's register version and the last change recorded (a change record
     is one of the four checks), so they run again only after a change."""
-    change = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
-    parts = [run.pk, run.created, register_version(run.zone_id), change]
+    parts = [run.pk, run.created, register_version(run.zone_id), _last_change()]
     return remember("credit:data-changed", parts, lambda: _data_changed_since(run))
+
+
+def _last_change() -> int | None:
+    """The id of the last change recorded anywhere (the firms' names and codes are read live)."""
+    return ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
 
 
 def _data_changed_since(run: ScoreRun) -> bool:
@@ -940,28 +944,24 @@ def compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet | None = Non
     if run_a.zone_id != run_b.zone_id:
         raise ValueError(_("Only runs of the same zone can be compared."))
     scores = Score.objects.all() if scores is None else scores
-    parts = _compare_parts(run_a, run_b, scores)
+    parts = _compare_parts(run_a, run_b)
     if parts is None:
         return _compare_runs(run_a, run_b, scores)
-    found = remember("credit:compare", parts, lambda: _compare_runs(run_a, run_b, scores))
+    found = remember("credit:compare", parts, lambda: _compare_runs(run_a, run_b, scores), scope=scores)
     found.before, found.after = run_a, run_b  # the caller's instances, not the cached copies
     return found
 
 
-def _compare_parts(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet) -> list | None:
-    """What a comparison of two finished runs is computed from, for its cache key (None: not both
-    finished, or a scope that sees nothing: nothing worth keeping)."""
+def _compare_parts(run_a: ScoreRun, run_b: ScoreRun) -> list | None:
+    """What a comparison of two finished runs is computed from, for its cache key, besides the
+    reader's scope (None: not both finished, nothing worth keeping)."""
     done = ScoreRun.Status.DONE
     if run_a.status != done or run_b.status != done:
         return None
-    scope = scope_of(scores)
-    if scope is None:
-        return None
-    change = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
     runs = [
         (r.pk, r.created.isoformat(), r.finished.isoformat() if r.finished else "") for r in (run_a, run_b)
     ]
-    return [runs, scope, get_language(), change]
+    return [runs, get_language(), _last_change()]
 
 
 def _compare_runs(run_a: ScoreRun, run_b: ScoreRun, scores: QuerySet) -> Comparison:

@@ -35,7 +35,7 @@ from gaoxin.io.runinfo import code_version
 from gaoxin.web.accounts.scoping import audit
 from gaoxin.web.cultivation.models import STATUS_ORDER, LadderEntry, LadderRun, LadderSettings
 from gaoxin.web.platform import jobs
-from gaoxin.web.platform.caching import remember, scope_of
+from gaoxin.web.platform.caching import remember
 from gaoxin.web.platform.labels import english, qualification
 from gaoxin.web.platform.models import Job
 from gaoxin.web.platform.rows import Const, Prepared, insert_rows
@@ -117,11 +117,8 @@ def tier_counts(
     if not years:
         return {}
     qs = Qualification.objects.all() if qualifications is None else qualifications
-    scope = scope_of(qs)
-    if scope is None:
-        return _tier_counts(zone, years, qs)
-    parts = [zone.pk, years, scope, register_version(zone)]
-    return remember("cultivation:tiers", parts, lambda: _tier_counts(zone, years, qs))
+    parts = [zone.pk, years, register_version(zone)]
+    return remember("cultivation:tiers", parts, lambda: _tier_counts(zone, years, qs), scope=qs)
 
 
 def _tier_counts(zone: Zone, years: list[int], qs: QuerySet) -> dict[int, dict[str, int]]:
@@ -146,11 +143,9 @@ def tier_counts_by_zone(
     Kept in the cache as ``tier_counts`` is, under every zone's register version."""
     ids = [z.pk for z in zones]
     qs = Qualification.objects.all() if qualifications is None else qualifications
-    scope = scope_of(qs)
-    if scope is None:
-        return _tier_counts_by_zone(ids, year, qs)
-    parts = [ids, year, scope, register_versions(ids)]
-    return remember("cultivation:tiers-by-zone", parts, lambda: _tier_counts_by_zone(ids, year, qs))
+    parts = [ids, year, register_versions(ids)]
+    compute = partial(_tier_counts_by_zone, ids, year, qs)
+    return remember("cultivation:tiers-by-zone", parts, compute, scope=qs)
 
 
 def _tier_counts_by_zone(ids: list[int], year: int, qs: QuerySet) -> dict[int, dict[str, int]]:

@@ -28,10 +28,20 @@ def key_of(namespace: str, parts) -> str:
     return f"{namespace}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def remember(namespace: str, parts, compute: Callable[[], T], seconds: int = DAY) -> T:
-    """The cached value under ``namespace`` and ``parts``, or ``compute()`` kept there."""
+def remember(
+    namespace: str, parts, compute: Callable[[], T], seconds: int = DAY, *, scope: QuerySet | None = None
+) -> T:
+    """The cached value under ``namespace`` and ``parts``, or ``compute()`` kept there.
+
+    ``scope``: the reader's scoped queryset the figure is read from; its SQL joins the key
+    (``scope_of``), and a scope that sees nothing is computed, not kept."""
     from django.core.cache import cache
 
+    if scope is not None:
+        where = scope_of(scope)
+        if where is None:
+            return compute()
+        parts = [parts, where]
     key = key_of(namespace, parts)
     found = cache.get(key)
     if found is None:

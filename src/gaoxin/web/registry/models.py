@@ -206,7 +206,6 @@ class RegisterVersion(models.Model):
 
     zone = models.OneToOneField(Zone, primary_key=True, on_delete=models.CASCADE, related_name="+")
     n = models.PositiveBigIntegerField(default=0)
-    changed = models.DateTimeField(auto_now=True)
 
 
 class ImportBatch(models.Model):

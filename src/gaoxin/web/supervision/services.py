@@ -23,7 +23,7 @@ from gaoxin.web.cultivation.services import last_complete_year, tier_counts_by_z
 from gaoxin.web.finance.models import Application, Product
 from gaoxin.web.finance.services import core_loans_by_zone
 from gaoxin.web.finance.services import pools as pool_views
-from gaoxin.web.platform.caching import remember, scope_of
+from gaoxin.web.platform.caching import remember
 from gaoxin.web.registry.models import Enterprise, ImportBatch, Qualification, Region, Zone
 from gaoxin.web.supervision.models import RegionalEntry, RegionalList
 
@@ -152,11 +152,8 @@ def _score_counts(scores, runs: list[ScoreRun]) -> dict[int, dict[str, dict[str,
     list is not counted. A finished run's scores never change: the counts are kept in the cache per
     runs and scope."""
     scores = scores.filter(run__in=[r.pk for r in runs])
-    scope = scope_of(scores)
-    if scope is None:
-        return {}
-    parts = [[(r.pk, r.finished) for r in runs], scope]
-    return remember("supervision:score-counts", parts, lambda: _count_scores(scores))
+    parts = [(r.pk, r.finished) for r in runs]
+    return remember("supervision:score-counts", parts, lambda: _count_scores(scores), scope=scores)
 
 
 def _count_scores(scores) -> dict[int, dict[str, dict[str, int]]]:

@@ -24,7 +24,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("n", models.PositiveBigIntegerField(default=0)),
-                ("changed", models.DateTimeField(auto_now=True)),
             ],
         ),
     ]

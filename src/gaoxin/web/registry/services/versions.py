@@ -31,16 +31,11 @@ def bump(zone_ids: Iterable[int]) -> None:
     ids = sorted({int(pk) for pk in zone_ids if pk is not None})
     if not ids:
         return
-    with transaction.atomic():
-        moved = set(
-            RegisterVersion.objects.select_for_update()
-            .filter(zone_id__in=ids)
-            .values_list("zone_id", flat=True)
-        )
-        RegisterVersion.objects.filter(zone_id__in=moved).update(n=F("n") + 1)
+    with transaction.atomic():  # a counter row per zone (made at 0 the first time), then each moved
         RegisterVersion.objects.bulk_create(
-            [RegisterVersion(zone_id=pk, n=1) for pk in ids if pk not in moved], ignore_conflicts=True
+            [RegisterVersion(zone_id=pk) for pk in ids], ignore_conflicts=True
         )
+        RegisterVersion.objects.filter(zone_id__in=ids).update(n=F("n") + 1)
 
 
 def register_versions(zones: Iterable[Zone | int]) -> dict[int, str]:
@@ -102,9 +97,6 @@ def _enterprise_moved(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):
         return
     bump([instance.zone_id, getattr(instance, "_stored_zone", None)])
-
-
-REGISTER_MODELS = (Enterprise, AnnualReport, Qualification)
 
 
 def connect() -> None:
