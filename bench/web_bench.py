@@ -708,6 +708,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-every", action="store_true", help="only the ranking and profile pages")
     p.add_argument("--no-load", action="store_true", help="skip gunicorn and the concurrent readers")
     p.add_argument("--no-sqlite", action="store_true", help="skip the SQLite phase")
+    p.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database (to profile pages)")
     p.add_argument("--phase", help=argparse.SUPPRESS)
     p.add_argument("--sessions", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -763,7 +764,8 @@ def main(argv: list[str] | None = None) -> int:
                 if w
                 for mix, urls in mixes.items()
             ]
-        _pg_admin(url, f'DROP DATABASE IF EXISTS "{bench_db}"')
+        if not args.keep_db:
+            _pg_admin(url, f'DROP DATABASE IF EXISTS "{bench_db}"')
     else:
         _log("no DATABASE_URL=postgres://…: the PostgreSQL and gunicorn parts are skipped")
 

@@ -238,21 +238,33 @@ def _levers(model: Model, cohort: pl.DataFrame, row: dict, uscc: str) -> list[Le
         return []  # a veto sets the total to 0 whatever the indicators say
     mine = pl.col("uscc") == uscc
     keys = engine.cohort_keys(model)
-    found = []
+    moves: list[tuple[Indicator, tuple[float, str], pl.LazyFrame]] = []
     for ind in model.all_indicators:
         if ind.weight(row["stage"]) <= 0:
             continue
-        col, pts = f"val:{ind.id}", f"pts:{ind.id}"
+        col = f"val:{ind.id}"
         target = _next_step(ind, cohort[col], row[col])
         if target is None:
             continue
         moved = cohort.lazy().with_columns(
             pl.when(mine).then(pl.lit(target[0])).otherwise(pl.col(col)).alias(col)
         )
-        points = moved.select("uscc", *engine.points_exprs(model, [ind], keys)).filter(mine).collect()[pts][0]
-        after = engine.totals(model, pl.DataFrame([{**row, pts: points}])).collect().row(0, named=True)
-        gain = after["total"] - row["total"]
+        moves.append(
+            (ind, target, moved.select("uscc", *engine.points_exprs(model, [ind], keys)).filter(mine))
+        )
+    if not moves:
+        return []
+    # The moved cohorts collected together (in parallel, one call) and every what-if row totalled in one
+    # frame: the engine's numbers as before, without a collect per indicator and per total.
+    frames = pl.collect_all([plan for *_, plan in moves])
+    points = [f[f"pts:{ind.id}"][0] for (ind, _, _), f in zip(moves, frames, strict=True)]
+    whatif = pl.DataFrame([{**row, f"pts:{ind.id}": p} for (ind, _, _), p in zip(moves, points, strict=True)])
+    after = engine.totals(model, whatif).select("total").collect()["total"]
+    found = []
+    for (ind, target, _), p, total in zip(moves, points, after, strict=True):
+        gain = total - row["total"]
         if gain > 1e-9:
+            col, pts = f"val:{ind.id}", f"pts:{ind.id}"
             found.append(
                 Lever(
                     indicator=ind.id,
@@ -261,7 +273,7 @@ def _levers(model: Model, cohort: pl.DataFrame, row: dict, uscc: str) -> list[Le
                     target=target[0],
                     quartile=target[1],
                     points_now=row[pts],
-                    points_after=points,
+                    points_after=p,
                     total_gain=gain,
                 )
             )

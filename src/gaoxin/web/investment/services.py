@@ -43,6 +43,7 @@ from gaoxin.web.investment.models import (
     stage_field,
 )
 from gaoxin.web.registry.models import AnnualReport, Enterprise, Qualification, Zone
+from gaoxin.web.registry.services.versions import latest_report_year
 
 STAGE_NAMES = dict(STAGE_CHOICES)
 
@@ -419,7 +420,7 @@ REASONS = {
 
 
 def latest_year(zone: Zone, *, user=None) -> int | None:
-    return _rows(user, AnnualReport, zone, "enterprise__zone").aggregate(y=Max("year"))["y"]
+    return latest_report_year(zone, _rows(user, AnnualReport, zone, "enterprise__zone"))
 
 
 def latest_run(zone: Zone, *, user=None) -> ScoreRun | None:

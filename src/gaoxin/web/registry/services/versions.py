@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 
+from gaoxin.web.platform.caching import remember
 from gaoxin.web.registry.models import (
     AnnualReport,
     Enterprise,
@@ -64,6 +65,20 @@ def register_version(zone: Zone | int) -> str:
     """The version of one zone's register (``register_versions`` of one zone, or of its id)."""
     pk = zone if isinstance(zone, int) else zone.pk
     return register_versions([pk])[pk]
+
+
+def latest_report_year(zone: Zone, reports: QuerySet | None = None) -> int | None:
+    """The last year of the zone's annual reports (``reports``: the reader's visible ones), kept under
+    the register version: a MAX over the zone's reports joined to its firms takes 60 ms at 100,000
+    firms on PostgreSQL, and the investment and command pages ask for it on every view."""
+    rows = (reports if reports is not None else AnnualReport.objects.all()).filter(enterprise__zone=zone)
+    year = remember(
+        "registry:latest_report_year",
+        [zone.pk, register_version(zone)],
+        lambda: [rows.aggregate(y=Max("year"))["y"]],  # a list: a zone without reports is kept too
+        scope=rows,
+    )
+    return year[0]
 
 
 # --- rows saved or deleted one at a time move their zone's version ---------------------------------
