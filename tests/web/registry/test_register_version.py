@@ -17,8 +17,8 @@ from gaoxin.data.dataset import Dataset
 from gaoxin.web.accounts.scoping import visible
 from gaoxin.web.cultivation import services as cultivation
 from gaoxin.web.registry import services
-from gaoxin.web.registry.models import Enterprise, ImportBatch, Qualification, Zone
-from gaoxin.web.registry.services.versions import register_version, register_versions
+from gaoxin.web.registry.models import AnnualReport, Enterprise, ImportBatch, Qualification, Zone
+from gaoxin.web.registry.services.versions import latest_report_year, register_version, register_versions
 
 
 def _reports(zone: Zone, revenue: float) -> Dataset:
@@ -158,9 +158,6 @@ def test_the_cached_latest_report_year_follows_a_new_years_import(platform):
     """The investment and command pages' "latest report year" (a MAX over the zone's reports, 60 ms at
     100,000 firms) is read from the cache until the register changes: a report of a later year,
     imported, is the latest at once; a bank, which sees no zone's reports, gets none of the cached year."""
-    from gaoxin.web.registry.models import AnnualReport
-    from gaoxin.web.registry.services.versions import latest_report_year
-
     zone = platform.zone_a
     admin = visible(platform.users["zone_admin"], AnnualReport)
     year = (

@@ -48,6 +48,7 @@ from gaoxin.web.policy.models import (
     Policy,
 )
 from gaoxin.web.registry.models import AnnualReport, Enterprise, ImportBatch, Qualification, Zone
+from gaoxin.web.registry.services.versions import latest_report_year
 
 
 class PolicyFlowError(ValueError):
@@ -802,7 +803,7 @@ def _trigger_year(policy: Policy, core: CorePolicy, zone: Zone) -> int | None:
     last = policy.runs.filter(kind=MatchRun.Kind.OFFICIAL).order_by("-year").values_list("year", flat=True)
     if last:
         return last[0]
-    years = AnnualReport.objects.filter(enterprise__zone=zone).aggregate(Max("year"))["year__max"]
+    years = latest_report_year(zone)  # triggers run after the import's commit: its version is moved
     return years if years and core.covers(years) else None
 
 
